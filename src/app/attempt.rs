@@ -1,0 +1,270 @@
+//! One answer to one question: its countdown, ticked steps and notes.
+
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset, SubsecRound};
+use ratatui::style::Style;
+use ratatui_textarea::{TextArea, WrapMode};
+
+use super::countdown::Countdown;
+use crate::domain::Catalog;
+use crate::domain::framework::{Framework, MAX_STEPS};
+use crate::domain::session::{
+    LoggedQuestion, LoggedStep, Outcome, Rubric, SCHEMA_VERSION, SessionLog, secs,
+};
+
+/// How long a step took, for the checklist and the timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepTime {
+    /// Ticked: answer time when ticked, and time since the tick before it.
+    Done {
+        at: Duration,
+        took: Duration,
+    },
+    /// The step being spoken now: time since the last tick.
+    Current {
+        running: Duration,
+    },
+    Pending,
+}
+
+impl StepTime {
+    pub fn spent(self) -> Option<Duration> {
+        match self {
+            Self::Done { took, .. } => Some(took),
+            Self::Current { running } => Some(running),
+            Self::Pending => None,
+        }
+    }
+}
+
+/// What the candidate filled in on the wrap-up card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrapUp {
+    pub rating: Option<u8>,
+    pub rubric: Rubric,
+    pub cursor: usize,
+    pub follow_up: Option<String>,
+}
+
+pub struct Attempt {
+    pub question: usize,
+    pub framework: usize,
+    pub countdown: Countdown,
+    /// Answer time at which each step position was ticked. Kept for every
+    /// position so switching STAR/SPSIL mid-answer keeps the ticks in place.
+    pub ticks: [Option<Duration>; MAX_STEPS],
+    pub notes: TextArea<'static>,
+    pub started_wall: DateTime<FixedOffset>,
+    pub bell_rung: bool,
+}
+
+impl Attempt {
+    pub fn new(
+        question: usize,
+        framework: usize,
+        limit: Duration,
+        now: Duration,
+        wall: DateTime<FixedOffset>,
+    ) -> Self {
+        let mut notes = TextArea::default();
+        notes.set_placeholder_text("Keywords as you go…");
+        notes.set_wrap_mode(WrapMode::WordOrGlyph);
+        notes.set_cursor_line_style(Style::default());
+        Self {
+            question,
+            framework,
+            countdown: Countdown::start(limit, now),
+            ticks: [None; MAX_STEPS],
+            notes,
+            started_wall: wall,
+            bell_rung: false,
+        }
+    }
+
+    /// First unticked step, the one the candidate should be speaking to.
+    pub fn current_step(&self, step_count: usize) -> Option<usize> {
+        (0..step_count).find(|&i| self.ticks[i].is_none())
+    }
+
+    /// Ticks the next unticked step; returns its index.
+    pub fn tick_next(&mut self, step_count: usize, now: Duration) -> Option<usize> {
+        let index = self.current_step(step_count)?;
+        self.ticks[index] = Some(self.countdown.elapsed(now));
+        Some(index)
+    }
+
+    /// Ticks or unticks one step.
+    pub fn toggle(&mut self, index: usize, now: Duration) {
+        if let Some(slot) = self.ticks.get_mut(index) {
+            *slot = match slot {
+                Some(_) => None,
+                None => Some(self.countdown.elapsed(now)),
+            };
+        }
+    }
+
+    pub fn ticked_count(&self, step_count: usize) -> usize {
+        self.ticks[..step_count.min(MAX_STEPS)]
+            .iter()
+            .flatten()
+            .count()
+    }
+
+    /// Time per step: a ticked step took the time since the tick before it.
+    pub fn step_times(&self, step_count: usize, now: Duration) -> Vec<StepTime> {
+        let steps = step_count.min(MAX_STEPS);
+        let ticked: Vec<Duration> = self.ticks[..steps].iter().flatten().copied().collect();
+        let previous_tick = |t: Duration| {
+            ticked
+                .iter()
+                .copied()
+                .filter(|&u| u < t)
+                .max()
+                .unwrap_or_default()
+        };
+        let current = self.current_step(steps);
+        let elapsed = self.countdown.elapsed(now);
+        (0..steps)
+            .map(|i| match self.ticks[i] {
+                Some(at) => StepTime::Done {
+                    at,
+                    took: at - previous_tick(at),
+                },
+                None if Some(i) == current => StepTime::Current {
+                    running: elapsed
+                        .saturating_sub(ticked.iter().copied().max().unwrap_or_default()),
+                },
+                None => StepTime::Pending,
+            })
+            .collect()
+    }
+
+    pub fn notes_text(&self) -> String {
+        self.notes.lines().join("\n").trim_end().to_string()
+    }
+
+    /// The record saved for this attempt.
+    pub fn to_log(
+        &self,
+        catalog: &Catalog,
+        outcome: Outcome,
+        wrap_up: Option<&WrapUp>,
+        id: String,
+        now: Duration,
+    ) -> SessionLog {
+        let question = catalog.bank.get(self.question);
+        let framework: &Framework = catalog.frameworks.get(self.framework);
+        let wall_elapsed = now.saturating_sub(self.countdown.started());
+        let ended_at = (self.started_wall
+            + chrono::Duration::from_std(wall_elapsed).unwrap_or_default())
+        .trunc_subsecs(0);
+        SessionLog {
+            schema_version: SCHEMA_VERSION,
+            id,
+            started_at: self.started_wall,
+            ended_at,
+            outcome,
+            framework: framework.key.clone(),
+            time_limit_secs: self.countdown.limit().as_secs(),
+            answer_secs: secs(self.countdown.elapsed(now)),
+            overtime_secs: secs(self.countdown.overtime(now)),
+            paused_secs: secs(self.countdown.paused(now)),
+            rating: wrap_up.and_then(|w| w.rating),
+            follow_up: wrap_up.and_then(|w| w.follow_up.clone()),
+            notes: self.notes_text(),
+            question: LoggedQuestion {
+                id: question.id.clone(),
+                text: question.text.clone(),
+                principles: question.principles.clone(),
+                kind: question.kind,
+            },
+            steps: framework
+                .steps
+                .iter()
+                .zip(self.ticks)
+                .map(|(step, tick)| LoggedStep {
+                    key: step.key.clone(),
+                    name: step.name.clone(),
+                    target_secs: step.target_secs,
+                    checked_at_secs: tick.map(secs),
+                })
+                .collect(),
+            rubric: wrap_up.map(|w| w.rubric).unwrap_or_default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(secs: u64) -> Duration {
+        Duration::from_secs(secs)
+    }
+
+    fn attempt() -> Attempt {
+        let wall = DateTime::parse_from_rfc3339("2026-01-05T09:00:00+01:00").expect("date");
+        Attempt::new(0, 0, s(120), s(0), wall)
+    }
+
+    #[test]
+    fn step_times_follow_the_ticks() {
+        let mut a = attempt();
+        assert_eq!(a.tick_next(4, s(25)), Some(0));
+        assert_eq!(a.tick_next(4, s(40)), Some(1));
+        let times = a.step_times(4, s(70));
+        assert_eq!(
+            times[0],
+            StepTime::Done {
+                at: s(25),
+                took: s(25)
+            }
+        );
+        assert_eq!(
+            times[1],
+            StepTime::Done {
+                at: s(40),
+                took: s(15)
+            }
+        );
+        assert_eq!(times[2], StepTime::Current { running: s(30) });
+        assert_eq!(times[3], StepTime::Pending);
+    }
+
+    #[test]
+    fn toggling_out_of_order_and_back() {
+        let mut a = attempt();
+        a.toggle(2, s(50));
+        assert_eq!(a.current_step(4), Some(0));
+        a.toggle(0, s(60));
+        assert_eq!(
+            a.step_times(4, s(60))[2],
+            StepTime::Done {
+                at: s(50),
+                took: s(50)
+            }
+        );
+        assert_eq!(
+            a.step_times(4, s(60))[0],
+            StepTime::Done {
+                at: s(60),
+                took: s(10)
+            }
+        );
+        a.toggle(2, s(70));
+        assert_eq!(a.ticks[2], None);
+        assert_eq!(a.ticked_count(4), 1);
+        a.toggle(99, s(70));
+    }
+
+    #[test]
+    fn no_tick_once_every_step_is_done() {
+        let mut a = attempt();
+        for t in 1..=4 {
+            a.tick_next(4, s(t));
+        }
+        assert_eq!(a.tick_next(4, s(9)), None);
+        assert_eq!(a.current_step(4), None);
+    }
+}

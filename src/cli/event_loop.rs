@@ -1,0 +1,125 @@
+//! The terminal side: a sleeping event loop, input and signal threads, and a
+//! terminal that is given back on every exit path.
+
+use std::io::{IsTerminal, Write};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::thread;
+
+use ratatui::crossterm::event::{self, Event};
+use ratatui::{Terminal, backend::Backend};
+
+use crate::app::{App, Effect, Msg};
+use crate::domain::clock::Clock;
+use crate::storage::sessions::SessionSink;
+use crate::ui::{self, theme::Theme};
+
+/// Runs until the app wants to quit. Sleeps until input, a signal, or the next
+/// moment the screen must change (the countdown's next second): no busy loop.
+pub fn run<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    events: &Receiver<Msg>,
+    clock: &dyn Clock,
+    sink: &mut dyn SessionSink,
+    theme: Theme,
+    bell: &mut dyn FnMut(),
+) -> Result<(), B::Error> {
+    while !app.should_quit {
+        terminal.draw(|frame| ui::draw(frame, app, clock.now(), theme))?;
+        let msg = match app.next_deadline(clock.now()) {
+            Some(wait) => match events.recv_timeout(wait) {
+                Ok(msg) => msg,
+                Err(RecvTimeoutError::Timeout) => Msg::Tick,
+                Err(RecvTimeoutError::Disconnected) => Msg::Terminate,
+            },
+            None => events.recv().unwrap_or(Msg::Terminate),
+        };
+        for effect in app.update(msg, clock) {
+            match effect {
+                Effect::Save(log) => {
+                    let result = sink.save(&log);
+                    app.on_saved(*log, result);
+                }
+                Effect::Bell => bell(),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Why the drill could not start on this terminal.
+pub fn check_interactive() -> Result<(), String> {
+    if !std::io::stdout().is_terminal() {
+        return Err("stardrill needs an interactive terminal, but standard output is not one (piped or redirected). \
+                    Run it directly in a terminal; `stardrill questions --check FILE` works without one."
+            .into());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(
+            "stardrill needs an interactive terminal, but standard input is not one.".into(),
+        );
+    }
+    Ok(())
+}
+
+/// Forwards terminal events to the loop from a thread that blocks on input.
+pub fn spawn_input(tx: Sender<Msg>) {
+    thread::spawn(move || {
+        loop {
+            let msg = match event::read() {
+                Ok(Event::Key(key)) => Msg::Key(key),
+                Ok(Event::Paste(text)) => Msg::Paste(text),
+                Ok(Event::Resize(..)) => Msg::Resize,
+                Ok(_) => continue,
+                Err(_) => Msg::Terminate,
+            };
+            let stop = msg == Msg::Terminate;
+            if tx.send(msg).is_err() || stop {
+                break;
+            }
+        }
+    });
+}
+
+/// Turns SIGTERM, SIGHUP, SIGINT and SIGQUIT into a `Terminate` message, so the
+/// attempt is saved and the terminal restored before the process ends.
+pub fn spawn_signals(tx: Sender<Msg>) -> std::io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])?;
+    thread::spawn(move || {
+        for _ in signals.forever() {
+            if tx.send(Msg::Terminate).is_err() {
+                break;
+            }
+        }
+    });
+    Ok(())
+}
+
+/// Gives the terminal back when dropped, whatever path leaves the drill.
+pub struct RestoreGuard;
+
+impl Drop for RestoreGuard {
+    fn drop(&mut self) {
+        ratatui::restore();
+    }
+}
+
+/// Runs the drill on the real terminal.
+pub fn run_on_terminal(
+    app: &mut App,
+    clock: &dyn Clock,
+    sink: &mut dyn SessionSink,
+    theme: Theme,
+) -> std::io::Result<()> {
+    let (tx, rx) = mpsc::channel();
+    spawn_signals(tx.clone())?;
+    let mut terminal = ratatui::try_init()?;
+    let _guard = RestoreGuard;
+    spawn_input(tx);
+    let mut bell = || {
+        let mut out = std::io::stdout();
+        let _ = out.write_all(b"\x07").and_then(|()| out.flush());
+    };
+    run(&mut terminal, app, &rx, clock, sink, theme, &mut bell)
+}

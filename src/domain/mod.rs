@@ -1,0 +1,39 @@
+//! Pure domain types: principles, frameworks, the question bank, session logs, time.
+
+pub mod bank;
+pub mod clock;
+pub mod framework;
+pub mod picker;
+pub mod principles;
+pub mod session;
+pub mod source;
+
+use bank::Bank;
+use framework::Frameworks;
+use principles::Principles;
+use source::{LoadError, Source};
+
+/// Everything the drill reads: principles, frameworks and the question bank.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub principles: Principles,
+    pub frameworks: Frameworks,
+    pub bank: Bank,
+}
+
+impl Catalog {
+    /// The embedded data, with the bank optionally replaced by a user file.
+    pub fn load(questions: Option<(&str, &str)>) -> Result<Self, LoadError> {
+        let principles = Principles::embedded()?;
+        let frameworks = Frameworks::embedded()?;
+        let bank = match questions {
+            Some((name, text)) => Bank::parse(&Source::new(name, text), &principles)?,
+            None => Bank::embedded(&principles)?,
+        };
+        Ok(Self {
+            principles,
+            frameworks,
+            bank,
+        })
+    }
+}

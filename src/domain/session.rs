@@ -1,0 +1,143 @@
+//! The session log: one readable TOML record per attempt.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::bank::QuestionKind;
+
+/// Bumped when a field changes meaning; readers skip logs newer than they know.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// The candidate finished the answer and reached the wrap-up card.
+    Completed,
+    /// The candidate moved on to another question mid-answer.
+    Skipped,
+    /// The program was quit or stopped mid-answer.
+    Abandoned,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Completed => "completed",
+            Self::Skipped => "skipped",
+            Self::Abandoned => "abandoned",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoggedQuestion {
+    pub id: String,
+    pub text: String,
+    pub principles: Vec<String>,
+    pub kind: QuestionKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoggedStep {
+    pub key: String,
+    pub name: String,
+    pub target_secs: u64,
+    /// Seconds into the answer (pauses excluded) when the step was ticked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked_at_secs: Option<f64>,
+}
+
+/// The self-assessment ticked on the wrap-up card.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Rubric {
+    pub spoke_as_i: bool,
+    pub quantified_result: bool,
+    pub stated_lesson: bool,
+    pub showed_principle: bool,
+    pub finished_in_time: bool,
+}
+
+impl Rubric {
+    pub const LEN: usize = 5;
+
+    pub fn get(&self, index: usize) -> bool {
+        match index {
+            0 => self.spoke_as_i,
+            1 => self.quantified_result,
+            2 => self.stated_lesson,
+            3 => self.showed_principle,
+            _ => self.finished_in_time,
+        }
+    }
+
+    pub fn toggle(&mut self, index: usize) {
+        let field = match index {
+            0 => &mut self.spoke_as_i,
+            1 => &mut self.quantified_result,
+            2 => &mut self.stated_lesson,
+            3 => &mut self.showed_principle,
+            _ => &mut self.finished_in_time,
+        };
+        *field = !*field;
+    }
+
+    pub fn count(&self) -> usize {
+        (0..Self::LEN).filter(|&i| self.get(i)).count()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionLog {
+    pub schema_version: u32,
+    pub id: String,
+    pub started_at: DateTime<FixedOffset>,
+    pub ended_at: DateTime<FixedOffset>,
+    pub outcome: Outcome,
+    pub framework: String,
+    pub time_limit_secs: u64,
+    /// Time spent answering, pauses excluded.
+    pub answer_secs: f64,
+    pub overtime_secs: f64,
+    pub paused_secs: f64,
+    /// 1 to 5; absent when the attempt ended before the wrap-up card was rated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up: Option<String>,
+    #[serde(default)]
+    pub notes: String,
+    pub question: LoggedQuestion,
+    pub steps: Vec<LoggedStep>,
+    #[serde(default)]
+    pub rubric: Rubric,
+}
+
+impl SessionLog {
+    /// File name: UTC start time (sorts by date) plus the short id.
+    pub fn file_name(&self) -> String {
+        format!(
+            "{}-{}.toml",
+            self.started_at.with_timezone(&Utc).format("%Y%m%dT%H%M%SZ"),
+            self.id
+        )
+    }
+
+    pub fn to_toml(&self) -> Result<String, toml::ser::Error> {
+        let body = toml::to_string(self)?;
+        Ok(format!(
+            "# stardrill session log: {} ({})\n{body}",
+            self.question.id,
+            self.outcome.as_str()
+        ))
+    }
+
+    pub fn from_toml(text: &str) -> Result<Self, toml::de::Error> {
+        toml::from_str(text)
+    }
+}
+
+/// Seconds rounded to a tenth: precise enough for review, short enough to read.
+pub fn secs(duration: std::time::Duration) -> f64 {
+    (duration.as_secs_f64() * 10.0).round() / 10.0
+}

@@ -1,0 +1,87 @@
+//! Atomic, no-clobber file creation for user data.
+
+use std::fs::File;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Writes `contents` to `dir/name` so that a reader sees either nothing or the
+/// whole file: a temp file in the same folder, fsync, then a rename that fails
+/// rather than replace an existing file. The file is readable by its owner only.
+pub fn create_new_atomic(dir: &Path, name: &str, contents: &[u8]) -> io::Result<()> {
+    let mut temp = tempfile::Builder::new()
+        .prefix(".stardrill-")
+        .suffix(".tmp")
+        .permissions(owner_only())
+        .tempfile_in(dir)?;
+    temp.write_all(contents)?;
+    temp.as_file().sync_all()?;
+    temp.persist_noclobber(dir.join(name))
+        .map_err(|e| e.error)?;
+    // Make the rename itself durable.
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn owner_only() -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::Permissions::from_mode(0o600)
+}
+
+#[cfg(not(unix))]
+fn owner_only() -> std::fs::Permissions {
+    // Other platforms have no mode bits; the temp file's defaults apply.
+    std::fs::metadata(".")
+        .map(|m| m.permissions())
+        .unwrap_or_else(|_| unreachable!())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_whole_file_with_owner_only_permissions() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        create_new_atomic(dir.path(), "a.toml", b"hello").expect("write");
+        assert_eq!(
+            std::fs::read(dir.path().join("a.toml")).expect("read"),
+            b"hello"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("a.toml"))
+                .expect("meta")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn never_overwrites_and_leaves_no_temp_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        create_new_atomic(dir.path(), "a.toml", b"first").expect("write");
+        let err = create_new_atomic(dir.path(), "a.toml", b"second").expect_err("must not clobber");
+        assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(
+            std::fs::read(dir.path().join("a.toml")).expect("read"),
+            b"first"
+        );
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(names, ["a.toml"]);
+    }
+
+    #[test]
+    fn missing_folder_is_an_error_not_a_panic() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let missing = dir.path().join("nope");
+        assert!(create_new_atomic(&missing, "a.toml", b"x").is_err());
+    }
+}

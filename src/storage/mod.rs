@@ -1,0 +1,5 @@
+//! Reading and writing user data on disk.
+
+pub mod atomic;
+pub mod paths;
+pub mod sessions;

@@ -1,0 +1,64 @@
+//! Between questions: what was saved, and what comes next.
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+
+use super::theme::Theme;
+use super::widgets::centered;
+use crate::app::App;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    let mut lines = Vec::new();
+    match &app.status {
+        Some(status) if status.is_error => {
+            lines.push(Line::styled(status.text.clone(), theme.danger()))
+        }
+        _ => {
+            if let Some(path) = app.saved.last() {
+                lines.push(Line::styled("✓ Attempt saved", theme.ok()));
+                lines.push(Line::styled(path.display().to_string(), theme.muted()));
+            }
+        }
+    }
+    lines.push(Line::default());
+    let answered = match app.completed {
+        1 => "1 answer this sitting.".to_string(),
+        n => format!("{n} answers this sitting."),
+    };
+    lines.push(Line::raw(answered));
+    lines.push(Line::default());
+    if app.is_last() {
+        lines.push(Line::styled(
+            "That was the last question you asked for.",
+            theme.text(),
+        ));
+        lines.push(Line::from(vec![
+            Span::styled("Enter", theme.key()),
+            Span::raw(" or "),
+            Span::styled("q", theme.key()),
+            Span::raw(" to quit"),
+        ]));
+    } else {
+        lines.push(Line::from(vec![
+            Span::styled("Enter", theme.key()),
+            Span::raw(" next question    "),
+            Span::styled("q", theme.key()),
+            Span::raw(" quit"),
+        ]));
+    }
+    let card = centered(area, 72.min(area.width), 11);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.muted())
+        .title(Span::styled(" stardrill ", theme.title()));
+    frame.render_widget(Clear, card);
+    frame.render_widget(
+        Paragraph::new(Text::from(lines))
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true })
+            .block(block),
+        card,
+    );
+}

@@ -1,0 +1,248 @@
+//! The answering screen: question, countdown, checklist, notes.
+
+use std::time::Duration;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, BorderType, Paragraph};
+use unicode_width::UnicodeWidthStr;
+
+use super::theme::Theme;
+use super::widgets::{bar, key_hints, wrap_indented};
+use super::{draw_notes, draw_question, draw_status};
+use crate::app::attempt::{Attempt, StepTime};
+use crate::app::countdown::{TimeLeft, clock_face};
+use crate::app::{App, Focus};
+use crate::domain::framework::Framework;
+
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    attempt: &Attempt,
+    now: Duration,
+    theme: Theme,
+) {
+    let body = draw_question(frame, area, app, attempt, theme);
+    let [timer, panes, status, footer] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(body);
+    draw_timer(frame, timer, attempt, now, theme);
+
+    let framework = app.catalog.frameworks.get(attempt.framework);
+    let [checklist, notes] =
+        Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(panes);
+    draw_checklist(frame, checklist, app, attempt, framework, now, theme);
+    draw_notes(frame, notes, attempt, app.focus == Focus::Notes, theme);
+    draw_status(
+        frame,
+        status,
+        app,
+        situation_warning(attempt, framework, now, theme),
+        theme,
+    );
+
+    let other = app
+        .catalog
+        .frameworks
+        .get(attempt.framework + 1)
+        .name
+        .as_str();
+    let pause = if attempt.countdown.is_paused() {
+        "resume"
+    } else {
+        "pause"
+    };
+    let hints: Vec<(&str, &str)> = match app.focus {
+        Focus::Notes => vec![
+            ("Tab", "back to checklist"),
+            ("Esc", "back"),
+            ("Ctrl-C", "save & quit"),
+        ],
+        Focus::Checklist => vec![
+            ("Space", "tick"),
+            ("Enter", "done"),
+            ("Tab", "notes"),
+            ("p", pause),
+            ("n", "skip"),
+            ("q", "quit"),
+            ("?", "help"),
+            ("f", other),
+            ("1-5", "toggle"),
+        ],
+    };
+    frame.render_widget(key_hints(&hints, footer.width, theme), footer);
+}
+
+fn draw_timer(frame: &mut Frame, area: Rect, attempt: &Attempt, now: Duration, theme: Theme) {
+    let countdown = &attempt.countdown;
+    let left = countdown.time_left(now);
+    let style = theme.timer(left);
+    let (face, caption) = match left {
+        TimeLeft::Remaining(s) => (clock_face(s), "left"),
+        TimeLeft::Overtime(s) => (format!("+{}", clock_face(s)), "over time"),
+    };
+    let paused = countdown.is_paused();
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(if paused { theme.warn() } else { theme.muted() })
+        .title(Span::styled(" Time ", theme.muted()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let mut label = vec![
+        Span::styled(format!(" {face} "), style),
+        Span::styled(format!("{caption} "), theme.muted()),
+    ];
+    if paused {
+        label.push(Span::styled("PAUSED (p resumes) ", theme.warn()));
+    }
+    let label_width: usize = label.iter().map(|s| s.content.width()).sum();
+    let bar_width = (usize::from(inner.width).saturating_sub(label_width + 1)) as u16;
+    // Overtime fills the bar again, in red: an alarm, not an empty gauge.
+    let remaining_share = if countdown.is_over(now) {
+        1.0
+    } else {
+        1.0 - countdown.ratio_used(now)
+    };
+    let (solid, empty) = bar(remaining_share, bar_width);
+    label.push(Span::styled(solid, style));
+    label.push(Span::styled(empty, theme.muted()));
+    frame.render_widget(Paragraph::new(Line::from(label)), inner);
+}
+
+fn draw_checklist(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    attempt: &Attempt,
+    framework: &Framework,
+    now: Duration,
+    theme: Theme,
+) {
+    let focused = app.focus == Focus::Checklist;
+    let ticked = attempt.ticked_count(framework.steps.len());
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border(focused))
+        .title(Line::from(vec![
+            Span::styled(format!(" {} ", framework.name), theme.title()),
+            Span::styled(
+                format!("{ticked}/{} ", framework.steps.len()),
+                theme.muted(),
+            ),
+        ]));
+    let inner = block.inner(area);
+    let times = attempt.step_times(framework.steps.len(), now);
+    let hint_width = usize::from(inner.width);
+    let hints: Vec<Vec<String>> = framework
+        .steps
+        .iter()
+        .map(|step| wrap_indented(&step.hint, hint_width, "      "))
+        .collect();
+    // When every hint does not fit, only the step being spoken keeps its hint.
+    let all_fit = framework.steps.len() + hints.iter().map(Vec::len).sum::<usize>()
+        <= usize::from(inner.height);
+    let mut lines: Vec<Line> = Vec::new();
+    for (index, (step, time)) in framework.steps.iter().zip(&times).enumerate() {
+        let current = matches!(time, StepTime::Current { .. });
+        let (mark, mark_style) = match time {
+            StepTime::Done { .. } => ("[x]", theme.ok()),
+            _ => ("[ ]", theme.text()),
+        };
+        let pointer = if current { "▸ " } else { "  " };
+        let name_style = if current { theme.title() } else { theme.text() };
+        let left = vec![
+            Span::styled(pointer, theme.title()),
+            Span::styled(mark, mark_style),
+            Span::styled(format!(" {} ", index + 1), theme.key()),
+            Span::styled(step.name.clone(), name_style),
+        ];
+        let right = step_time_spans(*time, step.target_secs, theme);
+        let left_width: usize = left.iter().map(|s| s.content.width()).sum();
+        let right_width: usize = right.iter().map(|s| s.content.width()).sum();
+        let gap = usize::from(inner.width)
+            .saturating_sub(left_width + right_width)
+            .max(1);
+        let mut spans = left;
+        spans.push(Span::raw(" ".repeat(gap)));
+        spans.extend(right);
+        lines.push(Line::from(spans));
+        if all_fit || current {
+            lines.extend(
+                hints[index]
+                    .iter()
+                    .map(|h| Line::styled(h.clone(), theme.muted())),
+            );
+        }
+    }
+    let paragraph = Paragraph::new(Text::from(lines)).block(block);
+    frame.render_widget(paragraph, area);
+}
+
+/// "at 0:25 · 0:25/0:30" for a ticked step, the running time for the current one.
+fn step_time_spans(time: StepTime, target_secs: u64, theme: Theme) -> Vec<Span<'static>> {
+    let target = clock_face(target_secs);
+    let over = |d: Duration| d.as_secs() > target_secs;
+    match time {
+        StepTime::Done { at, took } => vec![
+            Span::styled(format!("at {} · ", clock_face(at.as_secs())), theme.muted()),
+            Span::styled(
+                clock_face(took.as_secs()),
+                if over(took) { theme.warn() } else { theme.ok() },
+            ),
+            Span::styled(format!("/{target}"), theme.muted()),
+        ],
+        StepTime::Current { running } => vec![
+            Span::styled(
+                clock_face(running.as_secs()),
+                if over(running) {
+                    theme.danger()
+                } else {
+                    theme.title()
+                },
+            ),
+            Span::styled(format!("/{target}"), theme.muted()),
+        ],
+        StepTime::Pending => vec![Span::styled(format!("~{target}"), theme.muted())],
+    }
+}
+
+/// The seeds' most common mistake: a Situation that runs past 30 seconds.
+pub fn situation_warning(
+    attempt: &Attempt,
+    framework: &Framework,
+    now: Duration,
+    theme: Theme,
+) -> Option<Line<'static>> {
+    let step = framework.steps.first()?;
+    let spent = attempt
+        .step_times(framework.steps.len(), now)
+        .first()?
+        .spent()?;
+    if spent.as_secs() <= step.target_secs {
+        return None;
+    }
+    let running = attempt.ticks[0].is_none();
+    let text = if running {
+        format!(
+            " ⚠ {} at {}, past its {} target: move on.",
+            step.name,
+            clock_face(spent.as_secs()),
+            clock_face(step.target_secs)
+        )
+    } else {
+        format!(
+            " ⚠ {} ran {} (target {}): set the scene faster next time.",
+            step.name,
+            clock_face(spent.as_secs()),
+            clock_face(step.target_secs)
+        )
+    };
+    Some(Line::styled(text, theme.warn()))
+}

@@ -1,0 +1,164 @@
+//! Drawing: a pure function of `&App` and the current time. One module per screen.
+
+pub mod between;
+pub mod drill;
+pub mod help;
+pub mod theme;
+pub mod widgets;
+pub mod wrapup;
+
+use std::time::Duration;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, BorderType, Padding, Paragraph, Wrap};
+use widgets::wrap_indented;
+
+use crate::app::attempt::Attempt;
+use crate::app::{App, Screen};
+use theme::Theme;
+
+/// Below this the checklist and notes no longer fit side by side.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 18;
+
+pub fn draw(frame: &mut Frame, app: &App, now: Duration, theme: Theme) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        draw_too_small(frame, area, theme);
+        return;
+    }
+    match &app.screen {
+        Screen::Answering(attempt) => drill::draw(frame, area, app, attempt, now, theme),
+        Screen::WrapUp(attempt, wrap) => wrapup::draw(frame, area, app, attempt, wrap, now, theme),
+        Screen::Between => between::draw(frame, area, app, theme),
+    }
+    if app.help_open {
+        help::draw(frame, area, theme);
+    }
+}
+
+fn draw_too_small(frame: &mut Frame, area: Rect, theme: Theme) {
+    let text = Text::from(vec![
+        Line::styled("Window too small", theme.warn()),
+        Line::raw(format!(
+            "{}×{} now; stardrill needs {MIN_WIDTH}×{MIN_HEIGHT}.",
+            area.width, area.height
+        )),
+        Line::styled("Enlarge the window, or press q to quit.", theme.muted()),
+    ]);
+    let height = 3.min(area.height);
+    let y = area.y + area.height.saturating_sub(height) / 2;
+    let rect = Rect::new(area.x, y, area.width, height);
+    frame.render_widget(
+        Paragraph::new(text)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        rect,
+    );
+}
+
+/// The question, wrapped and bold, with its principles in the title: shared by
+/// the answering and wrap-up screens. Returns the area below it.
+fn draw_question(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    attempt: &Attempt,
+    theme: Theme,
+) -> Rect {
+    let question = app.catalog.bank.get(attempt.question);
+    let principles: Vec<Span> = question
+        .principles
+        .iter()
+        .enumerate()
+        .flat_map(|(i, slug)| {
+            let sep = (i > 0).then(|| Span::styled(" · ", theme.muted()));
+            sep.into_iter().chain(std::iter::once(Span::styled(
+                app.catalog.principles.name_of(slug).to_string(),
+                theme.principle(),
+            )))
+        })
+        .collect();
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.muted())
+        .title(Line::from(vec![
+            Span::styled(" stardrill ", theme.title()),
+            Span::styled(
+                format!("{} · {} ", question.id, question.kind),
+                theme.muted(),
+            ),
+        ]))
+        .title_bottom(Line::from(principles).alignment(Alignment::Right));
+    let text_width = usize::from(area.width.saturating_sub(4).max(1));
+    let mut lines: Vec<Line> = wrap_indented(&question.text, text_width, "")
+        .into_iter()
+        .map(|l| Line::styled(l, theme.question()))
+        .collect();
+    // What each principle means, when there is room: it is what the answer must prove.
+    let budget = if area.height >= 30 {
+        usize::from(area.height / 3).saturating_sub(2)
+    } else {
+        0
+    };
+    let summaries: Vec<Line> = question
+        .principles
+        .iter()
+        .filter_map(|slug| app.catalog.principles.find(slug))
+        .flat_map(|p| wrap_indented(&format!("{}: {}", p.name, p.summary), text_width, ""))
+        .map(|l| Line::styled(l, theme.muted()))
+        .collect();
+    if lines.len() + summaries.len() <= budget {
+        lines.extend(summaries);
+    }
+    let height = (lines.len() as u16 + 2).min(area.height / 3).max(3);
+    let paragraph = Paragraph::new(Text::from(lines)).block(block.padding(Padding::horizontal(1)));
+    let [top, rest] =
+        Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(area);
+    frame.render_widget(paragraph, top);
+    rest
+}
+
+/// The status line: an error first, then the given warning, then information.
+fn draw_status(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    warning: Option<Line<'static>>,
+    theme: Theme,
+) {
+    let line = match (&app.status, warning) {
+        (Some(status), _) if status.is_error => {
+            Line::styled(format!(" {}", status.text), theme.danger())
+        }
+        (_, Some(warning)) => warning,
+        (Some(status), None) => Line::styled(format!(" {}", status.text), theme.muted()),
+        (None, None) => Line::default(),
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// Notes pane shared by answering and wrap-up.
+fn draw_notes(frame: &mut Frame, area: Rect, attempt: &Attempt, focused: bool, theme: Theme) {
+    let title = if focused {
+        " Notes (Tab: back) "
+    } else {
+        " Notes (Tab: type) "
+    };
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border(focused))
+        .title(Span::styled(
+            title,
+            if focused {
+                theme.title()
+            } else {
+                theme.muted()
+            },
+        ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    frame.render_widget(&attempt.notes, inner);
+}
