@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, SubsecRound};
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui_textarea::{TextArea, WrapMode};
 
 use super::countdown::Countdown;
@@ -71,6 +71,8 @@ impl Attempt {
         notes.set_placeholder_text("Keywords as you go…");
         notes.set_wrap_mode(WrapMode::WordOrGlyph);
         notes.set_cursor_line_style(Style::default());
+        // Dim rather than a colour, so NO_COLOR holds for the notes pane too.
+        notes.set_placeholder_style(Style::default().add_modifier(Modifier::DIM));
         Self {
             question,
             framework,

@@ -408,3 +408,6 @@ impl App {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -50,14 +50,12 @@ pub fn run<B: Backend>(
 /// Why the drill could not start on this terminal.
 pub fn check_interactive() -> Result<(), String> {
     if !std::io::stdout().is_terminal() {
-        return Err("stardrill needs an interactive terminal, but standard output is not one (piped or redirected). \
+        return Err("needs an interactive terminal, but standard output is not one (piped or redirected). \
                     Run it directly in a terminal; `stardrill questions --check FILE` works without one."
             .into());
     }
     if !std::io::stdin().is_terminal() {
-        return Err(
-            "stardrill needs an interactive terminal, but standard input is not one.".into(),
-        );
+        return Err("needs an interactive terminal, but standard input is not one.".into());
     }
     Ok(())
 }

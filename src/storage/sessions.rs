@@ -87,3 +87,112 @@ impl SessionSink for SessionStore {
 pub fn new_id() -> String {
     format!("{:06x}", rand::rng().random_range(0..0x100_0000u32))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::session::{LoggedQuestion, LoggedStep, Outcome, Rubric, SCHEMA_VERSION};
+    use chrono::DateTime;
+
+    fn sample() -> SessionLog {
+        let started = DateTime::parse_from_rfc3339("2026-01-05T09:00:00+01:00").expect("date");
+        SessionLog {
+            schema_version: SCHEMA_VERSION,
+            id: "abc123".into(),
+            started_at: started,
+            ended_at: started + chrono::Duration::seconds(125),
+            outcome: Outcome::Completed,
+            framework: "star".into(),
+            time_limit_secs: 120,
+            answer_secs: 95.0,
+            overtime_secs: 0.0,
+            paused_secs: 3.5,
+            rating: Some(4),
+            follow_up: Some("How did you measure that?".into()),
+            notes: "line one\n\"quoted\" 面试 🚀\n".into(),
+            question: LoggedQuestion {
+                id: "co-01".into(),
+                text: "Tell me about a time you put the customer first.".into(),
+                principles: vec!["customer-obsession".into(), "ownership".into()],
+                kind: crate::domain::bank::QuestionKind::Behavioral,
+            },
+            steps: vec![
+                LoggedStep {
+                    key: "situation".into(),
+                    name: "Situation".into(),
+                    target_secs: 30,
+                    checked_at_secs: Some(25.0),
+                },
+                LoggedStep {
+                    key: "task".into(),
+                    name: "Task".into(),
+                    target_secs: 15,
+                    checked_at_secs: None,
+                },
+            ],
+            rubric: Rubric {
+                spoke_as_i: true,
+                ..Rubric::default()
+            },
+        }
+    }
+
+    #[test]
+    fn saved_log_round_trips_under_a_sortable_name() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = SessionStore::open(dir.path()).expect("open");
+        let path = store.save(&sample()).expect("save");
+        assert_eq!(
+            path.file_name().and_then(|n| n.to_str()),
+            Some("20260105T080000Z-abc123.toml"),
+            "UTC start time, then the id"
+        );
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(text.starts_with("# stardrill session log"));
+        assert_eq!(SessionLog::from_toml(&text).expect("parse"), sample());
+    }
+
+    #[test]
+    fn a_clashing_name_gets_a_new_id_and_the_old_file_is_untouched() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = SessionStore::open(dir.path()).expect("open");
+        let first = store.save(&sample()).expect("save");
+        let before = std::fs::read(&first).expect("read");
+        let second = store.save(&sample()).expect("save again");
+        assert_ne!(first, second);
+        assert_eq!(std::fs::read(&first).expect("read"), before);
+        let again =
+            SessionLog::from_toml(&std::fs::read_to_string(&second).expect("read")).expect("parse");
+        assert_ne!(again.id, "abc123");
+    }
+
+    #[test]
+    fn a_data_dir_that_is_a_file_is_refused_clearly() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("not-a-dir");
+        std::fs::write(&file, "x").expect("write");
+        let err = SessionStore::open(&file).err().expect("refused");
+        let msg = err.to_string();
+        assert!(
+            msg.contains("not-a-dir") && msg.contains("not a folder"),
+            "{msg}"
+        );
+        assert_eq!(std::fs::read(&file).expect("read"), b"x", "left alone");
+    }
+
+    #[test]
+    fn a_vanished_folder_is_a_write_error_not_a_panic() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = SessionStore::open(dir.path()).expect("open");
+        std::fs::remove_dir_all(dir.path().join(SessionStore::SUBDIR)).expect("remove");
+        let err = store.save(&sample()).expect_err("cannot write");
+        assert!(matches!(err, StoreError::Write { .. }), "{err}");
+    }
+
+    #[test]
+    fn new_ids_are_six_hex_digits() {
+        let id = new_id();
+        assert_eq!(id.len(), 6);
+        assert!(id.chars().all(|c| c.is_ascii_hexdigit()));
+    }
+}

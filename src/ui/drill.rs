@@ -143,7 +143,7 @@ fn draw_checklist(
     let hints: Vec<Vec<String>> = framework
         .steps
         .iter()
-        .map(|step| wrap_indented(&step.hint, hint_width, "      "))
+        .map(|step| wrap_indented(&step.hint, hint_width.saturating_sub(1), "      "))
         .collect();
     // When every hint does not fit, only the step being spoken keeps its hint.
     let all_fit = framework.steps.len() + hints.iter().map(Vec::len).sum::<usize>()

@@ -1,0 +1,347 @@
+//! State transitions with a fake clock and a seeded picker.
+
+use std::time::Duration;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::*;
+use crate::domain::clock::FakeClock;
+
+fn app_with(clock: &FakeClock, seconds: u64, count: Option<usize>) -> App {
+    let catalog = Catalog::load(None).expect("embedded catalog");
+    let pool = catalog.bank.filter(&[], None);
+    let settings = Settings {
+        seconds,
+        framework: 0,
+        bell: true,
+        count,
+    };
+    App::new(catalog, settings, pool, Some(7), clock)
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ch(c: char) -> Msg {
+    key(KeyCode::Char(c))
+}
+
+fn press(app: &mut App, clock: &FakeClock, msgs: &[Msg]) -> Vec<Effect> {
+    msgs.iter()
+        .flat_map(|m| app.update(m.clone(), clock))
+        .collect()
+}
+
+fn saved_logs(effects: &[Effect]) -> Vec<&SessionLog> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Save(log) => Some(log.as_ref()),
+            Effect::Bell => None,
+        })
+        .collect()
+}
+
+fn answering(app: &App) -> &Attempt {
+    match &app.screen {
+        Screen::Answering(a) => a,
+        _ => panic!("not answering"),
+    }
+}
+
+#[test]
+fn starts_answering_with_a_full_countdown() {
+    let clock = FakeClock::fixed();
+    let app = app_with(&clock, 120, None);
+    let a = answering(&app);
+    assert_eq!(
+        a.countdown.time_left(clock.now()),
+        countdown::TimeLeft::Remaining(120)
+    );
+    assert_eq!(app.next_deadline(clock.now()), Some(Duration::from_secs(1)));
+}
+
+#[test]
+fn space_ticks_steps_in_order_at_the_answer_time() {
+    let clock = FakeClock::fixed();
+    let mut app = app_with(&clock, 120, None);
+    clock.advance(Duration::from_secs(20));
+    press(&mut app, &clock, &[ch(' ')]);
+    clock.advance(Duration::from_secs(10));
+    press(&mut app, &clock, &[ch(' ')]);
+    let a = answering(&app);
+    assert_eq!(a.ticks[0], Some(Duration::from_secs(20)));
+    assert_eq!(a.ticks[1], Some(Duration::from_secs(30)));
+    assert_eq!(a.ticks[2], None);
+    // Digit keys toggle one step.
+    press(&mut app, &clock, &[ch('1'), ch('4')]);
+    let a = answering(&app);
+    assert_eq!(a.ticks[0], None);
+    assert_eq!(a.ticks[3], Some(Duration::from_secs(30)));
+    // A digit past the framework's steps does nothing.
+    press(&mut app, &clock, &[ch('9')]);
+    assert_eq!(answering(&app).ticked_count(4), 2);
+}
+
+#[test]
+fn tick_messages_do_not_move_time_only_the_clock_does() {
+    let clock = FakeClock::fixed();
+    let mut app = app_with(&clock, 120, None);
+    for _ in 0..500 {
+        app.update(Msg::Tick, &clock);
+    }
+    let a = answering(&app);
+    assert_eq!(a.countdown.elapsed(clock.now()), Duration::ZERO);
+}
+
+#[test]
+fn pause_stops_the_clock_and_blocks_ticking() {
+    let clock = FakeClock::fixed();
+    let mut app = app_with(&clock, 120, None);
+    clock.advance(Duration::from_secs(10));
+    press(&mut app, &clock, &[ch('p')]);
+    assert_eq!(
+        app.next_deadline(clock.now()),
+        None,
+        "paused: sleep until input"
+    );
+    clock.advance(Duration::from_secs(60));
+    press(&mut app, &clock, &[ch(' ')]);
+    assert_eq!(answering(&app).ticked_count(4), 0);
+    assert!(
+        app.status
+            .as_ref()
+            .is_some_and(|s| s.text.contains("Paused"))
+    );
+    press(&mut app, &clock, &[ch('p')]);
+    clock.advance(Duration::from_secs(5));
+    let a = answering(&app);
+    assert_eq!(a.countdown.elapsed(clock.now()), Duration::from_secs(15));
+    assert_eq!(a.countdown.paused(clock.now()), Duration::from_secs(60));
+}
+
+#[test]
+fn rings_the_bell_once_at_zero_and_keeps_counting_overtime() {
+    let clock = FakeClock::fixed();
+    let mut app = app_with(&clock, 30, None);
+    clock.advance(Duration::from_millis(29_900));
+    assert!(app.update(Msg::Tick, &clock).is_empty());
+    clock.advance(Duration::from_millis(100));
+    assert_eq!(app.update(Msg::Tick, &clock), [Effect::Bell]);
+    clock.advance(Duration::from_secs(12));
+    assert!(app.update(Msg::Tick, &clock).is_empty());
+    assert_eq!(
+        answering(&app).countdown.time_left(clock.now()),
+        countdown::TimeLeft::Overtime(12)
+    );
+}
+
+#[test]
+fn no_bell_when_turned_off() {
+    let clock = FakeClock::fixed();
+    let mut app = app_with(&clock, 30, None);
+    app.settings.bell = false;
+    clock.advance(Duration::from_secs(31));
+    assert!(app.update(Msg::Tick, &clock).is_empty());
+}
+
+#[test]
+fn finish_rate_and_save_a_completed_attempt() {
+    let clock = FakeClock::fixed();
+    let mut app = app_with(&clock, 120, None);
+    clock.advance(Duration::from_secs(25));
+    press(&mut app, &clock, &[ch(' ')]);
+    clock.advance(Duration::from_secs(70));
+    assert!(press(&mut app, &clock, &[key(KeyCode::Enter)]).is_empty());
+    let Screen::WrapUp(_, wrap) = &app.screen else {
+        panic!("expected the wrap-up card")
+    };
+    assert!(wrap.rubric.finished_in_time, "pre-ticked from the clock");
+    assert!(wrap.follow_up.is_some(), "the bank has follow-ups");
+    clock.advance(Duration::from_secs(30));
+    let effects = press(
+        &mut app,
+        &clock,
+        &[
+            ch('4'),
+            ch(' '),
+            key(KeyCode::Down),
+            ch(' '),
+            key(KeyCode::Enter),
+        ],
+    );
+    let logs = saved_logs(&effects);
+    assert_eq!(logs.len(), 1);
+    let log = logs[0];
+    assert_eq!(log.outcome, Outcome::Completed);
+    assert_eq!(log.rating, Some(4));
+    assert!(log.rubric.spoke_as_i && log.rubric.quantified_result && log.rubric.finished_in_time);
+    assert_eq!(log.answer_secs, 95.0, "wrap-up time is not answer time");
+    assert_eq!(log.steps[0].checked_at_secs, Some(25.0));
+    assert_eq!(log.started_at.to_rfc3339(), "2026-01-05T09:00:00+01:00");
+    assert_eq!(log.ended_at.to_rfc3339(), "2026-01-05T09:02:05+01:00");
+    assert!(matches!(app.screen, Screen::Between));
+    assert_eq!(app.completed, 1);
+    // Enter moves on to a fresh question.
+    press(&mut app, &clock, &[key(KeyCode::Enter)]);
+    assert_eq!(answering(&app).ticked_count(4), 0);
+}
+
+#[test]
+fn overtime_is_recorded_and_unticks_finished_in_time() {
+    let clock = FakeClock::fixed();
+    let mut app = app_with(&clock, 60, None);
+    clock.advance(Duration::from_secs(75));
+    press(&mut app, &clock, &[key(KeyCode::Enter)]);
+    let Screen::WrapUp(_, wrap) = &app.screen else {
+        panic!("expected the wrap-up card")
+    };
+    assert!(!wrap.rubric.finished_in_time);
+    let logs = press(&mut app, &clock, &[key(KeyCode::Enter)]);
+    let log = saved_logs(&logs)[0];
+    assert_eq!(log.overtime_secs, 15.0);
+    assert_eq!(log.rating, None);
+}
+
+#[test]
+fn skip_saves_a_skipped_attempt_and_serves_another_question() {
+    let clock = FakeClock::fixed();
+    let mut app = app_with(&clock, 120, None);
+    let first = answering(&app).question;
+    clock.advance(Duration::from_secs(5));
+    let effects = press(&mut app, &clock, &[ch('n')]);
+    let logs = saved_logs(&effects);
+    assert_eq!(logs.len(), 1);
+    assert_eq!(logs[0].outcome, Outcome::Skipped);
+    assert_ne!(answering(&app).question, first);
+    assert!(!app.should_quit);
+}
+
+#[test]
+fn quitting_mid_answer_keeps_the_notes_as_abandoned() {
+    let clock = FakeClock::fixed();
+    let mut app = app_with(&clock, 120, None);
+    press(
+        &mut app,
+        &clock,
+        &[
+            key(KeyCode::Tab),
+            ch('q'),
+            ch('4'),
+            ch('%'),
+            key(KeyCode::Tab),
+        ],
+    );
+    assert_eq!(app.focus, Focus::Checklist);
+    assert!(!app.should_quit, "q typed into notes is text, not quit");
+    let effects = press(&mut app, &clock, &[ch('q')]);
+    let logs = saved_logs(&effects);
+    assert_eq!(logs[0].outcome, Outcome::Abandoned);
+    assert_eq!(logs[0].notes, "q4%");
+    assert!(app.should_quit);
+}
+
+#[test]
+fn terminate_and_ctrl_c_save_before_quitting() {
+    let clock = FakeClock::fixed();
+    let mut app = app_with(&clock, 120, None);
+    let logs = app.update(Msg::Terminate, &clock);
+    assert_eq!(saved_logs(&logs)[0].outcome, Outcome::Abandoned);
+    assert!(app.should_quit);
+
+    let mut app = app_with(&clock, 120, None);
+    press(&mut app, &clock, &[key(KeyCode::Enter)]);
+    let ctrl_c = Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    let logs = app.update(ctrl_c, &clock);
+    assert_eq!(
+        saved_logs(&logs)[0].outcome,
+        Outcome::Completed,
+        "the answer was finished"
+    );
+    assert!(app.should_quit);
+}
+
+#[test]
+fn key_releases_are_ignored() {
+    let clock = FakeClock::fixed();
+    let mut app = app_with(&clock, 120, None);
+    let mut release = KeyEvent::new(KeyCode::Char(' '), KeyModifiers::NONE);
+    release.kind = KeyEventKind::Release;
+    app.update(Msg::Key(release), &clock);
+    assert_eq!(answering(&app).ticked_count(4), 0);
+}
+
+#[test]
+fn switching_framework_keeps_ticks_by_position() {
+    let clock = FakeClock::fixed();
+    let mut app = app_with(&clock, 120, None);
+    press(&mut app, &clock, &[ch(' '), ch('f')]);
+    let a = answering(&app);
+    assert_eq!(app.catalog.frameworks.get(a.framework).key, "spsil");
+    assert_eq!(a.ticked_count(5), 1);
+    press(&mut app, &clock, &[ch('5')]);
+    let logs = app.update(Msg::Terminate, &clock);
+    let log = saved_logs(&logs)[0];
+    assert_eq!(log.framework, "spsil");
+    assert_eq!(log.steps.len(), 5);
+    assert!(log.steps[4].checked_at_secs.is_some());
+}
+
+#[test]
+fn help_opens_and_any_key_closes_it_without_acting() {
+    let clock = FakeClock::fixed();
+    let mut app = app_with(&clock, 120, None);
+    press(&mut app, &clock, &[ch('?')]);
+    assert!(app.help_open);
+    press(&mut app, &clock, &[ch(' ')]);
+    assert!(!app.help_open);
+    assert_eq!(answering(&app).ticked_count(4), 0);
+}
+
+#[test]
+fn count_ends_the_sitting_after_n_answers() {
+    let clock = FakeClock::fixed();
+    let mut app = app_with(&clock, 120, Some(1));
+    press(
+        &mut app,
+        &clock,
+        &[key(KeyCode::Enter), key(KeyCode::Enter)],
+    );
+    assert!(app.is_last());
+    press(&mut app, &clock, &[key(KeyCode::Enter)]);
+    assert!(app.should_quit);
+}
+
+#[test]
+fn a_failed_save_is_shown_and_kept_for_printing() {
+    let clock = FakeClock::fixed();
+    let mut app = app_with(&clock, 120, None);
+    let effects = press(&mut app, &clock, &[ch('n')]);
+    let log = saved_logs(&effects)[0].clone();
+    let err = StoreError::Write {
+        path: "/nowhere/x.toml".into(),
+        source: std::io::Error::other("disk full"),
+    };
+    app.on_saved(log.clone(), Err(err));
+    assert_eq!(app.unsaved.len(), 1);
+    assert_eq!(app.unsaved[0].log, log);
+    let status = app.status.as_ref().expect("status");
+    assert!(status.is_error && status.text.contains("disk full"));
+}
+
+#[test]
+fn the_same_seed_serves_the_same_questions() {
+    let order = || {
+        let clock = FakeClock::fixed();
+        let mut app = app_with(&clock, 120, None);
+        (0..5)
+            .map(|_| {
+                let q = answering(&app).question;
+                press(&mut app, &clock, &[ch('n')]);
+                q
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(order(), order());
+}

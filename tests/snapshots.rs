@@ -1,0 +1,210 @@
+//! Every drill screen, rendered on a TestBackend at 80×24 and 120×40.
+
+use std::time::Duration;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use stardrill::app::{App, Msg, Settings};
+use stardrill::domain::Catalog;
+use stardrill::domain::clock::{Clock, FakeClock};
+use stardrill::ui::{self, theme::Theme};
+
+const BANK: &str = r#"
+[[question]]
+id = "co-01"
+text = "Tell me about a time you put a customer's needs ahead of your own goals."
+principles = ["customer-obsession", "ownership"]
+kind = "behavioral"
+follow_ups = ["How did you measure the effect on the customer?", "What would you do differently?"]
+
+[[question]]
+id = "intl-01"
+text = "请讲一次你为客户着想的经历 🚀 — and what you measured."
+principles = ["Dive Deep"]
+kind = "behavioral"
+follow_ups = ["How did you know it worked?", "What alternatives did you consider?"]
+"#;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn app(clock: &FakeClock) -> App {
+    let catalog = Catalog::load(Some(("snapshot.toml", BANK))).expect("test bank");
+    let settings = Settings {
+        seconds: 120,
+        framework: 0,
+        bell: false,
+        count: None,
+    };
+    // The pool holds only the first question so the screen is fixed.
+    App::new(catalog, settings, vec![0], Some(1), clock)
+}
+
+fn keys(app: &mut App, clock: &FakeClock, keys: &[KeyCode]) {
+    for code in keys {
+        app.update(Msg::Key(KeyEvent::new(*code, KeyModifiers::NONE)), clock);
+    }
+}
+
+fn typed(app: &mut App, clock: &FakeClock, text: &str) {
+    let codes: Vec<KeyCode> = text.chars().map(KeyCode::Char).collect();
+    keys(app, clock, &codes);
+}
+
+fn render(app: &App, clock: &FakeClock, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    terminal
+        .draw(|frame| ui::draw(frame, app, clock.now(), Theme::COLOR))
+        .expect("draw");
+    terminal.backend().to_string()
+}
+
+fn snapshot_all_sizes(name: &str, app: &App, clock: &FakeClock) {
+    for (w, h) in SIZES {
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), render(app, clock, w, h));
+    }
+}
+
+#[test]
+fn drill_fresh() {
+    let clock = FakeClock::fixed();
+    let app = app(&clock);
+    snapshot_all_sizes("drill_fresh", &app, &clock);
+}
+
+#[test]
+fn drill_mid_answer_with_a_long_situation() {
+    let clock = FakeClock::fixed();
+    let mut app = app(&clock);
+    clock.advance(Duration::from_secs(42));
+    keys(&mut app, &clock, &[KeyCode::Char(' ')]);
+    clock.advance(Duration::from_secs(12));
+    keys(&mut app, &clock, &[KeyCode::Char(' ')]);
+    clock.advance(Duration::from_millis(40_500));
+    snapshot_all_sizes("drill_mid_answer", &app, &clock);
+}
+
+#[test]
+fn drill_situation_running_long() {
+    let clock = FakeClock::fixed();
+    let app = app(&clock);
+    clock.advance(Duration::from_secs(38));
+    snapshot_all_sizes("drill_situation_long", &app, &clock);
+}
+
+#[test]
+fn drill_paused_in_the_last_ten_seconds() {
+    let clock = FakeClock::fixed();
+    let mut app = app(&clock);
+    clock.advance(Duration::from_secs(112));
+    keys(&mut app, &clock, &[KeyCode::Char('p')]);
+    clock.advance(Duration::from_secs(300));
+    snapshot_all_sizes("drill_paused", &app, &clock);
+}
+
+#[test]
+fn drill_overtime_spsil_with_notes() {
+    let clock = FakeClock::fixed();
+    let mut app = app(&clock);
+    keys(&mut app, &clock, &[KeyCode::Char('f'), KeyCode::Tab]);
+    typed(&mut app, &clock, "cut churn 12% → 3%, 面试 notes 🚀");
+    clock.advance(Duration::from_secs(133));
+    snapshot_all_sizes("drill_overtime_notes", &app, &clock);
+}
+
+#[test]
+fn wrap_up_card() {
+    let clock = FakeClock::fixed();
+    let mut app = app(&clock);
+    for _ in 0..4 {
+        clock.advance(Duration::from_secs(25));
+        keys(&mut app, &clock, &[KeyCode::Char(' ')]);
+    }
+    keys(
+        &mut app,
+        &clock,
+        &[
+            KeyCode::Enter,
+            KeyCode::Char('4'),
+            KeyCode::Char(' '),
+            KeyCode::Down,
+        ],
+    );
+    snapshot_all_sizes("wrap_up", &app, &clock);
+}
+
+#[test]
+fn help_overlay() {
+    let clock = FakeClock::fixed();
+    let mut app = app(&clock);
+    keys(&mut app, &clock, &[KeyCode::Char('?')]);
+    snapshot_all_sizes("help", &app, &clock);
+}
+
+#[test]
+fn saved_card_between_questions() {
+    let clock = FakeClock::fixed();
+    let mut app = app(&clock);
+    keys(&mut app, &clock, &[KeyCode::Enter]);
+    let effects = app.update(
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+        &clock,
+    );
+    for effect in effects {
+        if let stardrill::app::Effect::Save(log) = effect {
+            app.on_saved(
+                *log,
+                Ok("/data/sessions/20260105T080000Z-abc123.toml".into()),
+            );
+        }
+    }
+    snapshot_all_sizes("between", &app, &clock);
+}
+
+#[test]
+fn wide_characters_in_the_question() {
+    let clock = FakeClock::fixed();
+    let catalog = Catalog::load(Some(("snapshot.toml", BANK))).expect("test bank");
+    let settings = Settings {
+        seconds: 120,
+        framework: 0,
+        bell: false,
+        count: None,
+    };
+    let app = App::new(catalog, settings, vec![1], Some(1), &clock);
+    snapshot_all_sizes("drill_wide_chars", &app, &clock);
+}
+
+#[test]
+fn window_too_small() {
+    let clock = FakeClock::fixed();
+    let app = app(&clock);
+    insta::assert_snapshot!("too_small_50x15", render(&app, &clock, 50, 15));
+    insta::assert_snapshot!("too_small_20x3", render(&app, &clock, 20, 3));
+    // Tiny sizes never panic.
+    for (w, h) in [(0, 0), (1, 1), (59, 40), (200, 17)] {
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+        terminal
+            .draw(|frame| ui::draw(frame, &app, clock.now(), Theme::COLOR))
+            .expect("draw");
+    }
+}
+
+#[test]
+fn no_color_theme_draws_the_same_text() {
+    let clock = FakeClock::fixed();
+    let app = app(&clock);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
+    terminal
+        .draw(|frame| ui::draw(frame, &app, clock.now(), Theme::MONO))
+        .expect("draw");
+    let buffer = terminal.backend().buffer();
+    assert!(
+        buffer
+            .content()
+            .iter()
+            .all(|cell| cell.fg == ratatui::style::Color::Reset),
+        "NO_COLOR: no foreground colours"
+    );
+    assert_eq!(terminal.backend().to_string(), render(&app, &clock, 80, 24));
+}
