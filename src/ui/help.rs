@@ -19,6 +19,7 @@ const SECTIONS: &[(&str, &[(&str, &str)])] = &[
             ("Enter", "finish the answer"),
             ("n", "skip to a new question (saved as skipped)"),
             ("f", "switch between STAR and SPSIL"),
+            ("?", "this help"),
             ("q Esc", "quit (the attempt is saved)"),
         ],
     ),
@@ -55,15 +56,14 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: Theme) {
     for tip in TIPS {
         lines.push(Line::raw(format!("  • {tip}")));
     }
-    lines.push(Line::default());
-    lines.push(Line::styled("Any key closes this help.", theme.muted()));
 
     let height = (lines.len() as u16 + 2).min(area.height);
     let rect = centered(area, 64.min(area.width), height);
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme.title())
-        .title(Span::styled(" Help ", theme.title()));
+        .title(Span::styled(" Help ", theme.title()))
+        .title_bottom(Span::styled(" any key closes ", theme.muted()));
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(Text::from(lines))
