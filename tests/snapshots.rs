@@ -35,6 +35,7 @@ fn app(clock: &FakeClock) -> App {
         framework: 0,
         bell: false,
         count: None,
+        ..Settings::default()
     };
     // The pool holds only the first question so the screen is fixed.
     App::new(catalog, settings, vec![0], Some(1), clock)
@@ -170,6 +171,7 @@ fn wide_characters_in_the_question() {
         framework: 0,
         bell: false,
         count: None,
+        ..Settings::default()
     };
     let app = App::new(catalog, settings, vec![1], Some(1), &clock);
     snapshot_all_sizes("drill_wide_chars", &app, &clock);

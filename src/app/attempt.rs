@@ -10,7 +10,7 @@ use super::countdown::Countdown;
 use crate::domain::Catalog;
 use crate::domain::framework::{Framework, MAX_STEPS};
 use crate::domain::session::{
-    LoggedQuestion, LoggedStep, Outcome, Rubric, SCHEMA_VERSION, SessionLog, secs,
+    LoggedQuestion, LoggedStep, LoggedStory, Outcome, Rubric, SCHEMA_VERSION, SessionLog, secs,
 };
 
 /// How long a step took, for the checklist and the timeline.
@@ -45,6 +45,8 @@ pub struct WrapUp {
     pub rubric: Rubric,
     pub cursor: usize,
     pub follow_up: Option<String>,
+    /// Id of the story told, from the story bank.
+    pub story: Option<String>,
 }
 
 pub struct Attempt {
@@ -56,15 +58,19 @@ pub struct Attempt {
     pub ticks: [Option<Duration>; MAX_STEPS],
     pub notes: TextArea<'static>,
     pub started_wall: DateTime<FixedOffset>,
+    /// Monotonic time when the question was shown (before any think time).
+    pub shown_at: Duration,
     pub bell_rung: bool,
 }
 
 impl Attempt {
+    /// `starts` is when the countdown begins: now, or later after think time.
     pub fn new(
         question: usize,
         framework: usize,
         limit: Duration,
         now: Duration,
+        starts: Duration,
         wall: DateTime<FixedOffset>,
     ) -> Self {
         let mut notes = TextArea::default();
@@ -76,10 +82,11 @@ impl Attempt {
         Self {
             question,
             framework,
-            countdown: Countdown::start(limit, now),
+            countdown: Countdown::start(limit, starts),
             ticks: [None; MAX_STEPS],
             notes,
             started_wall: wall,
+            shown_at: now,
             bell_rung: false,
         }
     }
@@ -157,7 +164,7 @@ impl Attempt {
     ) -> SessionLog {
         let question = catalog.bank.get(self.question);
         let framework: &Framework = catalog.frameworks.get(self.framework);
-        let wall_elapsed = now.saturating_sub(self.countdown.started());
+        let wall_elapsed = now.saturating_sub(self.shown_at);
         let ended_at = (self.started_wall
             + chrono::Duration::from_std(wall_elapsed).unwrap_or_default())
         .trunc_subsecs(0);
@@ -193,6 +200,13 @@ impl Attempt {
                 })
                 .collect(),
             rubric: wrap_up.map(|w| w.rubric).unwrap_or_default(),
+            story: wrap_up
+                .and_then(|w| w.story.as_deref())
+                .and_then(|id| catalog.stories.get(id))
+                .map(|s| LoggedStory {
+                    id: s.id.clone(),
+                    title: s.title.clone(),
+                }),
         }
     }
 }
@@ -207,7 +221,7 @@ mod tests {
 
     fn attempt() -> Attempt {
         let wall = DateTime::parse_from_rfc3339("2026-01-05T09:00:00+01:00").expect("date");
-        Attempt::new(0, 0, s(120), s(0), wall)
+        Attempt::new(0, 0, s(120), s(0), s(0), wall)
     }
 
     #[test]

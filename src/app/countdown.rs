@@ -33,6 +33,18 @@ impl Countdown {
         }
     }
 
+    /// True before the countdown's start, during think time.
+    pub fn is_waiting(&self, now: Duration) -> bool {
+        now < self.started
+    }
+
+    /// Starts now instead of at the planned time (think time cut short).
+    pub fn start_now(&mut self, now: Duration) {
+        if now < self.started {
+            self.started = now;
+        }
+    }
+
     pub fn limit(&self) -> Duration {
         self.limit
     }
@@ -115,6 +127,15 @@ impl Countdown {
         if self.paused_since.is_some() || self.stopped_at.is_some() {
             return None;
         }
+        if now < self.started {
+            let wait = self.started - now;
+            let into_second = Duration::from_nanos(u64::from(wait.subsec_nanos()));
+            return Some(if into_second.is_zero() {
+                SECOND
+            } else {
+                into_second
+            });
+        }
         let into_second = Duration::from_nanos(u64::from(self.elapsed(now).subsec_nanos()));
         Some(SECOND - into_second)
     }
@@ -187,6 +208,20 @@ mod tests {
         assert!((wait.as_secs_f64() - 0.75).abs() < 1e-9);
         // Sleeping exactly that long lands on the next shown value.
         assert_eq!(c.time_left(s(5.25) + wait), TimeLeft::Remaining(114));
+    }
+
+    #[test]
+    fn think_time_delays_the_start() {
+        let mut c = Countdown::start(s(120.0), s(15.0));
+        assert!(c.is_waiting(s(3.0)));
+        assert_eq!(c.elapsed(s(3.0)), Duration::ZERO);
+        assert_eq!(c.time_left(s(3.0)), TimeLeft::Remaining(120));
+        let wait = c.until_next_change(s(3.25)).expect("thinking");
+        assert!((wait.as_secs_f64() - 0.75).abs() < 1e-9);
+        assert_eq!(c.elapsed(s(20.0)), s(5.0));
+        c.start_now(s(1.0));
+        assert!(!c.is_waiting(s(1.0)));
+        assert_eq!(c.elapsed(s(11.0)), s(10.0));
     }
 
     #[test]

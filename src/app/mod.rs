@@ -3,6 +3,7 @@
 
 pub mod attempt;
 pub mod countdown;
+pub mod stories;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -18,9 +19,11 @@ use crate::storage::sessions::{StoreError, new_id};
 use attempt::{Attempt, WrapUp};
 
 /// What the drill is set up to do, from the command line.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Settings {
     pub seconds: u64,
+    /// Seconds to think before each countdown starts.
+    pub think_secs: u64,
     pub framework: usize,
     pub bell: bool,
     /// Stop after this many completed answers.
@@ -248,6 +251,15 @@ impl App {
             return;
         };
         let paused = attempt.countdown.is_paused();
+        if attempt.countdown.is_waiting(now) {
+            // Think time: Space or Enter starts the answer; ticking waits.
+            match key.code {
+                KeyCode::Char(' ') | KeyCode::Enter => attempt.countdown.start_now(now),
+                KeyCode::Char('1'..='9' | 'p') => {}
+                _ => return self.on_answering_key_any_time(key, clock, effects),
+            }
+            return;
+        }
         match key.code {
             KeyCode::Char(' ' | '1'..='9') if paused => {
                 self.status = Some(Status {
@@ -266,8 +278,24 @@ impl App {
             }
             KeyCode::Char('p') if paused => attempt.countdown.resume(now),
             KeyCode::Char('p') => attempt.countdown.pause(now),
-            KeyCode::Tab => self.set_focus(Focus::Notes),
             KeyCode::Enter => self.finish_answer(now),
+            _ => self.on_answering_key_any_time(key, clock, effects),
+        }
+    }
+
+    /// Keys that work during think time as well as while answering.
+    fn on_answering_key_any_time(
+        &mut self,
+        key: KeyEvent,
+        clock: &dyn Clock,
+        effects: &mut Vec<Effect>,
+    ) {
+        let now = clock.now();
+        let Screen::Answering(attempt) = &mut self.screen else {
+            return;
+        };
+        match key.code {
+            KeyCode::Tab => self.set_focus(Focus::Notes),
             KeyCode::Char('n') => {
                 self.save_current(Outcome::Skipped, now, effects);
                 self.start_attempt(clock);
@@ -297,6 +325,13 @@ impl App {
                 wrap.cursor = (wrap.cursor + 1).min(Rubric::LEN - 1)
             }
             KeyCode::Char(' ') => wrap.rubric.toggle(wrap.cursor),
+            KeyCode::Char('s') => {
+                let question = self.catalog.bank.get(attempt_question(&self.screen));
+                let order = self.catalog.stories.story_order(&question.principles);
+                if let Screen::WrapUp(_, wrap) = &mut self.screen {
+                    wrap.story = next_story(&order, wrap.story.as_deref());
+                }
+            }
             KeyCode::Tab => self.set_focus(Focus::Notes),
             KeyCode::Enter => {
                 self.save_current(Outcome::Completed, now, effects);
@@ -306,6 +341,14 @@ impl App {
             KeyCode::Char('q') | KeyCode::Esc => self.quit(now, effects),
             _ => {}
         }
+    }
+
+    /// Stories proving the current question's principles, for the checklist.
+    pub fn stories_for_question(&self) -> Vec<&crate::domain::story::Story> {
+        self.attempt().map_or_else(Vec::new, |a| {
+            let question = self.catalog.bank.get(a.question);
+            self.catalog.stories.proving(&question.principles).collect()
+        })
     }
 
     fn step_count(&self) -> usize {
@@ -330,11 +373,15 @@ impl App {
             return;
         };
         let limit = Duration::from_secs(self.settings.seconds);
+        // With think time the countdown starts in the future; until then the
+        // candidate is thinking.
+        let starts = clock.now() + Duration::from_secs(self.settings.think_secs);
         self.screen = Screen::Answering(Attempt::new(
             question,
             self.settings.framework,
             limit,
             clock.now(),
+            starts,
             clock.wall_now(),
         ));
         self.set_focus(Focus::Checklist);
@@ -366,6 +413,7 @@ impl App {
                 rubric,
                 cursor: 0,
                 follow_up,
+                story: None,
             },
         );
         self.set_focus(Focus::Checklist);
@@ -407,6 +455,22 @@ impl App {
             }
         }
     }
+}
+
+fn attempt_question(screen: &Screen) -> usize {
+    match screen {
+        Screen::Answering(a) | Screen::WrapUp(a, _) => a.question,
+        Screen::Between => 0,
+    }
+}
+
+/// The story after `current` in `order`, wrapping to none after the last.
+fn next_story(order: &[String], current: Option<&str>) -> Option<String> {
+    let next = match current {
+        None => 0,
+        Some(id) => order.iter().position(|s| s == id).map_or(0, |i| i + 1),
+    };
+    order.get(next).cloned()
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ fn app_with(clock: &FakeClock, seconds: u64, count: Option<usize>) -> App {
         framework: 0,
         bell: true,
         count,
+        ..Settings::default()
     };
     App::new(catalog, settings, pool, Some(7), clock)
 }

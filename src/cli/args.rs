@@ -27,6 +27,43 @@ pub enum Command {
     Drill(DrillArgs),
     /// Validate a question bank and summarise it per principle.
     Questions(QuestionsArgs),
+    /// Edit your story bank and see which principles it covers.
+    Stories(StoriesArgs),
+    /// Show where the settings file is, or create it.
+    Config(ConfigArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) to standard output.
+    Man,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct StoriesArgs {
+    /// Merge stories from a CSV grid (columns by header: id, title, principles, situation, task, action, result, lessons, numbers).
+    #[arg(long, value_name = "FILE.csv", conflicts_with = "export")]
+    pub import: Option<PathBuf>,
+    /// Write the grid as CSV to FILE (never replacing one), or to standard output.
+    #[arg(long, value_name = "FILE.csv", num_args = 0..=1)]
+    pub export: Option<Option<PathBuf>>,
+    /// Where the story bank and session logs are kept [default: the platform data dir].
+    #[arg(long, value_name = "PATH", env = DATA_DIR_ENV)]
+    pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ConfigArgs {
+    /// Print the settings file's path.
+    #[arg(long)]
+    pub path: bool,
+    /// Write a commented settings file with every default (an existing one is kept).
+    #[arg(long)]
+    pub init: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -45,6 +82,12 @@ impl FrameworkArg {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModeArg {
+    Random,
+    Weak,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum KindArg {
     Behavioral,
     Hypothetical,
@@ -59,12 +102,18 @@ pub struct DrillArgs {
     /// Only questions of this kind.
     #[arg(long, value_enum)]
     pub kind: Option<KindArg>,
-    /// Seconds per answer.
-    #[arg(long, default_value_t = 120, value_parser = clap::value_parser!(u64).range(10..=3600))]
-    pub seconds: u64,
-    /// Checklist to start with (f switches during the drill).
-    #[arg(long, value_enum, default_value_t = FrameworkArg::Star)]
-    pub framework: FrameworkArg,
+    /// Seconds per answer [default: 120, or `seconds` in config.toml].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(10..=3600))]
+    pub seconds: Option<u64>,
+    /// Seconds to think before the countdown starts (Space starts early) [default: 0].
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(0..=600))]
+    pub think: Option<u64>,
+    /// Checklist to start with (f switches during the drill) [default: star].
+    #[arg(long, value_enum)]
+    pub framework: Option<FrameworkArg>,
+    /// How questions are chosen [default: weak once you have 10 session logs, else random].
+    #[arg(long, value_enum)]
+    pub mode: Option<ModeArg>,
     /// Stop after this many answered questions.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub count: Option<u64>,
@@ -78,8 +127,11 @@ pub struct DrillArgs {
     #[arg(long, value_name = "PATH", env = DATA_DIR_ENV)]
     pub data_dir: Option<PathBuf>,
     /// Don't ring the terminal bell when time runs out.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "bell")]
     pub no_bell: bool,
+    /// Ring the bell even if config.toml turns it off.
+    #[arg(long)]
+    pub bell: bool,
 }
 
 #[derive(Debug, Clone, Args)]

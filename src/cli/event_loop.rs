@@ -5,28 +5,40 @@ use std::io::{IsTerminal, Write};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
 
+use std::time::Duration;
+
 use ratatui::crossterm::event::{self, Event};
-use ratatui::{Terminal, backend::Backend};
+use ratatui::{Frame, Terminal, backend::Backend};
 
 use crate::app::{App, Effect, Msg};
 use crate::domain::clock::Clock;
 use crate::storage::sessions::SessionSink;
 use crate::ui::{self, theme::Theme};
 
-/// Runs until the app wants to quit. Sleeps until input, a signal, or the next
-/// moment the screen must change (the countdown's next second): no busy loop.
-pub fn run<B: Backend>(
+/// A full-screen program the event loop can drive: pure state that takes
+/// messages, returns effects, and draws itself from `&self`.
+pub trait Program {
+    type Effect;
+    fn update(&mut self, msg: Msg, clock: &dyn Clock) -> Vec<Self::Effect>;
+    fn draw(&self, frame: &mut Frame, now: Duration, theme: Theme);
+    /// When the loop must wake even without input; `None` sleeps until input.
+    fn next_deadline(&self, now: Duration) -> Option<Duration>;
+    fn should_quit(&self) -> bool;
+}
+
+/// Runs until the program wants to quit. Sleeps until input, a signal, or the
+/// next moment the screen must change (the countdown's next second): no busy loop.
+pub fn run<B: Backend, P: Program>(
     terminal: &mut Terminal<B>,
-    app: &mut App,
+    program: &mut P,
     events: &Receiver<Msg>,
     clock: &dyn Clock,
-    sink: &mut dyn SessionSink,
     theme: Theme,
-    bell: &mut dyn FnMut(),
+    perform: &mut dyn FnMut(&mut P, P::Effect),
 ) -> Result<(), B::Error> {
-    while !app.should_quit {
-        terminal.draw(|frame| ui::draw(frame, app, clock.now(), theme))?;
-        let msg = match app.next_deadline(clock.now()) {
+    while !program.should_quit() {
+        terminal.draw(|frame| program.draw(frame, clock.now(), theme))?;
+        let msg = match program.next_deadline(clock.now()) {
             Some(wait) => match events.recv_timeout(wait) {
                 Ok(msg) => msg,
                 Err(RecvTimeoutError::Timeout) => Msg::Tick,
@@ -34,17 +46,45 @@ pub fn run<B: Backend>(
             },
             None => events.recv().unwrap_or(Msg::Terminate),
         };
-        for effect in app.update(msg, clock) {
-            match effect {
-                Effect::Save(log) => {
-                    let result = sink.save(&log);
-                    app.on_saved(*log, result);
-                }
-                Effect::Bell => bell(),
-            }
+        for effect in program.update(msg, clock) {
+            perform(program, effect);
         }
     }
     Ok(())
+}
+
+impl Program for App {
+    type Effect = Effect;
+
+    fn update(&mut self, msg: Msg, clock: &dyn Clock) -> Vec<Effect> {
+        App::update(self, msg, clock)
+    }
+
+    fn draw(&self, frame: &mut Frame, now: Duration, theme: Theme) {
+        ui::draw(frame, self, now, theme);
+    }
+
+    fn next_deadline(&self, now: Duration) -> Option<Duration> {
+        App::next_deadline(self, now)
+    }
+
+    fn should_quit(&self) -> bool {
+        self.should_quit
+    }
+}
+
+/// Carries out the drill's effects: saves through `sink`, rings the bell.
+pub fn drill_effects<'a>(
+    sink: &'a mut dyn SessionSink,
+    bell: &'a mut dyn FnMut(),
+) -> impl FnMut(&mut App, Effect) + 'a {
+    move |app, effect| match effect {
+        Effect::Save(log) => {
+            let result = sink.save(&log);
+            app.on_saved(*log, result);
+        }
+        Effect::Bell => bell(),
+    }
 }
 
 /// Why the drill could not start on this terminal.
@@ -103,21 +143,23 @@ impl Drop for RestoreGuard {
     }
 }
 
-/// Runs the drill on the real terminal.
-pub fn run_on_terminal(
-    app: &mut App,
+/// Runs a program on the real terminal, restoring it on every exit path.
+pub fn run_on_terminal<P: Program>(
+    program: &mut P,
     clock: &dyn Clock,
-    sink: &mut dyn SessionSink,
     theme: Theme,
+    perform: &mut dyn FnMut(&mut P, P::Effect),
 ) -> std::io::Result<()> {
     let (tx, rx) = mpsc::channel();
     spawn_signals(tx.clone())?;
     let mut terminal = ratatui::try_init()?;
     let _guard = RestoreGuard;
     spawn_input(tx);
-    let mut bell = || {
-        let mut out = std::io::stdout();
-        let _ = out.write_all(b"\x07").and_then(|()| out.flush());
-    };
-    run(&mut terminal, app, &rx, clock, sink, theme, &mut bell)
+    run(&mut terminal, program, &rx, clock, theme, perform)
+}
+
+/// Rings the terminal bell.
+pub fn ring_bell() {
+    let mut out = std::io::stdout();
+    let _ = out.write_all(b"\x07").and_then(|()| out.flush());
 }

@@ -3,6 +3,7 @@
 pub mod args;
 pub mod event_loop;
 pub mod questions;
+pub mod stories;
 
 use std::process::ExitCode;
 
@@ -10,10 +11,12 @@ use crate::app::{App, Settings};
 use crate::domain::Catalog;
 use crate::domain::bank::QuestionKind;
 use crate::domain::clock::SystemClock;
+use crate::storage::config::{config_path, init_config, load_config};
 use crate::storage::paths::resolve_data_dir;
 use crate::storage::sessions::SessionStore;
+use crate::storage::stories::StoryStore;
 use crate::ui::theme::Theme;
-use args::{Cli, Command, DrillArgs, KindArg, QuestionsArgs};
+use args::{Cli, Command, ConfigArgs, DrillArgs, KindArg, QuestionsArgs};
 
 /// Bad input: a broken bank, an unknown principle, no terminal, an unusable data dir.
 pub const EXIT_INPUT: u8 = 2;
@@ -24,11 +27,69 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Some(Command::Drill(args)) => drill(args),
         Some(Command::Questions(args)) => questions(args),
+        Some(Command::Stories(args)) => stories::run(args, Theme::from_env()),
+        Some(Command::Config(args)) => config(args),
+        Some(Command::Completions(args)) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(
+                args.shell,
+                &mut command,
+                "stardrill",
+                &mut std::io::stdout(),
+            );
+            ExitCode::SUCCESS
+        }
+        Some(Command::Man) => {
+            let command = <Cli as clap::CommandFactory>::command();
+            match clap_mangen::Man::new(command).render(&mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(format!("could not write the manual page: {e}")),
+            }
+        }
         None => drill(cli.drill),
     }
 }
 
-fn fail(message: impl std::fmt::Display) -> ExitCode {
+fn config(args: ConfigArgs) -> ExitCode {
+    let Some(path) = config_path() else {
+        return fail("no home folder for the settings file; set STARDRILL_CONFIG to a path");
+    };
+    if args.init {
+        return match init_config(&path) {
+            Ok(()) => {
+                println!("Wrote {}", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                println!("{} already exists; it was left as it is", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(format!("could not write {}: {e}", path.display())),
+        };
+    }
+    if args.path {
+        println!("{}", path.display());
+        return ExitCode::SUCCESS;
+    }
+    match load_config(Some(&path)) {
+        Ok(config) => {
+            let exists = if path.exists() {
+                ""
+            } else {
+                " (not created yet: stardrill config --init)"
+            };
+            println!("# {}{exists}", path.display());
+            match toml::to_string(&config) {
+                Ok(text) => print!("{text}"),
+                Err(e) => return fail(e),
+            }
+            ExitCode::SUCCESS
+        }
+        Err(err) => fail(err),
+    }
+}
+
+pub(crate) fn fail(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("stardrill: {message}");
     ExitCode::from(EXIT_INPUT)
 }
@@ -100,10 +161,21 @@ fn drill(args: DrillArgs) -> ExitCode {
     if pool.is_empty() {
         return fail("no question matches the --principle/--kind filters");
     }
-    let Some(framework) = catalog.frameworks.index_of(args.framework.key()) else {
+    let config = match config_path().map_or(Ok(Default::default()), |p| load_config(Some(&p))) {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("{err}");
+            return fail("the settings file has problems (see `stardrill config --path`)");
+        }
+    };
+    let framework_key = args
+        .framework
+        .map_or(config.framework.to_ascii_lowercase(), |f| {
+            f.key().to_string()
+        });
+    let Some(framework) = catalog.frameworks.index_of(&framework_key) else {
         return fail(format!(
-            "framework {:?} is missing from data/frameworks.toml",
-            args.framework.key()
+            "framework {framework_key:?} is missing from data/frameworks.toml"
         ));
     };
     if let Err(msg) = event_loop::check_interactive() {
@@ -123,15 +195,28 @@ fn drill(args: DrillArgs) -> ExitCode {
         }
     };
 
+    let mut catalog = catalog;
+    match StoryStore::new(&data_dir).load(&catalog.principles) {
+        Ok(book) => catalog.stories = book,
+        Err(err) => {
+            eprintln!("{err}");
+            return fail("the story bank has problems; fix it or run with another --data-dir");
+        }
+    }
     let settings = Settings {
-        seconds: args.seconds,
+        seconds: args.seconds.unwrap_or(config.seconds),
+        think_secs: args.think.unwrap_or(config.think_secs),
         framework,
-        bell: !args.no_bell,
+        bell: (config.bell || args.bell) && !args.no_bell,
         count: args.count.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
     };
     let clock = SystemClock::new();
     let mut app = App::new(catalog, settings, pool, args.seed, &clock);
-    let result = event_loop::run_on_terminal(&mut app, &clock, &mut store, Theme::from_env());
+    let mut bell = event_loop::ring_bell;
+    let mut perform = event_loop::drill_effects(&mut store, &mut bell);
+    let result =
+        event_loop::run_on_terminal(&mut app, &clock, Theme::choose(config.theme), &mut perform);
+    drop(perform);
 
     // The terminal is back to normal here: report what happened in plain text.
     let mut code = ExitCode::SUCCESS;

@@ -2,11 +2,13 @@
 
 pub mod bank;
 pub mod clock;
+pub mod config;
 pub mod framework;
 pub mod picker;
 pub mod principles;
 pub mod session;
 pub mod source;
+pub mod story;
 
 use bank::Bank;
 use framework::Frameworks;
@@ -19,6 +21,8 @@ pub struct Catalog {
     pub principles: Principles,
     pub frameworks: Frameworks,
     pub bank: Bank,
+    /// The candidate's prepared stories (empty until they write some).
+    pub stories: story::StoryBook,
 }
 
 impl Catalog {
@@ -34,6 +38,7 @@ impl Catalog {
             principles,
             frameworks,
             bank,
+            stories: story::StoryBook::default(),
         })
     }
 }

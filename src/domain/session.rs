@@ -37,6 +37,12 @@ pub struct LoggedQuestion {
     pub kind: QuestionKind,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoggedStory {
+    pub id: String,
+    pub title: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LoggedStep {
     pub key: String,
@@ -108,6 +114,9 @@ pub struct SessionLog {
     #[serde(default)]
     pub notes: String,
     pub question: LoggedQuestion,
+    /// The prepared story the candidate told, picked on the wrap-up card.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub story: Option<LoggedStory>,
     pub steps: Vec<LoggedStep>,
     #[serde(default)]
     pub rubric: Rubric,

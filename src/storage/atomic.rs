@@ -24,6 +24,23 @@ pub fn create_new_atomic(dir: &Path, name: &str, contents: &[u8]) -> io::Result<
     Ok(())
 }
 
+/// Replaces `dir/name` atomically: readers see the old file or the new one,
+/// never a torn write. For files that are meant to be rewritten (the story bank).
+pub fn replace_atomic(dir: &Path, name: &str, contents: &[u8]) -> io::Result<()> {
+    let mut temp = tempfile::Builder::new()
+        .prefix(".stardrill-")
+        .suffix(".tmp")
+        .permissions(owner_only())
+        .tempfile_in(dir)?;
+    temp.write_all(contents)?;
+    temp.as_file().sync_all()?;
+    temp.persist(dir.join(name)).map_err(|e| e.error)?;
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
 #[cfg(unix)]
 fn owner_only() -> std::fs::Permissions {
     use std::os::unix::fs::PermissionsExt;

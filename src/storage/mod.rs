@@ -1,5 +1,7 @@
 //! Reading and writing user data on disk.
 
 pub mod atomic;
+pub mod config;
 pub mod paths;
 pub mod sessions;
+pub mod stories;

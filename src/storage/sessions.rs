@@ -1,5 +1,6 @@
 //! Session logs on disk: `<data dir>/sessions/<UTC start>-<id>.toml`.
 
+use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -83,6 +84,31 @@ impl SessionSink for SessionStore {
     }
 }
 
+/// How often each story was told in the newest `window` session logs. File
+/// names sort by start time, so only those files are read.
+pub fn recent_story_use(sessions_dir: &Path, window: usize) -> HashMap<String, usize> {
+    let mut names: Vec<PathBuf> = std::fs::read_dir(sessions_dir)
+        .map(|dir| {
+            dir.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    let mut uses = HashMap::new();
+    for path in names.iter().rev().take(window) {
+        let story = std::fs::read_to_string(path)
+            .ok()
+            .and_then(|text| SessionLog::from_toml(&text).ok())
+            .and_then(|log| log.story);
+        if let Some(story) = story {
+            *uses.entry(story.id).or_insert(0) += 1;
+        }
+    }
+    uses
+}
+
 /// Six lower-case hex digits: short enough to read, random enough for one person.
 pub fn new_id() -> String {
     format!("{:06x}", rand::rng().random_range(0..0x100_0000u32))
@@ -134,6 +160,7 @@ mod tests {
                 spoke_as_i: true,
                 ..Rubric::default()
             },
+            story: None,
         }
     }
 

@@ -81,6 +81,10 @@ pub fn draw(
 
 fn draw_timer(frame: &mut Frame, area: Rect, attempt: &Attempt, now: Duration, theme: Theme) {
     let countdown = &attempt.countdown;
+    if countdown.is_waiting(now) {
+        draw_think_time(frame, area, countdown.started().saturating_sub(now), theme);
+        return;
+    }
     let left = countdown.time_left(now);
     let style = theme.timer(left);
     let (face, caption) = match left {
@@ -114,6 +118,21 @@ fn draw_timer(frame: &mut Frame, area: Rect, attempt: &Attempt, now: Duration, t
     label.push(Span::styled(solid, style));
     label.push(Span::styled(empty, theme.muted()));
     frame.render_widget(Paragraph::new(Line::from(label)), inner);
+}
+
+fn draw_think_time(frame: &mut Frame, area: Rect, left: Duration, theme: Theme) {
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.title())
+        .title(Span::styled(" Think ", theme.title()));
+    let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
+    let line = Line::from(vec![
+        Span::styled(format!(" {} ", clock_face(secs)), theme.title()),
+        Span::styled("to pick your story and its principle · ", theme.muted()),
+        Span::styled("Space", theme.key()),
+        Span::styled(" starts the answer", theme.muted()),
+    ]);
+    frame.render_widget(Paragraph::new(line).block(block), area);
 }
 
 fn draw_checklist(
@@ -178,6 +197,25 @@ fn draw_checklist(
                 hints[index]
                     .iter()
                     .map(|h| Line::styled(h.clone(), theme.muted())),
+            );
+        }
+    }
+    // The candidate's prepared stories that prove this question's principles.
+    if !app.catalog.stories.stories.is_empty() && lines.len() + 2 < usize::from(inner.height) {
+        lines.push(Line::default());
+        let matching = app.stories_for_question();
+        if matching.is_empty() {
+            lines.push(Line::styled(
+                " No story of yours proves this yet.",
+                theme.warn(),
+            ));
+        } else {
+            let titles: Vec<&str> = matching.iter().map(|s| s.title.as_str()).collect();
+            let text = format!("Your stories: {}", titles.join(" · "));
+            lines.extend(
+                wrap_indented(&text, hint_width.saturating_sub(1), " ")
+                    .into_iter()
+                    .map(|l| Line::styled(l, theme.principle())),
             );
         }
     }

@@ -28,6 +28,7 @@ const SECTIONS: &[(&str, &[(&str, &str)])] = &[
         &[
             ("1-5", "rate your answer"),
             ("↑↓ j k", "move in the rubric; Space ticks"),
+            ("s", "pick the story you told"),
             ("Enter", "save and go on"),
         ],
     ),

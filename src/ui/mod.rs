@@ -1,8 +1,10 @@
 //! Drawing: a pure function of `&App` and the current time. One module per screen.
 
 pub mod between;
+pub mod coverage;
 pub mod drill;
 pub mod help;
+pub mod stories;
 pub mod theme;
 pub mod widgets;
 pub mod wrapup;
@@ -39,7 +41,7 @@ pub fn draw(frame: &mut Frame, app: &App, now: Duration, theme: Theme) {
     }
 }
 
-fn draw_too_small(frame: &mut Frame, area: Rect, theme: Theme) {
+pub(crate) fn draw_too_small(frame: &mut Frame, area: Rect, theme: Theme) {
     let text = Text::from(vec![
         Line::styled("Window too small", theme.warn()),
         Line::raw(format!(

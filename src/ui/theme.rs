@@ -27,6 +27,15 @@ impl Theme {
         }
     }
 
+    /// The configured choice; `NO_COLOR` always wins.
+    pub fn choose(choice: crate::domain::config::ThemeChoice) -> Self {
+        use crate::domain::config::ThemeChoice;
+        match (Self::from_env(), choice) {
+            (Self::MONO, _) | (_, ThemeChoice::Mono) => Self::MONO,
+            _ => Self::COLOR,
+        }
+    }
+
     pub fn text(self) -> Style {
         Style::default()
     }

@@ -62,6 +62,7 @@ pub fn draw(
             ("↑↓", "move"),
             ("Space", "tick"),
             ("Enter", "save"),
+            ("s", "story"),
             ("Tab", "notes"),
             ("q", "save & quit"),
             ("?", "help"),
@@ -148,6 +149,19 @@ fn draw_card(
         rating.push(Span::styled("  not rated yet", theme.muted()));
     }
     lines.push(Line::from(rating));
+    if !app.catalog.stories.stories.is_empty() {
+        let told = wrap
+            .story
+            .as_deref()
+            .and_then(|id| app.catalog.stories.get(id));
+        lines.push(Line::from(vec![
+            Span::styled("Story told (s)  ", theme.text()),
+            match told {
+                Some(story) => Span::styled(story.title.clone(), theme.principle()),
+                None => Span::styled("none picked", theme.muted()),
+            },
+        ]));
+    }
     lines.push(Line::default());
     lines.push(Line::styled("Rubric", theme.text()));
 

@@ -1,0 +1,483 @@
+//! The story bank editor: a list of stories, a form to add or edit one, and
+//! the coverage grid of stories against principles.
+
+use std::collections::HashMap;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::style::{Modifier, Style};
+use ratatui_textarea::{CursorMove, TextArea, WrapMode};
+
+use super::{Msg, Status};
+use crate::domain::clock::Clock;
+use crate::domain::principles::Principles;
+use crate::domain::story::{Story, StoryBook, TEXT_FIELDS};
+
+/// A story used more often than this in the last ten drills is flagged.
+pub const OVERUSE_LIMIT: usize = 3;
+pub const RECENT_WINDOW: usize = 10;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StoriesEffect {
+    Save(StoryBook),
+}
+
+pub enum View {
+    List,
+    Grid,
+    Edit(Box<Form>),
+    ConfirmDelete,
+}
+
+/// Form fields in Tab order: title, the principles checklist, then the bullets.
+pub const FORM_FIELDS: usize = TEXT_FIELDS.len() + 1;
+pub const PRINCIPLES_FIELD: usize = 1;
+
+pub struct Form {
+    /// `None` for a new story.
+    pub original_id: Option<String>,
+    /// One editor per entry of `TEXT_FIELDS`.
+    pub texts: Vec<TextArea<'static>>,
+    pub principles: Vec<bool>,
+    pub principle_cursor: usize,
+    pub focus: usize,
+    pub dirty: bool,
+    pub confirm_discard: bool,
+}
+
+impl Form {
+    fn new(story: Option<&Story>, principles: &Principles) -> Self {
+        let texts = TEXT_FIELDS
+            .iter()
+            .map(|field| {
+                let value = story.map_or("", |s| s.field(field));
+                let mut area = TextArea::new(value.lines().map(str::to_string).collect());
+                area.set_wrap_mode(WrapMode::WordOrGlyph);
+                area.set_cursor_line_style(Style::default());
+                area.set_placeholder_style(Style::default().add_modifier(Modifier::DIM));
+                area.set_placeholder_text(match *field {
+                    "title" => "A short name, e.g. Checkout bug fix",
+                    "situation" => "Context in 30 s: role, team, stakes",
+                    "task" => "Task / Problem: what you had to achieve",
+                    "action" => "Action / Solution: what YOU did",
+                    "result" => "Result / Impact: the outcome, quantified",
+                    "lessons" => "What you learned, what you do differently",
+                    _ => "The numbers: -90% failed checkouts, 12→0 pages a week",
+                });
+                area
+            })
+            .collect();
+        let mut form = Self {
+            original_id: story.map(|s| s.id.clone()),
+            texts,
+            principles: principles
+                .all()
+                .iter()
+                .map(|p| story.is_some_and(|s| s.proves(&p.slug)))
+                .collect(),
+            principle_cursor: 0,
+            focus: 0,
+            dirty: false,
+            confirm_discard: false,
+        };
+        form.update_cursors();
+        form
+    }
+
+    /// The text editor behind a focus position, if it is one.
+    pub fn text_index(focus: usize) -> Option<usize> {
+        match focus {
+            0 => Some(0),
+            PRINCIPLES_FIELD => None,
+            n => Some(n - 1),
+        }
+    }
+
+    fn update_cursors(&mut self) {
+        let focused = Self::text_index(self.focus);
+        for (i, area) in self.texts.iter_mut().enumerate() {
+            if Some(i) == focused {
+                // Editing usually continues where the text ends.
+                area.move_cursor(CursorMove::Bottom);
+                area.move_cursor(CursorMove::End);
+                area.set_cursor_style(Style::default().add_modifier(Modifier::REVERSED));
+            } else {
+                area.set_cursor_style(Style::default());
+            }
+        }
+    }
+
+    fn value(&self, field: usize) -> String {
+        self.texts[field].lines().join("\n").trim().to_string()
+    }
+}
+
+pub struct StoriesApp {
+    pub principles: Principles,
+    pub book: StoryBook,
+    /// Uses of each story id in the last `RECENT_WINDOW` drills.
+    pub recent_use: HashMap<String, usize>,
+    pub selected: usize,
+    pub view: View,
+    pub help_open: bool,
+    pub status: Option<Status>,
+    /// The book as last written; differs from `book` after a failed save.
+    pub unsaved: bool,
+    pub should_quit: bool,
+}
+
+impl StoriesApp {
+    pub fn new(
+        principles: Principles,
+        book: StoryBook,
+        recent_use: HashMap<String, usize>,
+    ) -> Self {
+        Self {
+            principles,
+            book,
+            recent_use,
+            selected: 0,
+            view: View::List,
+            help_open: false,
+            status: None,
+            unsaved: false,
+            should_quit: false,
+        }
+    }
+
+    pub fn is_overused(&self, id: &str) -> bool {
+        self.recent_use.get(id).copied().unwrap_or(0) > OVERUSE_LIMIT
+    }
+
+    pub fn selected_story(&self) -> Option<&Story> {
+        self.book.stories.get(self.selected)
+    }
+
+    pub fn on_saved(&mut self, result: Result<std::path::PathBuf, String>) {
+        match result {
+            Ok(path) => {
+                self.unsaved = false;
+                self.status = Some(Status {
+                    text: format!("Saved {}", path.display()),
+                    is_error: false,
+                });
+            }
+            Err(err) => {
+                self.unsaved = true;
+                self.status = Some(Status {
+                    text: format!("Not saved: {err}"),
+                    is_error: true,
+                });
+            }
+        }
+    }
+
+    pub fn update(&mut self, msg: Msg, _clock: &dyn Clock) -> Vec<StoriesEffect> {
+        match msg {
+            Msg::Terminate => {
+                self.should_quit = true;
+                Vec::new()
+            }
+            Msg::Paste(text) => {
+                if let View::Edit(form) = &mut self.view
+                    && let Some(i) = Form::text_index(form.focus)
+                {
+                    form.texts[i].insert_str(text);
+                    form.dirty = true;
+                }
+                Vec::new()
+            }
+            Msg::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
+            _ => Vec::new(),
+        }
+    }
+
+    fn on_key(&mut self, key: KeyEvent) -> Vec<StoriesEffect> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl && matches!(key.code, KeyCode::Char('c')) {
+            self.should_quit = true;
+            return Vec::new();
+        }
+        if self.help_open {
+            self.help_open = false;
+            return Vec::new();
+        }
+        if matches!(self.view, View::Edit(_)) {
+            return self.on_form_key(key);
+        }
+        if matches!(self.view, View::ConfirmDelete) {
+            return self.on_confirm_key(key);
+        }
+        let count = self.book.stories.len();
+        match key.code {
+            KeyCode::Char('q') | KeyCode::Esc => self.should_quit = true,
+            KeyCode::Char('?') => self.help_open = true,
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.selected = (self.selected + 1).min(count.saturating_sub(1))
+            }
+            KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
+            KeyCode::Home | KeyCode::Char('g') => self.selected = 0,
+            KeyCode::End | KeyCode::Char('G') => self.selected = count.saturating_sub(1),
+            KeyCode::Tab | KeyCode::Char('c') => {
+                self.view = match self.view {
+                    View::Grid => View::List,
+                    _ => View::Grid,
+                };
+            }
+            KeyCode::Char('a') => {
+                self.view = View::Edit(Box::new(Form::new(None, &self.principles)))
+            }
+            KeyCode::Char('e') | KeyCode::Enter => {
+                if let Some(story) = self.selected_story() {
+                    self.view = View::Edit(Box::new(Form::new(Some(story), &self.principles)));
+                }
+            }
+            KeyCode::Char('d') if count > 0 => self.view = View::ConfirmDelete,
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn on_confirm_key(&mut self, key: KeyEvent) -> Vec<StoriesEffect> {
+        self.view = View::List;
+        if !matches!(key.code, KeyCode::Char('y' | 'Y')) {
+            self.status = Some(Status {
+                text: "Kept the story".into(),
+                is_error: false,
+            });
+            return Vec::new();
+        }
+        if self.selected >= self.book.stories.len() {
+            return Vec::new();
+        }
+        let removed = self.book.stories.remove(self.selected);
+        self.selected = self.selected.min(self.book.stories.len().saturating_sub(1));
+        self.status = Some(Status {
+            text: format!("Deleted {:?}", removed.title),
+            is_error: false,
+        });
+        vec![StoriesEffect::Save(self.book.clone())]
+    }
+
+    fn on_form_key(&mut self, key: KeyEvent) -> Vec<StoriesEffect> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let View::Edit(form) = &mut self.view else {
+            return Vec::new();
+        };
+        if ctrl && matches!(key.code, KeyCode::Char('s')) {
+            return self.save_form();
+        }
+        if key.code != KeyCode::Esc {
+            form.confirm_discard = false;
+        }
+        match key.code {
+            KeyCode::Esc if form.dirty && !form.confirm_discard => {
+                form.confirm_discard = true;
+                self.status = Some(Status {
+                    text: "Unsaved changes: Esc again discards them, Ctrl-S saves".into(),
+                    is_error: false,
+                });
+            }
+            KeyCode::Esc => {
+                self.view = View::List;
+                self.status = None;
+            }
+            KeyCode::Tab => {
+                form.focus = (form.focus + 1) % FORM_FIELDS;
+                form.update_cursors();
+            }
+            KeyCode::BackTab => {
+                form.focus = (form.focus + FORM_FIELDS - 1) % FORM_FIELDS;
+                form.update_cursors();
+            }
+            _ if form.focus == PRINCIPLES_FIELD => match key.code {
+                KeyCode::Down | KeyCode::Char('j') => {
+                    form.principle_cursor =
+                        (form.principle_cursor + 1).min(form.principles.len().saturating_sub(1));
+                }
+                KeyCode::Up | KeyCode::Char('k') => {
+                    form.principle_cursor = form.principle_cursor.saturating_sub(1)
+                }
+                KeyCode::Char(' ') | KeyCode::Enter => {
+                    if let Some(on) = form.principles.get_mut(form.principle_cursor) {
+                        *on = !*on;
+                        form.dirty = true;
+                    }
+                }
+                _ => {}
+            },
+            // The title is one line: Enter moves on instead of breaking it.
+            KeyCode::Enter if form.focus == 0 => {
+                form.focus = PRINCIPLES_FIELD;
+                form.update_cursors();
+            }
+            _ => {
+                if let Some(i) = Form::text_index(form.focus) {
+                    form.dirty |= form.texts[i].input(key);
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    fn save_form(&mut self) -> Vec<StoriesEffect> {
+        let View::Edit(form) = &self.view else {
+            return Vec::new();
+        };
+        let title = form.value(0);
+        if title.is_empty() {
+            self.status = Some(Status {
+                text: "A story needs a title".into(),
+                is_error: true,
+            });
+            return Vec::new();
+        }
+        let id = form
+            .original_id
+            .clone()
+            .unwrap_or_else(|| self.book.new_id(&title));
+        let mut story = Story {
+            id,
+            principles: self
+                .principles
+                .all()
+                .iter()
+                .zip(&form.principles)
+                .filter(|(_, on)| **on)
+                .map(|(p, _)| p.slug.clone())
+                .collect(),
+            ..Story::default()
+        };
+        for (i, field) in TEXT_FIELDS.iter().enumerate() {
+            if let Some(slot) = story.field_mut(field) {
+                *slot = form.value(i);
+            }
+        }
+        let id = story.id.clone();
+        self.book.upsert(story);
+        self.selected = self
+            .book
+            .stories
+            .iter()
+            .position(|s| s.id == id)
+            .unwrap_or(0);
+        self.view = View::List;
+        vec![StoriesEffect::Save(self.book.clone())]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::clock::FakeClock;
+
+    fn app() -> StoriesApp {
+        let principles = Principles::embedded().expect("principles");
+        let book = StoryBook {
+            stories: vec![Story {
+                id: "checkout-bug".into(),
+                title: "Checkout bug fix".into(),
+                principles: vec!["customer-obsession".into()],
+                ..Story::default()
+            }],
+        };
+        StoriesApp::new(
+            principles,
+            book,
+            HashMap::from([("checkout-bug".to_string(), 4)]),
+        )
+    }
+
+    fn send(app: &mut StoriesApp, codes: &[KeyCode]) -> Vec<StoriesEffect> {
+        let clock = FakeClock::fixed();
+        codes
+            .iter()
+            .flat_map(|c| app.update(Msg::Key(KeyEvent::new(*c, KeyModifiers::NONE)), &clock))
+            .collect()
+    }
+
+    fn ctrl_s(app: &mut StoriesApp) -> Vec<StoriesEffect> {
+        let clock = FakeClock::fixed();
+        app.update(
+            Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+            &clock,
+        )
+    }
+
+    fn typed(app: &mut StoriesApp, text: &str) {
+        let codes: Vec<KeyCode> = text.chars().map(KeyCode::Char).collect();
+        send(app, &codes);
+    }
+
+    #[test]
+    fn add_a_story_with_principles_and_bullets() {
+        let mut app = app();
+        send(&mut app, &[KeyCode::Char('a')]);
+        typed(&mut app, "Nightly alert cleanup");
+        // Title → principles: tick Ownership (2nd) and Dive Deep (12th).
+        send(
+            &mut app,
+            &[KeyCode::Enter, KeyCode::Down, KeyCode::Char(' ')],
+        );
+        for _ in 0..10 {
+            send(&mut app, &[KeyCode::Down]);
+        }
+        send(&mut app, &[KeyCode::Char(' '), KeyCode::Tab]);
+        typed(&mut app, "pager fired nightly");
+        let effects = ctrl_s(&mut app);
+        let [StoriesEffect::Save(book)] = effects.as_slice() else {
+            panic!("expected one save, got {effects:?}")
+        };
+        let story = book.get("nightly-alert-cleanup").expect("added");
+        assert_eq!(story.principles, ["ownership", "dive-deep"]);
+        assert_eq!(story.situation, "pager fired nightly");
+        assert!(matches!(app.view, View::List));
+        assert_eq!(app.selected, 1);
+    }
+
+    #[test]
+    fn editing_keeps_the_id_and_an_empty_title_is_refused() {
+        let mut app = app();
+        send(&mut app, &[KeyCode::Char('e')]);
+        for _ in 0..20 {
+            send(&mut app, &[KeyCode::Backspace]);
+        }
+        assert!(ctrl_s(&mut app).is_empty());
+        assert!(app.status.as_ref().is_some_and(|s| s.is_error));
+        typed(&mut app, "Checkout fix");
+        let effects = ctrl_s(&mut app);
+        let [StoriesEffect::Save(book)] = effects.as_slice() else {
+            panic!("expected a save")
+        };
+        assert_eq!(book.stories.len(), 1);
+        assert_eq!(book.stories[0].id, "checkout-bug");
+        assert_eq!(book.stories[0].title, "Checkout fix");
+    }
+
+    #[test]
+    fn escape_with_changes_asks_before_discarding() {
+        let mut app = app();
+        send(&mut app, &[KeyCode::Char('a')]);
+        typed(&mut app, "x");
+        send(&mut app, &[KeyCode::Esc]);
+        assert!(matches!(app.view, View::Edit(_)));
+        send(&mut app, &[KeyCode::Esc]);
+        assert!(matches!(app.view, View::List));
+        assert_eq!(app.book.stories.len(), 1);
+    }
+
+    #[test]
+    fn delete_needs_confirmation() {
+        let mut app = app();
+        assert!(send(&mut app, &[KeyCode::Char('d'), KeyCode::Char('n')]).is_empty());
+        assert_eq!(app.book.stories.len(), 1);
+        let effects = send(&mut app, &[KeyCode::Char('d'), KeyCode::Char('y')]);
+        assert_eq!(effects, [StoriesEffect::Save(StoryBook::default())]);
+    }
+
+    #[test]
+    fn overuse_is_more_than_three_of_the_last_ten() {
+        let app = app();
+        assert!(app.is_overused("checkout-bug"));
+        assert!(!app.is_overused("other"));
+    }
+}

@@ -1,0 +1,184 @@
+//! User settings from `config.toml`: defaults that command-line flags override.
+
+use serde::{Deserialize, Serialize};
+
+use super::source::{LoadError, Source};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Uniformly random, no repeat until the bank is used up.
+    Random,
+    /// Weighted towards what needs practice (the default once there is history).
+    #[default]
+    Weak,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ThemeChoice {
+    /// Colour unless `NO_COLOR` is set.
+    #[default]
+    Auto,
+    Color,
+    Mono,
+}
+
+/// Every field has a default, so a partial file still loads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Seconds per answer.
+    pub seconds: u64,
+    /// Seconds to think before each answer's countdown starts (0: none).
+    pub think_secs: u64,
+    /// Seconds for the follow-up probe in an interview loop.
+    pub follow_up_secs: u64,
+    /// "star" or "spsil".
+    pub framework: String,
+    pub mode: Mode,
+    pub bell: bool,
+    pub theme: ThemeChoice,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            seconds: 120,
+            think_secs: 0,
+            follow_up_secs: 60,
+            framework: "star".into(),
+            mode: Mode::Weak,
+            bell: true,
+            theme: ThemeChoice::Auto,
+        }
+    }
+}
+
+pub const SECONDS_RANGE: std::ops::RangeInclusive<u64> = 10..=3600;
+
+impl Config {
+    pub fn parse(source: &Source<'_>) -> Result<Self, LoadError> {
+        let config: Config = source.parse()?;
+        let mut problems = Vec::new();
+        for (name, value) in [
+            ("seconds", config.seconds),
+            ("follow_up_secs", config.follow_up_secs),
+        ] {
+            if !SECONDS_RANGE.contains(&value) {
+                problems.push(format!(
+                    "`{name}` must be between 10 and 3600, found {value}"
+                ));
+            }
+        }
+        if config.think_secs > 600 {
+            problems.push(format!(
+                "`think_secs` must be at most 600, found {}",
+                config.think_secs
+            ));
+        }
+        if !["star", "spsil"].contains(&config.framework.to_ascii_lowercase().as_str()) {
+            problems.push(format!(
+                "`framework` must be \"star\" or \"spsil\", found {:?}",
+                config.framework
+            ));
+        }
+        if problems.is_empty() {
+            return Ok(config);
+        }
+        Err(LoadError {
+            diagnostics: problems
+                .into_iter()
+                .map(|message| {
+                    let key = message.split('`').nth(1).unwrap_or_default();
+                    let line = source
+                        .text
+                        .lines()
+                        .position(|l| l.trim_start().starts_with(key))
+                        .map(|i| i + 1);
+                    super::source::Diagnostic {
+                        file: source.name.to_string(),
+                        line,
+                        message,
+                    }
+                })
+                .collect(),
+        })
+    }
+}
+
+/// Written by `stardrill config --init`: every setting, commented, at its default.
+pub const TEMPLATE: &str = r#"# stardrill settings. Every line is optional; command-line flags override these.
+
+# Seconds per answer (10-3600).
+# seconds = 120
+
+# Seconds to think before each answer's countdown starts (0 = start at once).
+# think_secs = 0
+
+# Seconds for the follow-up probe in `stardrill loop` (10-3600).
+# follow_up_secs = 60
+
+# Checklist to start with: "star" or "spsil".
+# framework = "star"
+
+# Question choice: "weak" favours what needs practice once you have 10 logs; "random".
+# mode = "weak"
+
+# Ring the terminal bell when time runs out.
+# bell = true
+
+# "auto" (colour unless NO_COLOR is set), "color" or "mono".
+# theme = "auto"
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, LoadError> {
+        Config::parse(&Source::new("config.toml", text))
+    }
+
+    #[test]
+    fn empty_and_partial_files_load_with_defaults() {
+        assert_eq!(parse("").expect("empty"), Config::default());
+        let c = parse("seconds = 90\nmode = \"random\"\n").expect("partial");
+        assert_eq!(c.seconds, 90);
+        assert_eq!(c.mode, Mode::Random);
+        assert!(c.bell);
+    }
+
+    #[test]
+    fn the_template_parses_to_the_defaults() {
+        assert_eq!(parse(TEMPLATE).expect("template"), Config::default());
+        let uncommented: String = TEMPLATE
+            .lines()
+            .map(|l| {
+                l.strip_prefix("# ")
+                    .filter(|r| {
+                        r.split(" = ")
+                            .next()
+                            .is_some_and(|k| k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+                    })
+                    .unwrap_or(l)
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert_eq!(parse(&uncommented).expect("uncommented"), Config::default());
+    }
+
+    #[test]
+    fn bad_values_name_the_line() {
+        let err = parse("bell = true\nmode = \"sometimes\"\n").expect_err("bad mode");
+        assert!(err.to_string().starts_with("config.toml:2: "), "{err}");
+        assert!(err.to_string().contains("unknown variant"), "{err}");
+        let err = parse("\nseconds = 5\n").expect_err("too short");
+        assert_eq!(
+            err.to_string(),
+            "config.toml:2: `seconds` must be between 10 and 3600, found 5"
+        );
+        let err = parse("colour = 1\n").expect_err("unknown key");
+        assert!(err.to_string().contains("unknown field `colour`"), "{err}");
+    }
+}

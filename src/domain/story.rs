@@ -1,0 +1,466 @@
+//! The story bank: the 6–8 prepared stories a candidate reuses, each proving
+//! two or three principles, with STAR/SPSIL bullets and the numbers behind it.
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use super::principles::Principles;
+use super::source::{Diagnostic, LoadError, Source, normalize_key};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Story {
+    pub id: String,
+    pub title: String,
+    /// Canonical principle slugs.
+    #[serde(default)]
+    pub principles: Vec<String>,
+    /// Bullets per step; Problem, Solution and Impact in SPSIL map to Task,
+    /// Action and Result.
+    #[serde(default)]
+    pub situation: String,
+    #[serde(default)]
+    pub task: String,
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub result: String,
+    #[serde(default)]
+    pub lessons: String,
+    /// The figures that back the result ("failed checkouts -90%").
+    #[serde(default)]
+    pub numbers: String,
+}
+
+/// The text fields of a story, in the order the editor and CSV show them.
+pub const TEXT_FIELDS: [&str; 7] = [
+    "title",
+    "situation",
+    "task",
+    "action",
+    "result",
+    "lessons",
+    "numbers",
+];
+
+impl Story {
+    pub fn field(&self, name: &str) -> &str {
+        match name {
+            "title" => &self.title,
+            "situation" => &self.situation,
+            "task" => &self.task,
+            "action" => &self.action,
+            "result" => &self.result,
+            "lessons" => &self.lessons,
+            "numbers" => &self.numbers,
+            _ => "",
+        }
+    }
+
+    pub fn field_mut(&mut self, name: &str) -> Option<&mut String> {
+        Some(match name {
+            "title" => &mut self.title,
+            "situation" => &mut self.situation,
+            "task" => &mut self.task,
+            "action" => &mut self.action,
+            "result" => &mut self.result,
+            "lessons" => &mut self.lessons,
+            "numbers" => &mut self.numbers,
+            _ => return None,
+        })
+    }
+
+    pub fn proves(&self, slug: &str) -> bool {
+        self.principles.iter().any(|p| p == slug)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoryBook {
+    pub stories: Vec<Story>,
+}
+
+#[derive(Serialize)]
+struct FileOut<'a> {
+    story: &'a [Story],
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileIn {
+    #[serde(default)]
+    story: Vec<Spanned<RawStory>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStory {
+    id: String,
+    title: String,
+    #[serde(default)]
+    principles: Vec<Spanned<String>>,
+    #[serde(default)]
+    situation: String,
+    #[serde(default)]
+    task: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    result: String,
+    #[serde(default)]
+    lessons: String,
+    #[serde(default)]
+    numbers: String,
+}
+
+impl StoryBook {
+    pub fn parse(source: &Source<'_>, principles: &Principles) -> Result<Self, LoadError> {
+        let file: FileIn = source.parse()?;
+        let mut diagnostics = Vec::new();
+        let mut stories: Vec<Story> = Vec::new();
+        for entry in file.story {
+            let span = entry.span();
+            let raw = entry.into_inner();
+            let label = format!("story {:?}", raw.id);
+            if raw.id.trim().is_empty() {
+                diagnostics.push(source.diagnostic(span.clone(), "a story has an empty `id`"));
+            } else if stories.iter().any(|s| s.id == raw.id) {
+                diagnostics.push(source.diagnostic(span.clone(), format!("{label}: duplicate id")));
+            }
+            if raw.title.trim().is_empty() {
+                diagnostics
+                    .push(source.diagnostic(span.clone(), format!("{label}: `title` is empty")));
+            }
+            let mut slugs = Vec::new();
+            for p in &raw.principles {
+                match principles.find(p.get_ref()) {
+                    Some(found) if !slugs.contains(&found.slug) => slugs.push(found.slug.clone()),
+                    Some(_) => {}
+                    None => diagnostics.push(source.diagnostic(
+                        p.span(),
+                        format!("{label}: unknown principle {:?}", p.get_ref()),
+                    )),
+                }
+            }
+            stories.push(Story {
+                id: raw.id,
+                title: raw.title,
+                principles: slugs,
+                situation: raw.situation,
+                task: raw.task,
+                action: raw.action,
+                result: raw.result,
+                lessons: raw.lessons,
+                numbers: raw.numbers,
+            });
+        }
+        if diagnostics.is_empty() {
+            Ok(Self { stories })
+        } else {
+            Err(LoadError { diagnostics })
+        }
+    }
+
+    pub fn to_toml(&self) -> Result<String, toml::ser::Error> {
+        let body = toml::to_string(&FileOut {
+            story: &self.stories,
+        })?;
+        Ok(format!(
+            "# stardrill story bank: edit with `stardrill stories`, or by hand.\n\n{body}"
+        ))
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Story> {
+        self.stories.iter().find(|s| s.id == id)
+    }
+
+    /// Stories that prove any of `slugs`.
+    pub fn proving<'a>(&'a self, slugs: &'a [String]) -> impl Iterator<Item = &'a Story> + 'a {
+        self.stories
+            .iter()
+            .filter(move |s| slugs.iter().any(|p| s.proves(p)))
+    }
+
+    /// Ids for choosing the story told: those proving `slugs` first, then the rest.
+    pub fn story_order(&self, slugs: &[String]) -> Vec<String> {
+        let (proving, rest): (Vec<&Story>, Vec<&Story>) = self
+            .stories
+            .iter()
+            .partition(|s| slugs.iter().any(|p| s.proves(p)));
+        proving
+            .into_iter()
+            .chain(rest)
+            .map(|s| s.id.clone())
+            .collect()
+    }
+
+    /// A new id from a title: its words joined by '-', made unique.
+    pub fn new_id(&self, title: &str) -> String {
+        let base: String = normalize_key(title).chars().take(32).collect();
+        let base = if base.is_empty() {
+            "story".to_string()
+        } else {
+            base
+        };
+        let mut id = base.clone();
+        let mut n = 2;
+        while self.get(&id).is_some() {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+
+    /// Adds a story, or replaces the one with the same id; returns true if added.
+    pub fn upsert(&mut self, story: Story) -> bool {
+        match self.stories.iter_mut().find(|s| s.id == story.id) {
+            Some(existing) => {
+                *existing = story;
+                false
+            }
+            None => {
+                self.stories.push(story);
+                true
+            }
+        }
+    }
+
+    /// Number of stories proving each principle, in catalogue order.
+    pub fn coverage(&self, principles: &Principles) -> Vec<usize> {
+        principles
+            .all()
+            .iter()
+            .map(|p| self.stories.iter().filter(|s| s.proves(&p.slug)).count())
+            .collect()
+    }
+
+    /// The grid as CSV: one row per story, principles by name joined with "; ".
+    pub fn to_csv(&self, principles: &Principles) -> Result<String, csv::Error> {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        let mut header = vec!["id", "title", "principles"];
+        header.extend(&TEXT_FIELDS[1..]);
+        writer.write_record(&header)?;
+        for s in &self.stories {
+            let names: Vec<&str> = s.principles.iter().map(|p| principles.name_of(p)).collect();
+            let joined = names.join("; ");
+            let mut row = vec![s.id.as_str(), s.title.as_str(), joined.as_str()];
+            row.extend(TEXT_FIELDS[1..].iter().map(|f| s.field(f)));
+            writer.write_record(&row)?;
+        }
+        let bytes = writer
+            .into_inner()
+            .map_err(|e| csv::Error::from(e.into_error()))?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// Reads a CSV grid. Columns are matched by header name (any case, any
+    /// order); `title` is required, `id` is made from the title when absent.
+    pub fn from_csv(
+        name: &str,
+        text: &str,
+        principles: &Principles,
+    ) -> Result<Vec<Story>, LoadError> {
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let fail = |line: Option<usize>, message: String| LoadError::single(name, line, message);
+        let headers: Vec<String> = reader
+            .headers()
+            .map_err(|e| fail(Some(1), format!("cannot read the header row: {e}")))?
+            .iter()
+            .map(|h| normalize_key(h).replace('-', "_"))
+            .collect();
+        let column = |field: &str| headers.iter().position(|h| h == field);
+        let Some(title_col) = column("title") else {
+            return Err(fail(
+                Some(1),
+                "the header row needs a `title` column".into(),
+            ));
+        };
+        let mut diagnostics = Vec::new();
+        let mut stories: Vec<Story> = Vec::new();
+        let mut scratch = StoryBook::default();
+        for record in reader.records() {
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    let line = e.position().map(|p| p.line() as usize);
+                    diagnostics.push(Diagnostic {
+                        file: name.into(),
+                        line,
+                        message: e.to_string(),
+                    });
+                    continue;
+                }
+            };
+            let line = record.position().map(|p| p.line() as usize);
+            let cell = |col: Option<usize>| {
+                col.and_then(|c| record.get(c))
+                    .unwrap_or("")
+                    .trim()
+                    .to_string()
+            };
+            let title = cell(Some(title_col));
+            if title.is_empty() && record.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            if title.is_empty() {
+                diagnostics.push(Diagnostic {
+                    file: name.into(),
+                    line,
+                    message: "the `title` cell is empty".into(),
+                });
+                continue;
+            }
+            let mut story = Story {
+                id: cell(column("id")),
+                title,
+                ..Story::default()
+            };
+            if story.id.is_empty() {
+                story.id = scratch.new_id(&story.title);
+            }
+            for field in &TEXT_FIELDS[1..] {
+                if let Some(slot) = story.field_mut(field) {
+                    *slot = cell(column(field));
+                }
+            }
+            for p in cell(column("principles"))
+                .split([';', ',', '|'])
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+            {
+                match principles.find(p) {
+                    Some(found) if !story.principles.contains(&found.slug) => {
+                        story.principles.push(found.slug.clone())
+                    }
+                    Some(_) => {}
+                    None => diagnostics.push(Diagnostic {
+                        file: name.into(),
+                        line,
+                        message: format!("story {:?}: unknown principle {p:?}", story.title),
+                    }),
+                }
+            }
+            scratch.upsert(story.clone());
+            stories.push(story);
+        }
+        if diagnostics.is_empty() {
+            Ok(stories)
+        } else {
+            Err(LoadError { diagnostics })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn principles() -> Principles {
+        Principles::embedded().expect("principles")
+    }
+
+    fn book() -> StoryBook {
+        StoryBook {
+            stories: vec![
+                Story {
+                    id: "checkout-bug".into(),
+                    title: "Checkout bug fix".into(),
+                    principles: vec![
+                        "customer-obsession".into(),
+                        "ownership".into(),
+                        "bias-for-action".into(),
+                    ],
+                    situation: "3% of orders failed on slow connections".into(),
+                    action: "- read 50 tickets\n- reproduced on a throttled link, \"fixed\" it"
+                        .into(),
+                    numbers: "failed checkouts -90%".into(),
+                    ..Story::default()
+                },
+                Story {
+                    id: "nightly-alert".into(),
+                    title: "Nightly alert cleanup".into(),
+                    principles: vec!["ownership".into(), "dive-deep".into()],
+                    ..Story::default()
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn toml_round_trip() {
+        let text = book().to_toml().expect("encode");
+        let again =
+            StoryBook::parse(&Source::new("stories.toml", &text), &principles()).expect("parse");
+        assert_eq!(again, book());
+    }
+
+    #[test]
+    fn csv_round_trip_keeps_every_field() {
+        let p = principles();
+        let csv = book().to_csv(&p).expect("csv");
+        assert!(
+            csv.starts_with("id,title,principles,situation,task,action,result,lessons,numbers\n")
+        );
+        assert!(csv.contains("Customer Obsession; Ownership; Bias for Action"));
+        let stories = StoryBook::from_csv("grid.csv", &csv, &p).expect("import");
+        assert_eq!(stories, book().stories);
+    }
+
+    #[test]
+    fn csv_from_a_spreadsheet_matches_columns_by_name() {
+        let csv = "Title,Principles,Numbers\nVendor pick,\"Are Right A Lot, deliver results\",saved $40k\n,,\n";
+        let stories = StoryBook::from_csv("grid.csv", csv, &principles()).expect("import");
+        assert_eq!(stories.len(), 1);
+        assert_eq!(stories[0].id, "vendor-pick");
+        assert_eq!(
+            stories[0].principles,
+            ["are-right-a-lot", "deliver-results"]
+        );
+        assert_eq!(stories[0].numbers, "saved $40k");
+    }
+
+    #[test]
+    fn csv_errors_name_the_line() {
+        let csv = "title,principles\nA,ownership\nB,Ownershp\n";
+        let err = StoryBook::from_csv("grid.csv", csv, &principles()).expect_err("bad principle");
+        assert_eq!(
+            err.to_string(),
+            "grid.csv:3: story \"B\": unknown principle \"Ownershp\""
+        );
+        let err =
+            StoryBook::from_csv("grid.csv", "name\nx\n", &principles()).expect_err("no title");
+        assert!(err.to_string().contains("needs a `title` column"), "{err}");
+    }
+
+    #[test]
+    fn toml_errors_name_the_line() {
+        let text = "[[story]]\nid = \"a\"\ntitle = \"A\"\nprinciples = [\"nope\"]\n";
+        let err =
+            StoryBook::parse(&Source::new("stories.toml", text), &principles()).expect_err("bad");
+        assert_eq!(
+            err.to_string(),
+            "stories.toml:4: story \"a\": unknown principle \"nope\""
+        );
+    }
+
+    #[test]
+    fn coverage_counts_stories_per_principle() {
+        let p = principles();
+        let coverage = book().coverage(&p);
+        let ownership = p
+            .all()
+            .iter()
+            .position(|x| x.slug == "ownership")
+            .expect("ownership");
+        assert_eq!(coverage[ownership], 2);
+        assert_eq!(coverage.iter().filter(|&&n| n == 0).count(), 12);
+    }
+
+    #[test]
+    fn new_ids_are_unique_slugs() {
+        let b = book();
+        assert_eq!(b.new_id("Checkout bug!"), "checkout-bug-2");
+        assert_eq!(b.new_id("???"), "story");
+    }
+}

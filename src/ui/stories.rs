@@ -1,0 +1,392 @@
+//! The story bank editor: list and detail, the add/edit form, delete confirmation.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph, Wrap};
+
+use super::coverage;
+use super::theme::Theme;
+use super::widgets::{centered, key_hints, truncate};
+use crate::app::stories::{Form, PRINCIPLES_FIELD, StoriesApp, View};
+use crate::domain::story::TEXT_FIELDS;
+
+const FIELD_LABELS: [&str; 7] = [
+    "Title",
+    "Situation",
+    "Task / Problem",
+    "Action / Solution",
+    "Result / Impact",
+    "Lessons",
+    "Numbers",
+];
+
+pub fn draw(frame: &mut Frame, app: &StoriesApp, theme: Theme) {
+    let area = frame.area();
+    if area.width < super::MIN_WIDTH || area.height < super::MIN_HEIGHT {
+        super::draw_too_small(frame, area, theme);
+        return;
+    }
+    let [body, status, footer] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let hints: Vec<(&str, &str)> = match &app.view {
+        View::List | View::ConfirmDelete => {
+            draw_list(frame, body, app, theme);
+            vec![
+                ("a", "add"),
+                ("e", "edit"),
+                ("d", "delete"),
+                ("Tab", "coverage grid"),
+                ("j/k", "move"),
+                ("?", "help"),
+                ("q", "quit"),
+            ]
+        }
+        View::Grid => {
+            coverage::draw(frame, body, app, theme);
+            vec![
+                ("Tab", "list"),
+                ("j/k", "move"),
+                ("a", "add"),
+                ("?", "help"),
+                ("q", "quit"),
+            ]
+        }
+        View::Edit(form) => {
+            draw_form(frame, body, app, form, theme);
+            vec![
+                ("Tab", "next field"),
+                ("S-Tab", "previous"),
+                ("Ctrl-S", "save"),
+                ("Esc", "cancel"),
+            ]
+        }
+    };
+    let status_line = match &app.status {
+        Some(s) if s.is_error => Line::styled(format!(" {}", s.text), theme.danger()),
+        Some(s) => Line::styled(format!(" {}", s.text), theme.muted()),
+        None => uncovered_line(app, theme),
+    };
+    frame.render_widget(Paragraph::new(status_line), status);
+    frame.render_widget(key_hints(&hints, footer.width, theme), footer);
+    if matches!(app.view, View::ConfirmDelete) {
+        draw_confirm(frame, area, app, theme);
+    }
+    if app.help_open {
+        draw_help(frame, area, theme);
+    }
+}
+
+fn uncovered_line(app: &StoriesApp, theme: Theme) -> Line<'static> {
+    let coverage = app.book.coverage(&app.principles);
+    let missing: Vec<&str> = app
+        .principles
+        .all()
+        .iter()
+        .zip(&coverage)
+        .filter(|(_, n)| **n == 0)
+        .map(|(p, _)| p.name.as_str())
+        .collect();
+    if missing.is_empty() {
+        Line::styled(" Every principle has a story.", theme.ok())
+    } else {
+        Line::styled(
+            format!(
+                " No story yet for {}: {}",
+                missing.len(),
+                missing.join(", ")
+            ),
+            theme.warn(),
+        )
+    }
+}
+
+fn draw_list(frame: &mut Frame, area: Rect, app: &StoriesApp, theme: Theme) {
+    let [list, detail] =
+        Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(area);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border(true))
+        .title(Line::from(vec![
+            Span::styled(" Story bank ", theme.title()),
+            Span::styled(
+                format!("{} stories ", app.book.stories.len()),
+                theme.muted(),
+            ),
+        ]));
+    let inner = block.inner(list);
+    frame.render_widget(block, list);
+    if app.book.stories.is_empty() {
+        let text = Text::from(vec![
+            Line::styled("No stories yet.", theme.text()),
+            Line::default(),
+            Line::styled(
+                "Prepare 6–8 strong stories, each proving 2–3 principles;",
+                theme.muted(),
+            ),
+            Line::styled("reuse them from a fresh angle in the loop.", theme.muted()),
+            Line::default(),
+            Line::from(vec![
+                Span::styled("a", theme.key()),
+                Span::raw(" adds your first."),
+            ]),
+        ]);
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), inner);
+        return;
+    }
+    // Only the visible window of rows is built.
+    let rows = usize::from(inner.height);
+    let first = app.selected.saturating_sub(rows.saturating_sub(1));
+    let width = usize::from(inner.width);
+    let lines: Vec<Line> = app
+        .book
+        .stories
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(rows)
+        .map(|(i, story)| {
+            let selected = i == app.selected;
+            let flag = if app.is_overused(&story.id) {
+                " ⚠"
+            } else {
+                ""
+            };
+            let count = format!(" {}P", story.principles.len());
+            let title = truncate(
+                &story.title,
+                width.saturating_sub(4 + count.len() + flag.len()),
+            );
+            let mut spans = vec![
+                Span::styled(if selected { "▸ " } else { "  " }, theme.title()),
+                Span::styled(
+                    title,
+                    if selected {
+                        theme.selected()
+                    } else {
+                        theme.text()
+                    },
+                ),
+                Span::styled(count, theme.muted()),
+            ];
+            if !flag.is_empty() {
+                spans.push(Span::styled(flag, theme.warn()));
+            }
+            Line::from(spans)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(Text::from(lines)), inner);
+    draw_detail(frame, detail, app, theme);
+}
+
+fn draw_detail(frame: &mut Frame, area: Rect, app: &StoriesApp, theme: Theme) {
+    let Some(story) = app.selected_story() else {
+        return;
+    };
+    let mut lines = Vec::new();
+    let names: Vec<&str> = story
+        .principles
+        .iter()
+        .map(|p| app.principles.name_of(p))
+        .collect();
+    lines.push(Line::from(vec![
+        Span::styled("Proves  ", theme.muted()),
+        Span::styled(
+            if names.is_empty() {
+                "no principle yet".to_string()
+            } else {
+                names.join(" · ")
+            },
+            theme.principle(),
+        ),
+    ]));
+    let used = app.recent_use.get(&story.id).copied().unwrap_or(0);
+    if used > 0 {
+        let style = if app.is_overused(&story.id) {
+            theme.warn()
+        } else {
+            theme.muted()
+        };
+        lines.push(Line::styled(
+            format!("Told in {used} of your last 10 drills"),
+            style,
+        ));
+    }
+    for (field, label) in TEXT_FIELDS.iter().zip(FIELD_LABELS).skip(1) {
+        let value = story.field(field);
+        if value.is_empty() {
+            continue;
+        }
+        lines.push(Line::default());
+        lines.push(Line::styled(label, theme.title()));
+        lines.extend(value.lines().map(|l| Line::raw(l.to_string())));
+    }
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.muted())
+        .title(Span::styled(format!(" {} ", story.title), theme.title()))
+        .padding(Padding::horizontal(1));
+    frame.render_widget(
+        Paragraph::new(Text::from(lines))
+            .wrap(Wrap { trim: false })
+            .block(block),
+        area,
+    );
+}
+
+fn draw_form(frame: &mut Frame, area: Rect, app: &StoriesApp, form: &Form, theme: Theme) {
+    let title = if form.original_id.is_some() {
+        " Edit story "
+    } else {
+        " New story "
+    };
+    let outer = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.title())
+        .title(Span::styled(title, theme.title()));
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(inner);
+
+    // Left: title on top, the principle checklist below.
+    let [title_area, principles_area] =
+        Layout::vertical([Constraint::Length(3), Constraint::Fill(1)]).areas(left);
+    draw_field(frame, title_area, form, 0, FIELD_LABELS[0], theme);
+    let focused = form.focus == PRINCIPLES_FIELD;
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border(focused))
+        .title(Span::styled(
+            " Principles (Space ticks) ",
+            if focused {
+                theme.title()
+            } else {
+                theme.muted()
+            },
+        ));
+    let rows = usize::from(block.inner(principles_area).height);
+    let first = form.principle_cursor.saturating_sub(rows.saturating_sub(1));
+    let lines: Vec<Line> = app
+        .principles
+        .all()
+        .iter()
+        .zip(&form.principles)
+        .enumerate()
+        .skip(first)
+        .take(rows)
+        .map(|(i, (p, on))| {
+            let cursor = focused && i == form.principle_cursor;
+            Line::from(vec![
+                Span::styled(if cursor { "▸" } else { " " }, theme.title()),
+                Span::styled(
+                    if *on { "[x] " } else { "[ ] " },
+                    if *on { theme.ok() } else { theme.text() },
+                ),
+                Span::styled(
+                    p.name.clone(),
+                    if cursor {
+                        theme.selected()
+                    } else {
+                        theme.text()
+                    },
+                ),
+            ])
+        })
+        .collect();
+    frame.render_widget(
+        Paragraph::new(Text::from(lines)).block(block),
+        principles_area,
+    );
+
+    // Right: the bullets, sharing the height.
+    let fields = TEXT_FIELDS.len() - 1;
+    let areas = Layout::vertical(vec![Constraint::Fill(1); fields]).split(right);
+    for (offset, rect) in areas.iter().enumerate() {
+        let field = offset + 1;
+        draw_field(frame, *rect, form, field, FIELD_LABELS[field], theme);
+    }
+}
+
+/// One text field of the form; `field` indexes `TEXT_FIELDS`.
+fn draw_field(frame: &mut Frame, area: Rect, form: &Form, field: usize, label: &str, theme: Theme) {
+    let focus_position = if field == 0 { 0 } else { field + 1 };
+    let focused = form.focus == focus_position;
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border(focused))
+        .title(Span::styled(
+            format!(" {label} "),
+            if focused {
+                theme.title()
+            } else {
+                theme.muted()
+            },
+        ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    frame.render_widget(&form.texts[field], inner);
+}
+
+fn draw_confirm(frame: &mut Frame, area: Rect, app: &StoriesApp, theme: Theme) {
+    let Some(story) = app.selected_story() else {
+        return;
+    };
+    let rect = centered(area, 56, 5);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.danger())
+        .title(Span::styled(" Delete story? ", theme.danger()));
+    frame.render_widget(Clear, rect);
+    let text = Text::from(vec![
+        Line::raw(truncate(&format!("Delete \"{}\"?", story.title), 50)),
+        Line::from(vec![
+            Span::styled("y", theme.key()),
+            Span::raw(" delete   "),
+            Span::styled("any other key", theme.key()),
+            Span::raw(" keep"),
+        ]),
+    ]);
+    frame.render_widget(
+        Paragraph::new(text).block(block.padding(Padding::horizontal(1))),
+        rect,
+    );
+}
+
+fn draw_help(frame: &mut Frame, area: Rect, theme: Theme) {
+    let rows: &[(&str, &str)] = &[
+        ("j k ↑ ↓", "move; g/G first/last"),
+        ("a", "add a story"),
+        ("e Enter", "edit the selected story"),
+        ("d", "delete it (y confirms)"),
+        ("Tab c", "switch list / coverage grid"),
+        ("q Esc", "quit"),
+        ("", ""),
+        ("In the form", ""),
+        ("Tab S-Tab", "next / previous field"),
+        ("Space", "tick a principle"),
+        ("Ctrl-S", "save"),
+        ("Esc", "cancel (twice with changes)"),
+    ];
+    let lines: Vec<Line> = rows
+        .iter()
+        .map(|(k, v)| {
+            Line::from(vec![
+                Span::styled(format!("  {k:<11}"), theme.key()),
+                Span::raw(*v),
+            ])
+        })
+        .collect();
+    let rect = centered(area, 52, lines.len() as u16 + 2);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.title())
+        .title(Span::styled(" Story bank help ", theme.title()))
+        .title_bottom(Span::styled(" any key closes ", theme.muted()));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(Text::from(lines)).block(block), rect);
+}
