@@ -6,6 +6,7 @@ pub mod config;
 pub mod framework;
 pub mod picker;
 pub mod principles;
+pub mod schedule;
 pub mod session;
 pub mod source;
 pub mod story;

@@ -1,14 +1,20 @@
 //! Random question order without repeats until the filtered bank is used up.
 
-use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+
+use super::schedule::Weighted;
 
 pub struct Picker {
     pool: Vec<usize>,
     deck: Vec<usize>,
     last: Option<usize>,
     rng: StdRng,
+    /// Weak mode: a weight and a reason per pool entry (same order as `pool`).
+    weighted: Option<Vec<Weighted>>,
+    /// Weak mode: pool positions already served this round.
+    served: Vec<bool>,
 }
 
 impl Picker {
@@ -23,7 +29,64 @@ impl Picker {
             deck: Vec::new(),
             last: None,
             rng,
+            weighted: None,
+            served: Vec::new(),
         }
+    }
+
+    /// Weak mode: draws by weight, still without repeats until every question
+    /// in the pool has come up.
+    pub fn weighted(weights: Vec<Weighted>, seed: Option<u64>) -> Self {
+        let mut picker = Self::new(weights.iter().map(|w| w.question).collect(), seed);
+        picker.served = vec![false; weights.len()];
+        picker.weighted = Some(weights);
+        picker
+    }
+
+    /// Why `question` came up, in weak mode.
+    pub fn reason(&self, question: usize) -> Option<&str> {
+        self.weighted
+            .as_ref()?
+            .iter()
+            .find(|w| w.question == question)
+            .map(|w| w.reason.as_str())
+    }
+
+    fn next_weighted(&mut self) -> Option<usize> {
+        let weights = self.weighted.as_ref()?;
+        if self.served.iter().all(|&s| s) {
+            self.served.iter_mut().for_each(|s| *s = false);
+            // The question that closed the round does not open the next one.
+            if let Some(last) = self
+                .last
+                .and_then(|q| weights.iter().position(|w| w.question == q))
+                && weights.len() > 1
+            {
+                self.served[last] = true;
+            }
+        }
+        let total: f64 = weights
+            .iter()
+            .zip(&self.served)
+            .filter(|(_, served)| !**served)
+            .map(|(w, _)| w.weight)
+            .sum();
+        let mut target = self.rng.random_range(0.0..total.max(f64::MIN_POSITIVE));
+        let mut chosen = None;
+        for (i, (w, served)) in weights.iter().zip(&self.served).enumerate() {
+            if *served {
+                continue;
+            }
+            chosen = Some(i);
+            if target < w.weight {
+                break;
+            }
+            target -= w.weight;
+        }
+        let i = chosen?;
+        self.served[i] = true;
+        self.last = Some(weights[i].question);
+        self.last
     }
 
     pub fn pool_len(&self) -> usize {
@@ -32,6 +95,9 @@ impl Picker {
 
     /// The next question, or `None` when the pool is empty.
     pub fn next_question(&mut self) -> Option<usize> {
+        if self.weighted.is_some() {
+            return self.next_weighted();
+        }
         if self.deck.is_empty() {
             self.deck = self.pool.clone();
             self.deck.shuffle(&mut self.rng);
@@ -47,7 +113,6 @@ impl Picker {
 
     /// A random index below `len`, from the same seeded stream.
     pub fn pick_index(&mut self, len: usize) -> Option<usize> {
-        use rand::Rng;
         (len > 0).then(|| self.rng.random_range(0..len))
     }
 }
@@ -87,6 +152,34 @@ mod tests {
             assert_ne!(next, previous);
             previous = next;
         }
+    }
+
+    #[test]
+    fn weighted_draws_favour_heavy_questions_without_repeats() {
+        let weights = (0..4)
+            .map(|q| Weighted {
+                question: q,
+                weight: if q == 3 { 100.0 } else { 1.0 },
+                reason: format!("q{q}"),
+            })
+            .collect();
+        let mut picker = Picker::weighted(weights, Some(5));
+        let round: HashSet<_> = (0..4).filter_map(|_| picker.next_question()).collect();
+        assert_eq!(round.len(), 4, "every question once per round");
+        let firsts = (0..50)
+            .filter(|seed| {
+                let weights = (0..4)
+                    .map(|q| Weighted {
+                        question: q,
+                        weight: if q == 3 { 100.0 } else { 1.0 },
+                        reason: String::new(),
+                    })
+                    .collect();
+                Picker::weighted(weights, Some(*seed)).next_question() == Some(3)
+            })
+            .count();
+        assert!(firsts > 40, "{firsts}");
+        assert_eq!(picker.reason(2), Some("q2"));
     }
 
     #[test]
