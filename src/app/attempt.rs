@@ -39,7 +39,7 @@ impl StepTime {
 }
 
 /// What the candidate filled in on the wrap-up card.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WrapUp {
     pub rating: Option<u8>,
     pub rubric: Rubric,
@@ -47,6 +47,8 @@ pub struct WrapUp {
     pub follow_up: Option<String>,
     /// Id of the story told, from the story bank.
     pub story: Option<String>,
+    /// Seconds spent on the follow-up probe, in an interview loop.
+    pub probe_secs: Option<f64>,
 }
 
 pub struct Attempt {
@@ -181,6 +183,9 @@ impl Attempt {
             paused_secs: secs(self.countdown.paused(now)),
             rating: wrap_up.and_then(|w| w.rating),
             follow_up: wrap_up.and_then(|w| w.follow_up.clone()),
+            follow_up_secs: wrap_up.and_then(|w| w.probe_secs),
+            loop_id: None,
+            round: None,
             notes: self.notes_text(),
             question: LoggedQuestion {
                 id: question.id.clone(),

@@ -3,6 +3,7 @@
 
 pub mod attempt;
 pub mod countdown;
+pub mod interview;
 pub mod stories;
 
 use std::path::PathBuf;
@@ -13,10 +14,13 @@ use ratatui::style::{Modifier, Style};
 
 use crate::domain::Catalog;
 use crate::domain::clock::Clock;
+use crate::domain::interview_loop::{LoopOutcome, LoopPlan, LoopRecord};
 use crate::domain::picker::Picker;
 use crate::domain::session::{Outcome, Rubric, SessionLog};
 use crate::storage::sessions::{StoreError, new_id};
 use attempt::{Attempt, WrapUp};
+use countdown::Countdown;
+use interview::{InterviewLoop, Probe};
 
 /// What the drill is set up to do, from the command line.
 #[derive(Debug, Clone, Default)]
@@ -45,6 +49,9 @@ pub enum Msg {
 pub enum Effect {
     Save(Box<SessionLog>),
     Bell,
+    /// Write the interview loop's record (built by `App::loop_record` once the
+    /// sessions before it are saved).
+    SaveLoop,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +62,13 @@ pub enum Focus {
 
 pub enum Screen {
     Answering(Attempt),
+    /// Interview loop: the follow-up probe after the answer.
+    Probe(Attempt, Probe),
     WrapUp(Attempt, WrapUp),
+    /// Interview loop: who the next interviewer is and what they probe.
+    RoundIntro,
+    /// Interview loop: the end-of-loop summary.
+    LoopSummary,
     /// Between questions: the last attempt was saved (or not); Enter goes on.
     Between,
 }
@@ -85,6 +98,8 @@ pub struct App {
     pub saved: Vec<PathBuf>,
     pub unsaved: Vec<Unsaved>,
     pub should_quit: bool,
+    /// Present when running `stardrill loop`.
+    pub interview: Option<InterviewLoop>,
 }
 
 pub const RATING_LABELS: [&str; 5] = ["missed the mark", "weak", "okay", "strong", "bar-raising"];
@@ -117,9 +132,65 @@ impl App {
             saved: Vec::new(),
             unsaved: Vec::new(),
             should_quit: false,
+            interview: None,
         };
         app.start_attempt(clock);
         app
+    }
+
+    /// Weak mode: questions drawn by weight, each with its reason.
+    pub fn with_picker(mut self, picker: Picker, clock: &dyn Clock) -> Self {
+        self.picker = picker;
+        self.start_attempt(clock);
+        self
+    }
+
+    /// An interview loop: opens on the first interviewer's introduction.
+    pub fn interview(
+        catalog: Catalog,
+        settings: Settings,
+        plan: LoopPlan,
+        follow_up_secs: u64,
+        seed: Option<u64>,
+        clock: &dyn Clock,
+    ) -> Self {
+        let mut app = Self::new(catalog, settings, Vec::new(), seed, clock);
+        app.should_quit = false;
+        app.interview = Some(InterviewLoop::new(
+            new_id(),
+            plan,
+            follow_up_secs,
+            clock.wall_now(),
+            clock.now(),
+        ));
+        app.screen = Screen::RoundIntro;
+        app
+    }
+
+    /// Why the current question came up, in weak mode.
+    pub fn reason(&self) -> Option<&str> {
+        self.attempt().and_then(|a| self.picker.reason(a.question))
+    }
+
+    /// The loop's record, naming the sessions saved so far.
+    pub fn loop_record(&self) -> Option<LoopRecord> {
+        self.interview.as_ref().map(InterviewLoop::record)
+    }
+
+    pub fn on_loop_saved(&mut self, result: Result<PathBuf, String>) {
+        match result {
+            Ok(path) => {
+                if let Some(interview) = &mut self.interview {
+                    interview.record_path = Some(path);
+                }
+            }
+            Err(err) => {
+                self.status = Some(Status {
+                    text: format!("Could not save the loop record: {err}"),
+                    is_error: true,
+                });
+            }
+        }
     }
 
     pub fn pool_len(&self) -> usize {
@@ -128,15 +199,15 @@ impl App {
 
     pub fn attempt(&self) -> Option<&Attempt> {
         match &self.screen {
-            Screen::Answering(a) | Screen::WrapUp(a, _) => Some(a),
-            Screen::Between => None,
+            Screen::Answering(a) | Screen::Probe(a, _) | Screen::WrapUp(a, _) => Some(a),
+            _ => None,
         }
     }
 
     fn attempt_mut(&mut self) -> Option<&mut Attempt> {
         match &mut self.screen {
-            Screen::Answering(a) | Screen::WrapUp(a, _) => Some(a),
-            Screen::Between => None,
+            Screen::Answering(a) | Screen::Probe(a, _) | Screen::WrapUp(a, _) => Some(a),
+            _ => None,
         }
     }
 
@@ -149,6 +220,7 @@ impl App {
     pub fn next_deadline(&self, now: Duration) -> Option<Duration> {
         match &self.screen {
             Screen::Answering(a) => a.countdown.until_next_change(now),
+            Screen::Probe(_, probe) => probe.countdown.until_next_change(now),
             _ => None,
         }
     }
@@ -179,6 +251,13 @@ impl App {
     pub fn on_saved(&mut self, log: SessionLog, result: Result<PathBuf, StoreError>) {
         match result {
             Ok(path) => {
+                if let (Some(interview), Some(round)) = (&mut self.interview, log.round)
+                    && log.loop_id.as_deref() == Some(interview.id.as_str())
+                    && let Some(sessions) = interview.sessions.get_mut(round as usize - 1)
+                    && let Some(name) = path.file_name().and_then(|n| n.to_str())
+                {
+                    sessions.push(name.to_string());
+                }
                 self.status = Some(Status {
                     text: format!("Saved {}", path.display()),
                     is_error: false,
@@ -222,7 +301,23 @@ impl App {
         }
         match self.screen {
             Screen::Answering(_) => self.on_answering_key(key, clock, effects),
+            Screen::Probe(..) => self.on_probe_key(key, clock, effects),
             Screen::WrapUp(..) => self.on_wrap_up_key(key, clock, effects),
+            Screen::RoundIntro => match key.code {
+                KeyCode::Enter | KeyCode::Char(' ') => self.start_attempt(clock),
+                KeyCode::Char('q') | KeyCode::Esc => self.quit(now, effects),
+                _ => {}
+            },
+            Screen::LoopSummary => {
+                if matches!(key.code, KeyCode::Enter | KeyCode::Char('q') | KeyCode::Esc) {
+                    self.should_quit = true;
+                }
+            }
+            Screen::Between if self.interview.is_some() => match key.code {
+                KeyCode::Enter | KeyCode::Char(' ' | 'n') => self.start_attempt(clock),
+                KeyCode::Char('q') | KeyCode::Esc => self.quit(now, effects),
+                _ => {}
+            },
             Screen::Between => match key.code {
                 KeyCode::Enter | KeyCode::Char(' ' | 'n') if !self.is_last() => {
                     self.start_attempt(clock)
@@ -298,6 +393,7 @@ impl App {
             KeyCode::Tab => self.set_focus(Focus::Notes),
             KeyCode::Char('n') => {
                 self.save_current(Outcome::Skipped, now, effects);
+                self.replace_loop_question();
                 self.start_attempt(clock);
             }
             KeyCode::Char('f') => {
@@ -337,6 +433,7 @@ impl App {
                 self.save_current(Outcome::Completed, now, effects);
                 self.completed += 1;
                 self.screen = Screen::Between;
+                self.advance_loop(now, effects);
             }
             KeyCode::Char('q') | KeyCode::Esc => self.quit(now, effects),
             _ => {}
@@ -368,7 +465,11 @@ impl App {
     }
 
     fn start_attempt(&mut self, clock: &dyn Clock) {
-        let Some(question) = self.picker.next_question() else {
+        let next = match &self.interview {
+            Some(interview) => interview.current_question(),
+            None => self.picker.next_question(),
+        };
+        let Some(question) = next else {
             self.should_quit = true;
             return;
         };
@@ -402,6 +503,27 @@ impl App {
             .picker
             .pick_index(follow_ups.len())
             .map(|i| follow_ups[i].clone());
+        if let (Some(interview), Some(question)) = (&self.interview, follow_up.clone()) {
+            let limit = Duration::from_secs(interview.follow_up_secs);
+            let probe = Probe {
+                countdown: Countdown::start(limit, now),
+                question,
+                bell_rung: false,
+            };
+            self.screen = Screen::Probe(attempt, probe);
+            self.set_focus(Focus::Checklist);
+            return;
+        }
+        self.open_wrap_up(attempt, follow_up, None, now);
+    }
+
+    fn open_wrap_up(
+        &mut self,
+        attempt: Attempt,
+        follow_up: Option<String>,
+        probe_secs: Option<f64>,
+        now: Duration,
+    ) {
         let rubric = Rubric {
             finished_in_time: !attempt.countdown.is_over(now),
             ..Rubric::default()
@@ -414,17 +536,95 @@ impl App {
                 cursor: 0,
                 follow_up,
                 story: None,
+                probe_secs,
             },
         );
         self.set_focus(Focus::Checklist);
     }
 
-    fn save_current(&mut self, outcome: Outcome, now: Duration, effects: &mut Vec<Effect>) {
-        let log = match &self.screen {
-            Screen::Answering(a) => a.to_log(&self.catalog, outcome, None, new_id(), now),
-            Screen::WrapUp(a, w) => a.to_log(&self.catalog, outcome, Some(w), new_id(), now),
-            Screen::Between => return,
+    fn on_probe_key(&mut self, key: KeyEvent, clock: &dyn Clock, effects: &mut Vec<Effect>) {
+        let now = clock.now();
+        let Screen::Probe(_, probe) = &mut self.screen else {
+            return;
         };
+        match key.code {
+            KeyCode::Enter => self.finish_probe(now),
+            KeyCode::Char('p') if probe.countdown.is_paused() => probe.countdown.resume(now),
+            KeyCode::Char('p') => probe.countdown.pause(now),
+            KeyCode::Tab => self.set_focus(Focus::Notes),
+            KeyCode::Char('q') | KeyCode::Esc => self.quit(now, effects),
+            _ => {}
+        }
+    }
+
+    fn finish_probe(&mut self, now: Duration) {
+        let Screen::Probe(attempt, mut probe) =
+            std::mem::replace(&mut self.screen, Screen::Between)
+        else {
+            return;
+        };
+        probe.countdown.stop(now);
+        let secs = crate::domain::session::secs(probe.countdown.elapsed(now));
+        self.open_wrap_up(attempt, Some(probe.question), Some(secs), now);
+    }
+
+    /// After a completed answer in a loop: the next question, the next
+    /// interviewer, or the summary.
+    fn advance_loop(&mut self, now: Duration, effects: &mut Vec<Effect>) {
+        let Some(interview) = &mut self.interview else {
+            return;
+        };
+        let Some(Effect::Save(log)) = effects.iter().rev().find(|e| matches!(e, Effect::Save(_)))
+        else {
+            return;
+        };
+        if interview.record_and_advance(log) {
+            interview.finish(LoopOutcome::Completed, now);
+            effects.push(Effect::SaveLoop);
+            self.screen = Screen::LoopSummary;
+        } else if interview.asked == 0 {
+            self.screen = Screen::RoundIntro;
+        }
+    }
+
+    /// A skipped loop question is replaced by another on the same principles.
+    fn replace_loop_question(&mut self) {
+        let Some(interview) = &mut self.interview else {
+            return;
+        };
+        let replacement =
+            interview
+                .plan
+                .replacement(&self.catalog.bank, interview.round, self.picker.rng());
+        if let (Some(q), Some(round)) =
+            (replacement, interview.plan.rounds.get_mut(interview.round))
+            && let Some(slot) = round.questions.get_mut(interview.asked)
+        {
+            *slot = q;
+        }
+    }
+
+    fn save_current(&mut self, outcome: Outcome, now: Duration, effects: &mut Vec<Effect>) {
+        let mut log = match &self.screen {
+            Screen::Answering(a) => a.to_log(&self.catalog, outcome, None, new_id(), now),
+            Screen::Probe(a, probe) => {
+                let wrap = WrapUp {
+                    rating: None,
+                    rubric: Rubric::default(),
+                    cursor: 0,
+                    follow_up: Some(probe.question.clone()),
+                    story: None,
+                    probe_secs: Some(crate::domain::session::secs(probe.countdown.elapsed(now))),
+                };
+                a.to_log(&self.catalog, outcome, Some(&wrap), new_id(), now)
+            }
+            Screen::WrapUp(a, w) => a.to_log(&self.catalog, outcome, Some(w), new_id(), now),
+            _ => return,
+        };
+        if let Some(interview) = &self.interview {
+            log.loop_id = Some(interview.id.clone());
+            log.round = u32::try_from(interview.round + 1).ok();
+        }
         effects.push(Effect::Save(Box::new(log)));
     }
 
@@ -433,24 +633,36 @@ impl App {
     fn quit(&mut self, now: Duration, effects: &mut Vec<Effect>) {
         match self.screen {
             Screen::Answering(_) => self.save_current(Outcome::Abandoned, now, effects),
-            Screen::WrapUp(..) => {
+            Screen::Probe(..) | Screen::WrapUp(..) => {
                 self.save_current(Outcome::Completed, now, effects);
                 self.completed += 1;
             }
-            Screen::Between => {}
+            _ => {}
+        }
+        if let Some(interview) = &mut self.interview
+            && !interview.is_finished()
+        {
+            if let Some(Effect::Save(log)) = effects.last()
+                && log.outcome == Outcome::Completed
+            {
+                interview.record_and_advance(log);
+            }
+            interview.finish(LoopOutcome::Abandoned, now);
+            effects.push(Effect::SaveLoop);
         }
         self.screen = Screen::Between;
         self.should_quit = true;
     }
 
     fn ring_bell_if_due(&mut self, now: Duration, effects: &mut Vec<Effect>) {
-        let bell = self.settings.bell;
-        if let Screen::Answering(a) = &mut self.screen
-            && !a.bell_rung
-            && a.countdown.is_over(now)
-        {
-            a.bell_rung = true;
-            if bell {
+        let (countdown, rung) = match &mut self.screen {
+            Screen::Answering(a) => (&a.countdown, &mut a.bell_rung),
+            Screen::Probe(_, p) => (&p.countdown, &mut p.bell_rung),
+            _ => return,
+        };
+        if !*rung && countdown.is_over(now) {
+            *rung = true;
+            if self.settings.bell {
                 effects.push(Effect::Bell);
             }
         }
@@ -459,8 +671,8 @@ impl App {
 
 fn attempt_question(screen: &Screen) -> usize {
     match screen {
-        Screen::Answering(a) | Screen::WrapUp(a, _) => a.question,
-        Screen::Between => 0,
+        Screen::Answering(a) | Screen::Probe(a, _) | Screen::WrapUp(a, _) => a.question,
+        _ => 0,
     }
 }
 

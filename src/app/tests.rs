@@ -6,6 +6,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::*;
 use crate::domain::clock::FakeClock;
+use std::path::PathBuf;
 
 fn app_with(clock: &FakeClock, seconds: u64, count: Option<usize>) -> App {
     let catalog = Catalog::load(None).expect("embedded catalog");
@@ -39,7 +40,7 @@ fn saved_logs(effects: &[Effect]) -> Vec<&SessionLog> {
         .iter()
         .filter_map(|e| match e {
             Effect::Save(log) => Some(log.as_ref()),
-            Effect::Bell => None,
+            Effect::Bell | Effect::SaveLoop => None,
         })
         .collect()
 }
@@ -345,4 +346,137 @@ fn the_same_seed_serves_the_same_questions() {
             .collect::<Vec<_>>()
     };
     assert_eq!(order(), order());
+}
+
+fn loop_app(clock: &FakeClock, rounds: usize) -> App {
+    use rand::SeedableRng;
+    let catalog = Catalog::load(None).expect("embedded catalog");
+    let mut rng = rand::rngs::StdRng::seed_from_u64(2);
+    let plan = LoopPlan::new(&catalog.bank, &catalog.principles, rounds, &mut rng);
+    let settings = Settings {
+        seconds: 60,
+        bell: true,
+        ..Settings::default()
+    };
+    App::interview(catalog, settings, plan, 20, Some(2), clock)
+}
+
+/// Saves every `Save` effect as the event loop would, with a fake file name.
+fn perform(app: &mut App, effects: Vec<Effect>) -> (Vec<SessionLog>, bool) {
+    let mut logs = Vec::new();
+    let mut loop_saved = false;
+    for effect in effects {
+        match effect {
+            Effect::Save(log) => {
+                let path = PathBuf::from(format!("/data/sessions/{}.toml", log.id));
+                logs.push((*log).clone());
+                app.on_saved(*log, Ok(path));
+            }
+            Effect::SaveLoop => loop_saved = true,
+            Effect::Bell => {}
+        }
+    }
+    (logs, loop_saved)
+}
+
+#[test]
+fn a_two_round_loop_runs_answer_probe_wrap_up_and_records_its_sessions() {
+    let clock = FakeClock::fixed();
+    let mut app = loop_app(&clock, 2);
+    assert!(matches!(app.screen, Screen::RoundIntro));
+    let mut all_logs = Vec::new();
+    let mut loop_saved = false;
+    for round in 0..2 {
+        assert!(
+            matches!(app.screen, Screen::RoundIntro),
+            "round {round} opens with its interviewer"
+        );
+        press(&mut app, &clock, &[key(KeyCode::Enter)]);
+        for _ in 0..2 {
+            clock.advance(Duration::from_secs(50));
+            press(&mut app, &clock, &[key(KeyCode::Enter)]);
+            assert!(
+                matches!(app.screen, Screen::Probe(..)),
+                "a follow-up probe after each answer"
+            );
+            clock.advance(Duration::from_secs(25));
+            // The probe rings once at its own limit.
+            assert_eq!(app.update(Msg::Tick, &clock), [Effect::Bell]);
+            press(&mut app, &clock, &[key(KeyCode::Enter)]);
+            assert!(matches!(app.screen, Screen::WrapUp(..)));
+            let effects = press(&mut app, &clock, &[ch('3'), key(KeyCode::Enter)]);
+            let (logs, saved) = perform(&mut app, effects);
+            all_logs.extend(logs);
+            loop_saved |= saved;
+            if matches!(app.screen, Screen::Between) {
+                press(&mut app, &clock, &[key(KeyCode::Enter)]);
+            }
+        }
+    }
+    assert!(matches!(app.screen, Screen::LoopSummary));
+    assert!(loop_saved);
+    assert_eq!(all_logs.len(), 4);
+    let interview = app.interview.as_ref().expect("loop");
+    assert!(
+        all_logs
+            .iter()
+            .all(|l| l.loop_id.as_deref() == Some(interview.id.as_str()))
+    );
+    assert_eq!(
+        all_logs.iter().map(|l| l.round).collect::<Vec<_>>(),
+        [Some(1), Some(1), Some(2), Some(2)]
+    );
+    assert!(
+        all_logs
+            .iter()
+            .all(|l| l.follow_up_secs == Some(25.0) && l.follow_up.is_some())
+    );
+    let record = app.loop_record().expect("record");
+    assert_eq!(record.outcome, LoopOutcome::Completed);
+    assert_eq!(record.rounds.len(), 2);
+    assert!(record.rounds[1].bar_raiser);
+    assert_eq!(
+        record
+            .rounds
+            .iter()
+            .map(|r| r.sessions.len())
+            .sum::<usize>(),
+        4
+    );
+    press(&mut app, &clock, &[key(KeyCode::Enter)]);
+    assert!(app.should_quit);
+}
+
+#[test]
+fn quitting_a_loop_saves_the_attempt_and_an_abandoned_record() {
+    let clock = FakeClock::fixed();
+    let mut app = loop_app(&clock, 4);
+    press(&mut app, &clock, &[key(KeyCode::Enter)]);
+    clock.advance(Duration::from_secs(10));
+    let effects = press(&mut app, &clock, &[ch('q')]);
+    let (logs, loop_saved) = perform(&mut app, effects);
+    assert_eq!(logs.len(), 1);
+    assert_eq!(logs[0].outcome, Outcome::Abandoned);
+    assert!(loop_saved);
+    let record = app.loop_record().expect("record");
+    assert_eq!(record.outcome, LoopOutcome::Abandoned);
+    assert_eq!(record.rounds[0].sessions.len(), 1);
+}
+
+#[test]
+fn skipping_in_a_loop_replaces_the_question_from_the_same_round() {
+    let clock = FakeClock::fixed();
+    let mut app = loop_app(&clock, 4);
+    press(&mut app, &clock, &[key(KeyCode::Enter)]);
+    let first = answering(&app).question;
+    let round_principles = app.interview.as_ref().expect("loop").plan.rounds[0]
+        .principles
+        .clone();
+    let effects = press(&mut app, &clock, &[ch('n')]);
+    let (logs, _) = perform(&mut app, effects);
+    assert_eq!(logs[0].outcome, Outcome::Skipped);
+    let replacement = answering(&app).question;
+    assert_ne!(replacement, first);
+    let q = app.catalog.bank.get(replacement);
+    assert!(q.principles.iter().any(|p| round_principles.contains(p)));
 }

@@ -25,6 +25,8 @@ pub struct Cli {
 pub enum Command {
     /// Answer random questions against the clock (the default).
     Drill(DrillArgs),
+    /// A simulated onsite loop: 4–5 interviewers, a Bar Raiser, follow-up probes.
+    Loop(LoopArgs),
     /// Validate a question bank and summarise it per principle.
     Questions(QuestionsArgs),
     /// Edit your story bank and see which principles it covers.
@@ -94,14 +96,9 @@ pub enum KindArg {
     Motivation,
 }
 
+/// Options shared by the drill and the interview loop.
 #[derive(Debug, Clone, Args)]
-pub struct DrillArgs {
-    /// Only questions testing this principle (slug or name, any case); repeat for several.
-    #[arg(long = "principle", short = 'p', value_name = "PRINCIPLE")]
-    pub principles: Vec<String>,
-    /// Only questions of this kind.
-    #[arg(long, value_enum)]
-    pub kind: Option<KindArg>,
+pub struct CommonArgs {
     /// Seconds per answer [default: 120, or `seconds` in config.toml].
     #[arg(long, value_parser = clap::value_parser!(u64).range(10..=3600))]
     pub seconds: Option<u64>,
@@ -111,12 +108,6 @@ pub struct DrillArgs {
     /// Checklist to start with (f switches during the drill) [default: star].
     #[arg(long, value_enum)]
     pub framework: Option<FrameworkArg>,
-    /// How questions are chosen [default: weak once you have 10 session logs, else random].
-    #[arg(long, value_enum)]
-    pub mode: Option<ModeArg>,
-    /// Stop after this many answered questions.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-    pub count: Option<u64>,
     /// Seed for the question order: the same seed gives the same order.
     #[arg(long)]
     pub seed: Option<u64>,
@@ -132,6 +123,36 @@ pub struct DrillArgs {
     /// Ring the bell even if config.toml turns it off.
     #[arg(long)]
     pub bell: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DrillArgs {
+    /// Only questions testing this principle (slug or name, any case); repeat for several.
+    #[arg(long = "principle", short = 'p', value_name = "PRINCIPLE")]
+    pub principles: Vec<String>,
+    /// Only questions of this kind.
+    #[arg(long, value_enum)]
+    pub kind: Option<KindArg>,
+    /// How questions are chosen [default: weak once you have 10 session logs, else random].
+    #[arg(long, value_enum)]
+    pub mode: Option<ModeArg>,
+    /// Stop after this many answered questions.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LoopArgs {
+    /// Interviews in the loop, the last one the Bar Raiser's.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=5))]
+    pub rounds: u64,
+    /// Seconds for the follow-up probe after each answer [default: 60].
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(10..=3600))]
+    pub follow_up_secs: Option<u64>,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -12,6 +12,7 @@ use ratatui::{Frame, Terminal, backend::Backend};
 
 use crate::app::{App, Effect, Msg};
 use crate::domain::clock::Clock;
+use crate::domain::interview_loop::LoopRecord;
 use crate::storage::sessions::SessionSink;
 use crate::ui::{self, theme::Theme};
 
@@ -73,17 +74,28 @@ impl Program for App {
     }
 }
 
-/// Carries out the drill's effects: saves through `sink`, rings the bell.
-pub fn drill_effects<'a>(
-    sink: &'a mut dyn SessionSink,
-    bell: &'a mut dyn FnMut(),
-) -> impl FnMut(&mut App, Effect) + 'a {
-    move |app, effect| match effect {
-        Effect::Save(log) => {
-            let result = sink.save(&log);
-            app.on_saved(*log, result);
+/// Where the drill's effects go: session logs, loop records, the bell.
+pub struct DrillOutputs<'a> {
+    pub sessions: &'a mut dyn SessionSink,
+    pub loops: &'a mut dyn FnMut(&LoopRecord) -> Result<std::path::PathBuf, String>,
+    pub bell: &'a mut dyn FnMut(),
+}
+
+impl DrillOutputs<'_> {
+    pub fn perform(&mut self, app: &mut App, effect: Effect) {
+        match effect {
+            Effect::Save(log) => {
+                let result = self.sessions.save(&log);
+                app.on_saved(*log, result);
+            }
+            Effect::SaveLoop => {
+                if let Some(record) = app.loop_record() {
+                    let result = (self.loops)(&record);
+                    app.on_loop_saved(result);
+                }
+            }
+            Effect::Bell => (self.bell)(),
         }
-        Effect::Bell => bell(),
     }
 }
 

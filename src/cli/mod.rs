@@ -1,22 +1,16 @@
 //! Commands: parse arguments, check inputs before the terminal is touched, run.
 
 pub mod args;
+pub mod drill;
 pub mod event_loop;
 pub mod questions;
 pub mod stories;
 
 use std::process::ExitCode;
 
-use crate::app::{App, Settings};
-use crate::domain::Catalog;
-use crate::domain::bank::QuestionKind;
-use crate::domain::clock::SystemClock;
 use crate::storage::config::{config_path, init_config, load_config};
-use crate::storage::paths::resolve_data_dir;
-use crate::storage::sessions::SessionStore;
-use crate::storage::stories::StoryStore;
 use crate::ui::theme::Theme;
-use args::{Cli, Command, ConfigArgs, DrillArgs, KindArg, QuestionsArgs};
+use args::{Cli, Command, ConfigArgs, QuestionsArgs};
 
 /// Bad input: a broken bank, an unknown principle, no terminal, an unusable data dir.
 pub const EXIT_INPUT: u8 = 2;
@@ -25,7 +19,8 @@ pub const EXIT_UNSAVED: u8 = 1;
 
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
-        Some(Command::Drill(args)) => drill(args),
+        Some(Command::Drill(args)) => drill::drill(args),
+        Some(Command::Loop(args)) => drill::interview_loop(args),
         Some(Command::Questions(args)) => questions(args),
         Some(Command::Stories(args)) => stories::run(args, Theme::from_env()),
         Some(Command::Config(args)) => config(args),
@@ -46,7 +41,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 Err(e) => fail(format!("could not write the manual page: {e}")),
             }
         }
-        None => drill(cli.drill),
+        None => drill::drill(cli.drill),
     }
 }
 
@@ -113,135 +108,4 @@ fn questions(args: QuestionsArgs) -> ExitCode {
             ))
         }
     }
-}
-
-/// Resolves `--principle` values to slugs, with a hint for near misses.
-fn principle_filter(catalog: &Catalog, names: &[String]) -> Result<Vec<String>, String> {
-    names
-        .iter()
-        .map(|name| match catalog.principles.find(name) {
-            Some(p) => Ok(p.slug.clone()),
-            None => Err(match catalog.principles.suggest(name) {
-                Some(s) => {
-                    format!("unknown principle {name:?} for --principle (did you mean {s:?}?)")
-                }
-                None => format!(
-                    "unknown principle {name:?} for --principle; known: {}",
-                    catalog
-                        .principles
-                        .all()
-                        .iter()
-                        .map(|p| p.slug.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            }),
-        })
-        .collect()
-}
-
-fn drill(args: DrillArgs) -> ExitCode {
-    let catalog = match questions::load_catalog(args.questions.as_deref()) {
-        Ok(c) => c,
-        Err(err) => {
-            eprintln!("{err}");
-            return fail("the question bank has problems; nothing was started");
-        }
-    };
-    let principles = match principle_filter(&catalog, &args.principles) {
-        Ok(p) => p,
-        Err(msg) => return fail(msg),
-    };
-    let kind = args.kind.map(|k| match k {
-        KindArg::Behavioral => QuestionKind::Behavioral,
-        KindArg::Hypothetical => QuestionKind::Hypothetical,
-        KindArg::Motivation => QuestionKind::Motivation,
-    });
-    let pool = catalog.bank.filter(&principles, kind);
-    if pool.is_empty() {
-        return fail("no question matches the --principle/--kind filters");
-    }
-    let config = match config_path().map_or(Ok(Default::default()), |p| load_config(Some(&p))) {
-        Ok(config) => config,
-        Err(err) => {
-            eprintln!("{err}");
-            return fail("the settings file has problems (see `stardrill config --path`)");
-        }
-    };
-    let framework_key = args
-        .framework
-        .map_or(config.framework.to_ascii_lowercase(), |f| {
-            f.key().to_string()
-        });
-    let Some(framework) = catalog.frameworks.index_of(&framework_key) else {
-        return fail(format!(
-            "framework {framework_key:?} is missing from data/frameworks.toml"
-        ));
-    };
-    if let Err(msg) = event_loop::check_interactive() {
-        return fail(msg);
-    }
-    let Some(data_dir) = resolve_data_dir(args.data_dir) else {
-        return fail(
-            "no home folder to keep session logs in; pass --data-dir PATH or set STARDRILL_DATA_DIR",
-        );
-    };
-    let mut store = match SessionStore::open(&data_dir) {
-        Ok(store) => store,
-        Err(err) => {
-            return fail(format!(
-                "{err}\n  (choose another folder with --data-dir PATH)"
-            ));
-        }
-    };
-
-    let mut catalog = catalog;
-    match StoryStore::new(&data_dir).load(&catalog.principles) {
-        Ok(book) => catalog.stories = book,
-        Err(err) => {
-            eprintln!("{err}");
-            return fail("the story bank has problems; fix it or run with another --data-dir");
-        }
-    }
-    let settings = Settings {
-        seconds: args.seconds.unwrap_or(config.seconds),
-        think_secs: args.think.unwrap_or(config.think_secs),
-        framework,
-        bell: (config.bell || args.bell) && !args.no_bell,
-        count: args.count.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
-    };
-    let clock = SystemClock::new();
-    let mut app = App::new(catalog, settings, pool, args.seed, &clock);
-    let mut bell = event_loop::ring_bell;
-    let mut perform = event_loop::drill_effects(&mut store, &mut bell);
-    let result =
-        event_loop::run_on_terminal(&mut app, &clock, Theme::choose(config.theme), &mut perform);
-    drop(perform);
-
-    // The terminal is back to normal here: report what happened in plain text.
-    let mut code = ExitCode::SUCCESS;
-    if let Err(err) = result {
-        eprintln!("stardrill: terminal error: {err}");
-        code = ExitCode::from(EXIT_UNSAVED);
-    }
-    for unsaved in &app.unsaved {
-        eprintln!(
-            "stardrill: could not save an attempt ({}); here it is, so nothing is lost:",
-            unsaved.error
-        );
-        match unsaved.log.to_toml() {
-            Ok(text) => eprintln!("{text}"),
-            Err(err) => eprintln!("{:#?}\n(could not encode as TOML: {err})", unsaved.log),
-        }
-        code = ExitCode::from(EXIT_UNSAVED);
-    }
-    if !app.saved.is_empty() {
-        let n = app.saved.len();
-        println!(
-            "stardrill: {n} attempt{} saved in {}",
-            if n == 1 { "" } else { "s" },
-            store.dir().display()
-        );
-    }
-    code
 }

@@ -4,6 +4,7 @@ pub mod bank;
 pub mod clock;
 pub mod config;
 pub mod framework;
+pub mod interview_loop;
 pub mod picker;
 pub mod principles;
 pub mod schedule;
@@ -27,6 +28,16 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// A placeholder left behind when a catalog is moved out.
+    pub fn empty() -> Self {
+        Self {
+            principles: Principles::empty(),
+            frameworks: Frameworks::empty(),
+            bank: Bank::empty(),
+            stories: story::StoryBook::default(),
+        }
+    }
+
     /// The embedded data, with the bank optionally replaced by a user file.
     pub fn load(questions: Option<(&str, &str)>) -> Result<Self, LoadError> {
         let principles = Principles::embedded()?;

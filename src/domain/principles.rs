@@ -35,6 +35,10 @@ struct RawPrinciple {
 }
 
 impl Principles {
+    pub fn empty() -> Self {
+        Self { list: Vec::new() }
+    }
+
     pub fn embedded() -> Result<Self, LoadError> {
         Self::parse(&Source::new("data/principles.toml", EMBEDDED_PRINCIPLES))
     }

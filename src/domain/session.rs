@@ -111,6 +111,14 @@ pub struct SessionLog {
     pub rating: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub follow_up: Option<String>,
+    /// Time spent answering the follow-up probe (interview loops).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up_secs: Option<f64>,
+    /// The interview loop this attempt belonged to, and its round (from 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loop_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub round: Option<u32>,
     #[serde(default)]
     pub notes: String,
     pub question: LoggedQuestion,

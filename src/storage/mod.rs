@@ -2,6 +2,8 @@
 
 pub mod atomic;
 pub mod config;
+pub mod loops;
+pub mod past_attempts;
 pub mod paths;
 pub mod sessions;
 pub mod stories;

@@ -135,6 +135,9 @@ mod tests {
             paused_secs: 3.5,
             rating: Some(4),
             follow_up: Some("How did you measure that?".into()),
+            follow_up_secs: None,
+            loop_id: None,
+            round: None,
             notes: "line one\n\"quoted\" 面试 🚀\n".into(),
             question: LoggedQuestion {
                 id: "co-01".into(),

@@ -4,6 +4,7 @@ pub mod between;
 pub mod coverage;
 pub mod drill;
 pub mod help;
+pub mod interview;
 pub mod stories;
 pub mod theme;
 pub mod widgets;
@@ -34,7 +35,20 @@ pub fn draw(frame: &mut Frame, app: &App, now: Duration, theme: Theme) {
     match &app.screen {
         Screen::Answering(attempt) => drill::draw(frame, area, app, attempt, now, theme),
         Screen::WrapUp(attempt, wrap) => wrapup::draw(frame, area, app, attempt, wrap, now, theme),
+        Screen::Probe(attempt, probe) => {
+            interview::draw_probe(frame, area, app, attempt, probe, now, theme)
+        }
         Screen::Between => between::draw(frame, area, app, theme),
+        Screen::RoundIntro => {
+            if let Some(interview) = &app.interview {
+                interview::draw_round_intro(frame, area, app, interview, theme);
+            }
+        }
+        Screen::LoopSummary => {
+            if let Some(interview) = &app.interview {
+                interview::draw_summary(frame, area, app, interview, theme);
+            }
+        }
     }
     if app.help_open {
         help::draw(frame, area, theme);
@@ -92,6 +106,7 @@ fn draw_question(
                 format!("{} · {} ", question.id, question.kind),
                 theme.muted(),
             ),
+            Span::styled(loop_badge(app), theme.principle()),
         ]))
         .title_bottom(Line::from(principles).alignment(Alignment::Right));
     let text_width = usize::from(area.width.saturating_sub(4).max(1));
@@ -99,6 +114,9 @@ fn draw_question(
         .into_iter()
         .map(|l| Line::styled(l, theme.question()))
         .collect();
+    if let Some(reason) = app.reason() {
+        lines.push(Line::styled(format!("↳ why now: {reason}"), theme.muted()));
+    }
     // What each principle means, when there is room: it is what the answer must prove.
     let budget = if area.height >= 30 {
         usize::from(area.height / 3).saturating_sub(2)
@@ -121,6 +139,24 @@ fn draw_question(
         Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(area);
     frame.render_widget(paragraph, top);
     rest
+}
+
+/// "Round 2/4 · Peer on the team · Q1/2" in an interview loop.
+fn loop_badge(app: &App) -> String {
+    let Some(interview) = &app.interview else {
+        return String::new();
+    };
+    let Some(round) = interview.plan.rounds.get(interview.round) else {
+        return String::new();
+    };
+    format!(
+        "Round {}/{} · {} · Q{}/{} ",
+        interview.round + 1,
+        interview.plan.rounds.len(),
+        round.interviewer,
+        interview.asked + 1,
+        round.questions.len()
+    )
 }
 
 /// The status line: an error first, then the given warning, then information.

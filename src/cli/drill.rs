@@ -1,0 +1,252 @@
+//! `stardrill drill` and `stardrill loop`: check every input before the
+//! terminal is touched, run, then report in plain text.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+use super::args::{CommonArgs, DrillArgs, KindArg, LoopArgs, ModeArg};
+use super::{EXIT_UNSAVED, event_loop, fail, questions};
+use crate::app::{App, Settings};
+use crate::domain::Catalog;
+use crate::domain::bank::QuestionKind;
+use crate::domain::clock::{Clock, SystemClock};
+use crate::domain::config::{Config, Mode};
+use crate::domain::interview_loop::{LoopPlan, LoopRecord};
+use crate::domain::picker::Picker;
+use crate::domain::schedule::{self, WEAK_MODE_THRESHOLD};
+use crate::storage::config::{config_path, load_config};
+use crate::storage::loops::save_loop;
+use crate::storage::past_attempts::load_history;
+use crate::storage::paths::resolve_data_dir;
+use crate::storage::sessions::SessionStore;
+use crate::storage::stories::StoryStore;
+use crate::ui::theme::Theme;
+
+/// Everything a drill or a loop needs, checked and loaded.
+struct Prepared {
+    catalog: Catalog,
+    config: Config,
+    data_dir: PathBuf,
+    store: SessionStore,
+    settings: Settings,
+}
+
+fn prepare(common: &CommonArgs) -> Result<Prepared, ExitCode> {
+    let mut catalog = questions::load_catalog(common.questions.as_deref()).map_err(|err| {
+        eprintln!("{err}");
+        fail("the question bank has problems; nothing was started")
+    })?;
+    let config = config_path()
+        .map_or(Ok(Config::default()), |p| load_config(Some(&p)))
+        .map_err(|err| {
+            eprintln!("{err}");
+            fail("the settings file has problems (see `stardrill config --path`)")
+        })?;
+    let framework_key = common
+        .framework
+        .map_or(config.framework.to_ascii_lowercase(), |f| {
+            f.key().to_string()
+        });
+    let framework = catalog.frameworks.index_of(&framework_key).ok_or_else(|| {
+        fail(format!(
+            "framework {framework_key:?} is missing from data/frameworks.toml"
+        ))
+    })?;
+    event_loop::check_interactive().map_err(fail)?;
+    let data_dir = resolve_data_dir(common.data_dir.clone()).ok_or_else(|| {
+        fail("no home folder to keep session logs in; pass --data-dir PATH or set STARDRILL_DATA_DIR")
+    })?;
+    let store = SessionStore::open(&data_dir).map_err(|err| {
+        fail(format!(
+            "{err}\n  (choose another folder with --data-dir PATH)"
+        ))
+    })?;
+    catalog.stories = StoryStore::new(&data_dir)
+        .load(&catalog.principles)
+        .map_err(|err| {
+            eprintln!("{err}");
+            fail("the story bank has problems; fix it or run with another --data-dir")
+        })?;
+    let settings = Settings {
+        seconds: common.seconds.unwrap_or(config.seconds),
+        think_secs: common.think.unwrap_or(config.think_secs),
+        framework,
+        bell: (config.bell || common.bell) && !common.no_bell,
+        count: None,
+    };
+    Ok(Prepared {
+        catalog,
+        config,
+        data_dir,
+        store,
+        settings,
+    })
+}
+
+/// Resolves `--principle` values to slugs, with a hint for near misses.
+fn principle_filter(catalog: &Catalog, names: &[String]) -> Result<Vec<String>, String> {
+    names
+        .iter()
+        .map(|name| match catalog.principles.find(name) {
+            Some(p) => Ok(p.slug.clone()),
+            None => Err(match catalog.principles.suggest(name) {
+                Some(s) => {
+                    format!("unknown principle {name:?} for --principle (did you mean {s:?}?)")
+                }
+                None => format!(
+                    "unknown principle {name:?} for --principle; known: {}",
+                    catalog
+                        .principles
+                        .all()
+                        .iter()
+                        .map(|p| p.slug.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }),
+        })
+        .collect()
+}
+
+pub fn drill(args: DrillArgs) -> ExitCode {
+    // Filters are checked before anything else so a typo fails fast.
+    let catalog = match questions::load_catalog(args.common.questions.as_deref()) {
+        Ok(c) => c,
+        Err(err) => {
+            eprintln!("{err}");
+            return fail("the question bank has problems; nothing was started");
+        }
+    };
+    let principles = match principle_filter(&catalog, &args.principles) {
+        Ok(p) => p,
+        Err(msg) => return fail(msg),
+    };
+    let kind = args.kind.map(|k| match k {
+        KindArg::Behavioral => QuestionKind::Behavioral,
+        KindArg::Hypothetical => QuestionKind::Hypothetical,
+        KindArg::Motivation => QuestionKind::Motivation,
+    });
+    let pool = catalog.bank.filter(&principles, kind);
+    if pool.is_empty() {
+        return fail("no question matches the --principle/--kind filters");
+    }
+    let mut prepared = match prepare(&args.common) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    prepared.settings.count = args.count.map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+
+    let clock = SystemClock::new();
+    let history = load_history(&prepared.data_dir);
+    let mode = match args.mode {
+        Some(ModeArg::Random) => Mode::Random,
+        Some(ModeArg::Weak) => Mode::Weak,
+        // Weighting needs history to weigh against.
+        None if history.len() >= WEAK_MODE_THRESHOLD => prepared.config.mode,
+        None => Mode::Random,
+    };
+    let catalog = std::mem::replace(&mut prepared.catalog, Catalog::empty());
+    let app = match mode {
+        Mode::Random => App::new(
+            catalog,
+            prepared.settings.clone(),
+            pool,
+            args.common.seed,
+            &clock,
+        ),
+        Mode::Weak => {
+            let weights = schedule::weigh(
+                &catalog.bank,
+                &catalog.principles,
+                &pool,
+                &history,
+                clock.wall_now(),
+            );
+            let picker = Picker::weighted(weights, args.common.seed);
+            App::new(
+                catalog,
+                prepared.settings.clone(),
+                Vec::new(),
+                args.common.seed,
+                &clock,
+            )
+            .with_picker(picker, &clock)
+        }
+    };
+    run(app, prepared, &clock)
+}
+
+pub fn interview_loop(args: LoopArgs) -> ExitCode {
+    let mut prepared = match prepare(&args.common) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let clock = SystemClock::new();
+    let mut rng = match args.common.seed {
+        Some(seed) => StdRng::seed_from_u64(seed),
+        None => StdRng::from_os_rng(),
+    };
+    let catalog = std::mem::replace(&mut prepared.catalog, Catalog::empty());
+    let rounds = usize::try_from(args.rounds).unwrap_or(4);
+    let plan = LoopPlan::new(&catalog.bank, &catalog.principles, rounds, &mut rng);
+    let follow_up_secs = args
+        .follow_up_secs
+        .unwrap_or(prepared.config.follow_up_secs);
+    let app = App::interview(
+        catalog,
+        prepared.settings.clone(),
+        plan,
+        follow_up_secs,
+        args.common.seed,
+        &clock,
+    );
+    run(app, prepared, &clock)
+}
+
+fn run(mut app: App, mut prepared: Prepared, clock: &dyn Clock) -> ExitCode {
+    let data_dir = prepared.data_dir.clone();
+    let mut bell = event_loop::ring_bell;
+    let mut loops = |record: &LoopRecord| save_loop(&data_dir, record);
+    let mut outputs = event_loop::DrillOutputs {
+        sessions: &mut prepared.store,
+        loops: &mut loops,
+        bell: &mut bell,
+    };
+    let theme = Theme::choose(prepared.config.theme);
+    let result = event_loop::run_on_terminal(&mut app, clock, theme, &mut |app, effect| {
+        outputs.perform(app, effect)
+    });
+
+    // The terminal is back to normal here: report what happened in plain text.
+    let mut code = ExitCode::SUCCESS;
+    if let Err(err) = result {
+        eprintln!("stardrill: terminal error: {err}");
+        code = ExitCode::from(EXIT_UNSAVED);
+    }
+    for unsaved in &app.unsaved {
+        eprintln!(
+            "stardrill: could not save an attempt ({}); here it is, so nothing is lost:",
+            unsaved.error
+        );
+        match unsaved.log.to_toml() {
+            Ok(text) => eprintln!("{text}"),
+            Err(err) => eprintln!("{:#?}\n(could not encode as TOML: {err})", unsaved.log),
+        }
+        code = ExitCode::from(EXIT_UNSAVED);
+    }
+    if !app.saved.is_empty() {
+        let n = app.saved.len();
+        println!(
+            "stardrill: {n} attempt{} saved in {}",
+            if n == 1 { "" } else { "s" },
+            prepared.store.dir().display()
+        );
+    }
+    if let Some(path) = app.interview.as_ref().and_then(|i| i.record_path.as_ref()) {
+        println!("stardrill: interview loop recorded in {}", path.display());
+    }
+    code
+}

@@ -1,0 +1,40 @@
+//! Interview loop records: `<data dir>/loops/<UTC start>-<id>.toml`.
+
+use std::path::{Path, PathBuf};
+
+use super::atomic::create_new_atomic;
+use crate::domain::interview_loop::LoopRecord;
+
+pub const SUBDIR: &str = "loops";
+
+/// Writes the record atomically, never replacing another file.
+pub fn save_loop(data_dir: &Path, record: &LoopRecord) -> Result<PathBuf, String> {
+    let dir = data_dir.join(SUBDIR);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let text = record.to_toml().map_err(|e| e.to_string())?;
+    let name = record.file_name();
+    create_new_atomic(&dir, &name, text.as_bytes())
+        .map_err(|e| format!("could not write {}: {e}", dir.join(&name).display()))?;
+    Ok(dir.join(name))
+}
+
+/// Every loop record that parses, newest first; others are skipped.
+pub fn load_loops(data_dir: &Path) -> Vec<(PathBuf, LoopRecord)> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(data_dir.join(SUBDIR))
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    paths.sort();
+    paths
+        .into_iter()
+        .rev()
+        .filter_map(|p| {
+            let record = LoopRecord::from_toml(&std::fs::read_to_string(&p).ok()?).ok()?;
+            Some((p, record))
+        })
+        .collect()
+}

@@ -1,0 +1,263 @@
+//! Interview loop screens: the next interviewer, the follow-up probe, the summary.
+
+use std::time::Duration;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph, Wrap};
+
+use super::theme::Theme;
+use super::widgets::{centered, key_hints};
+use super::{draw_notes, draw_question, draw_status};
+use crate::app::attempt::Attempt;
+use crate::app::countdown::{TimeLeft, clock_face};
+use crate::app::interview::{InterviewLoop, Probe};
+use crate::app::{App, Focus};
+use crate::domain::session::Outcome;
+
+pub fn draw_round_intro(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    interview: &InterviewLoop,
+    theme: Theme,
+) {
+    let Some(round) = interview.plan.rounds.get(interview.round) else {
+        return;
+    };
+    let total = interview.plan.rounds.len();
+    let mut lines = vec![
+        Line::styled(
+            format!("Round {} of {total}", interview.round + 1),
+            theme.muted(),
+        ),
+        Line::styled(round.interviewer.clone(), theme.title()),
+        Line::default(),
+    ];
+    if round.bar_raiser {
+        lines.push(Line::raw(
+            "A trained interviewer from another team who keeps the hiring bar high.",
+        ));
+        lines.push(Line::raw(
+            "May probe any principle, and can say no when a story does not hold up.",
+        ));
+    } else {
+        let names: Vec<&str> = round
+            .principles
+            .iter()
+            .map(|p| app.catalog.principles.name_of(p))
+            .collect();
+        lines.push(Line::from(vec![
+            Span::styled("Assigned principles: ", theme.muted()),
+            Span::styled(names.join(" · "), theme.principle()),
+        ]));
+    }
+    lines.push(Line::default());
+    lines.push(Line::styled(
+        format!(
+            "{} questions · {} each · then a {} follow-up probe",
+            round.questions.len(),
+            clock_face(app.settings.seconds),
+            clock_face(interview.follow_up_secs)
+        ),
+        theme.muted(),
+    ));
+    lines.push(Line::default());
+    lines.push(Line::from(vec![
+        Span::styled("Enter", theme.key()),
+        Span::raw(" begin    "),
+        Span::styled("q", theme.key()),
+        Span::raw(" stop the loop"),
+    ]));
+    let width = 80.min(area.width);
+    let paragraph = Paragraph::new(Text::from(lines))
+        .alignment(Alignment::Center)
+        .wrap(Wrap { trim: true });
+    let height = paragraph.line_count(width.saturating_sub(4)) as u16 + 4;
+    let card = centered(area, width, height.min(area.height));
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.title())
+        .title(Span::styled(" Interview loop ", theme.title()))
+        .padding(Padding::uniform(1));
+    frame.render_widget(Clear, card);
+    frame.render_widget(paragraph.block(block), card);
+}
+
+pub fn draw_probe(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    attempt: &Attempt,
+    probe: &Probe,
+    now: Duration,
+    theme: Theme,
+) {
+    let body = draw_question(frame, area, app, attempt, theme);
+    let [timer, panes, status, footer] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(body);
+    let left = probe.countdown.time_left(now);
+    let (face, caption) = match left {
+        TimeLeft::Remaining(s) => (clock_face(s), "left for the follow-up"),
+        TimeLeft::Overtime(s) => (format!("+{}", clock_face(s)), "over time"),
+    };
+    let mut spans = vec![
+        Span::styled(format!(" {face} "), theme.timer(left)),
+        Span::styled(caption, theme.muted()),
+    ];
+    if probe.countdown.is_paused() {
+        spans.push(Span::styled("  PAUSED (p resumes)", theme.warn()));
+    }
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.muted())
+        .title(Span::styled(" Follow-up probe ", theme.muted()));
+    frame.render_widget(Paragraph::new(Line::from(spans)).block(block), timer);
+
+    let [card, notes] =
+        Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(panes);
+    let lines = vec![
+        Line::styled("The interviewer digs in:", theme.muted()),
+        Line::default(),
+        Line::styled(probe.question.clone(), theme.question()),
+        Line::default(),
+        Line::styled(
+            "Answer out loud: your part, the numbers, the trade-off, what you would change.",
+            theme.muted(),
+        ),
+    ];
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border(app.focus == Focus::Checklist))
+        .title(Span::styled(" Follow-up ", theme.title()))
+        .padding(Padding::horizontal(1));
+    frame.render_widget(
+        Paragraph::new(Text::from(lines))
+            .wrap(Wrap { trim: true })
+            .block(block),
+        card,
+    );
+    draw_notes(frame, notes, attempt, app.focus == Focus::Notes, theme);
+    draw_status(frame, status, app, None, theme);
+    let hints = [
+        ("Enter", "done"),
+        ("p", "pause"),
+        ("Tab", "notes"),
+        ("q", "stop the loop"),
+        ("?", "help"),
+    ];
+    frame.render_widget(key_hints(&hints, footer.width, theme), footer);
+}
+
+pub fn draw_summary(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    interview: &InterviewLoop,
+    theme: Theme,
+) {
+    let mut lines = Vec::new();
+    let covered = interview.principles_covered();
+    let names: Vec<&str> = covered
+        .iter()
+        .map(|p| app.catalog.principles.name_of(p))
+        .collect();
+    lines.push(Line::from(vec![
+        Span::styled(
+            format!("Principles covered ({}/16): ", covered.len()),
+            theme.muted(),
+        ),
+        Span::styled(names.join(" · "), theme.principle()),
+    ]));
+    lines.push(Line::default());
+    for (round, answers) in interview.plan.rounds.iter().zip(&interview.answers) {
+        let answered: Vec<_> = answers
+            .iter()
+            .filter(|a| a.outcome == Outcome::Completed)
+            .collect();
+        let in_time = answered.iter().filter(|a| a.overtime_secs <= 0.0).count();
+        let ratings: Vec<u8> = answered.iter().filter_map(|a| a.rating).collect();
+        let rating = if ratings.is_empty() {
+            "unrated".to_string()
+        } else {
+            format!(
+                "rating {:.1}",
+                ratings.iter().map(|&r| f64::from(r)).sum::<f64>() / ratings.len() as f64
+            )
+        };
+        let times: Vec<String> = answered
+            .iter()
+            .map(|a| {
+                let t = clock_face(a.answer_secs.round() as u64);
+                if a.overtime_secs > 0.0 {
+                    format!("{t}!")
+                } else {
+                    t
+                }
+            })
+            .collect();
+        let style = if answered.is_empty() || in_time == answered.len() {
+            theme.ok()
+        } else {
+            theme.warn()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<20}", round.interviewer), theme.title()),
+            Span::styled(format!("{in_time}/{} in time ", answered.len()), style),
+            Span::styled(
+                format!(
+                    "({})  ",
+                    if times.is_empty() {
+                        "–".into()
+                    } else {
+                        times.join(", ")
+                    }
+                ),
+                theme.muted(),
+            ),
+            Span::raw(rating),
+        ]));
+    }
+    let skipped = interview
+        .answers
+        .iter()
+        .flatten()
+        .filter(|a| a.outcome == Outcome::Skipped)
+        .count();
+    if skipped > 0 {
+        lines.push(Line::styled(
+            format!("{skipped} question(s) skipped and replaced"),
+            theme.muted(),
+        ));
+    }
+    lines.push(Line::default());
+    if let Some(path) = &interview.record_path {
+        lines.push(Line::styled(
+            format!("Loop recorded in {}", path.display()),
+            theme.muted(),
+        ));
+    }
+    lines.push(Line::from(vec![
+        Span::styled("Enter", theme.key()),
+        Span::raw(" or "),
+        Span::styled("q", theme.key()),
+        Span::raw(" to finish"),
+    ]));
+    let width = 96.min(area.width);
+    let paragraph = Paragraph::new(Text::from(lines)).wrap(Wrap { trim: true });
+    let height = paragraph.line_count(width.saturating_sub(4)) as u16 + 4;
+    let card = centered(area, width, height.min(area.height));
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.title())
+        .title(Span::styled(" Loop summary ", theme.title()))
+        .padding(Padding::uniform(1));
+    frame.render_widget(Clear, card);
+    frame.render_widget(paragraph.block(block), card);
+}
