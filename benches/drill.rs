@@ -1,1 +1,107 @@
-fn main() {}
+//! Speed goals for the drill (run with `cargo bench --bench drill`):
+//!
+//! - one frame of the drill screen at 200×60: ≤ 300 µs (80×24 and the wrap-up
+//!   card are measured too);
+//! - exec to the first full frame in a pseudo-terminal: ≤ 30 ms;
+//! - loading and validating the embedded catalog (part of every start).
+//!
+//! Frames are drawn on ratatui's `TestBackend` with a fake clock, each one a
+//! second later than the last so the countdown and its bar change as they do
+//! on a real tick.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use stardrill::app::{App, Msg, Settings};
+use stardrill::domain::Catalog;
+use stardrill::domain::clock::{Clock, FakeClock};
+use stardrill::ui::{self, theme::Theme};
+
+use common::{Sandbox, Spawn};
+
+fn new_app(clock: &FakeClock) -> App {
+    let catalog = Catalog::load(None).expect("the embedded catalog is valid");
+    let pool = catalog.bank.filter(&[], None);
+    let settings = Settings {
+        seconds: 120,
+        framework: 0,
+        bell: false,
+        count: None,
+    };
+    App::new(catalog, settings, pool, Some(1), clock)
+}
+
+fn bench_frame(c: &mut Criterion, name: &str, width: u16, height: u16, wrap_up: bool) {
+    let clock = FakeClock::fixed();
+    let mut app = new_app(&clock);
+    if wrap_up {
+        clock.set(Duration::from_secs(75));
+        let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+        app.update(Msg::Key(enter), &clock);
+    }
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    let mut second = 0u64;
+    c.bench_function(name, |b| {
+        b.iter(|| {
+            second = (second + 1) % 150;
+            clock.set(Duration::from_secs(second));
+            terminal
+                .draw(|frame| ui::draw(frame, &app, clock.now(), Theme::COLOR))
+                .expect("draw");
+            black_box(terminal.backend());
+        });
+    });
+}
+
+fn frames(c: &mut Criterion) {
+    bench_frame(c, "frame/drill 200x60", 200, 60, false);
+    bench_frame(c, "frame/drill 80x24", 80, 24, false);
+    bench_frame(c, "frame/wrap-up 200x60", 200, 60, true);
+    bench_frame(c, "frame/wrap-up 80x24", 80, 24, true);
+}
+
+fn catalog(c: &mut Criterion) {
+    c.bench_function("catalog/load and validate embedded", |b| {
+        b.iter(|| black_box(Catalog::load(None).expect("valid")));
+    });
+}
+
+/// From spawning the release binary in a 100×30 pty to the first frame being
+/// complete on screen (question title, countdown, and the footer, drawn last).
+fn first_frame(c: &mut Criterion) {
+    let mut group = c.benchmark_group("startup");
+    group
+        .sample_size(20)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5));
+    group.bench_function("exec to first frame (pty 100x30)", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                // A fresh data dir each time, made before the clock starts.
+                let sandbox = Sandbox::new();
+                let start = Instant::now();
+                let pty = Spawn::new(["--seed", "1"]).start_in(sandbox);
+                pty.wait_until("the first full frame", common::TIMEOUT, |screen| {
+                    let text = screen.contents();
+                    text.contains(" left ") && text.contains("toggle")
+                });
+                total += start.elapsed();
+                drop(pty); // SIGKILL and reap, outside the measurement
+            }
+            total
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, frames, catalog, first_frame);
+criterion_main!(benches);
