@@ -34,6 +34,7 @@ fn new_app(clock: &FakeClock) -> App {
         framework: 0,
         bell: false,
         count: None,
+        ..Settings::default()
     };
     App::new(catalog, settings, pool, Some(1), clock)
 }

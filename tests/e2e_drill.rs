@@ -211,9 +211,6 @@ fn ctrl_c_in_notes_saves_an_abandoned_log() {
 /// Closing the terminal window: the kernel hangs up the terminal (SIGHUP) and
 /// every later write to it fails.
 #[test]
-#[ignore = "app bug: after a real hangup the attempt is saved, but ratatui::restore() \
-            then eprintln!s to the dead terminal, panics, panics again in the panic hook, \
-            and the process aborts (SIGABRT); see report"]
 fn closing_the_terminal_saves_an_abandoned_log_and_exits_cleanly() {
     let mut pty = start_drill(&["--seed", "4"]);
     pty.send(" ");
@@ -235,8 +232,6 @@ fn closing_the_terminal_saves_an_abandoned_log_and_exits_cleanly() {
 /// SIGHUP to (a wrapper shell that ignores it is the session leader), so the
 /// first sign is a failing read or write: the answer must still be saved.
 #[test]
-#[ignore = "app bug: a failing terminal draw returns from event_loop::run before the \
-            attempt is saved, so the answer is lost (exit 1, no log); see report"]
 fn a_terminal_that_fails_without_sighup_still_saves_the_attempt() {
     let mut pty = Spawn::new(["--seed", "12"])
         .via(["/bin/sh", "-c", "trap '' HUP; \"$0\" \"$@\"; exit 0"])

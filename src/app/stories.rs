@@ -175,7 +175,11 @@ impl StoriesApp {
         match msg {
             Msg::Terminate => {
                 self.should_quit = true;
-                Vec::new()
+                // A story being typed when the terminal goes away is kept.
+                match &self.view {
+                    View::Edit(form) if form.dirty => self.save_form(),
+                    _ => Vec::new(),
+                }
             }
             Msg::Paste(text) => {
                 if let View::Edit(form) = &mut self.view
@@ -463,6 +467,19 @@ mod tests {
         send(&mut app, &[KeyCode::Esc]);
         assert!(matches!(app.view, View::List));
         assert_eq!(app.book.stories.len(), 1);
+    }
+
+    #[test]
+    fn terminate_saves_a_story_being_typed() {
+        let mut app = app();
+        send(&mut app, &[KeyCode::Char('a')]);
+        typed(&mut app, "Half-written story");
+        let effects = app.update(Msg::Terminate, &FakeClock::fixed());
+        let [StoriesEffect::Save(book)] = effects.as_slice() else {
+            panic!("expected a save, got {effects:?}")
+        };
+        assert!(book.get("half-written-story").is_some());
+        assert!(app.should_quit);
     }
 
     #[test]

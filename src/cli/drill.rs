@@ -1,6 +1,7 @@
 //! `stardrill drill` and `stardrill loop`: check every input before the
 //! terminal is touched, run, then report in plain text.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -220,33 +221,47 @@ fn run(mut app: App, mut prepared: Prepared, clock: &dyn Clock) -> ExitCode {
         outputs.perform(app, effect)
     });
 
-    // The terminal is back to normal here: report what happened in plain text.
+    // The terminal is back to normal here: report what happened in plain
+    // text. The terminal may also be gone (window closed), so writes that
+    // fail are ignored rather than panicking.
+    let mut out = std::io::stdout();
+    let mut err_out = std::io::stderr();
     let mut code = ExitCode::SUCCESS;
     if let Err(err) = result {
-        eprintln!("stardrill: terminal error: {err}");
+        let _ = writeln!(err_out, "stardrill: terminal error: {err}");
         code = ExitCode::from(EXIT_UNSAVED);
     }
     for unsaved in &app.unsaved {
-        eprintln!(
+        let _ = writeln!(
+            err_out,
             "stardrill: could not save an attempt ({}); here it is, so nothing is lost:",
             unsaved.error
         );
-        match unsaved.log.to_toml() {
-            Ok(text) => eprintln!("{text}"),
-            Err(err) => eprintln!("{:#?}\n(could not encode as TOML: {err})", unsaved.log),
-        }
+        let _ = match unsaved.log.to_toml() {
+            Ok(text) => writeln!(err_out, "{text}"),
+            Err(err) => writeln!(
+                err_out,
+                "{:#?}\n(could not encode as TOML: {err})",
+                unsaved.log
+            ),
+        };
         code = ExitCode::from(EXIT_UNSAVED);
     }
     if !app.saved.is_empty() {
         let n = app.saved.len();
-        println!(
+        let _ = writeln!(
+            out,
             "stardrill: {n} attempt{} saved in {}",
             if n == 1 { "" } else { "s" },
             prepared.store.dir().display()
         );
     }
     if let Some(path) = app.interview.as_ref().and_then(|i| i.record_path.as_ref()) {
-        println!("stardrill: interview loop recorded in {}", path.display());
+        let _ = writeln!(
+            out,
+            "stardrill: interview loop recorded in {}",
+            path.display()
+        );
     }
     code
 }

@@ -38,7 +38,14 @@ pub fn run<B: Backend, P: Program>(
     perform: &mut dyn FnMut(&mut P, P::Effect),
 ) -> Result<(), B::Error> {
     while !program.should_quit() {
-        terminal.draw(|frame| program.draw(frame, clock.now(), theme))?;
+        if let Err(err) = terminal.draw(|frame| program.draw(frame, clock.now(), theme)) {
+            // The terminal is gone (closed window, broken pty): save what
+            // there is before reporting the error.
+            for effect in program.update(Msg::Terminate, clock) {
+                perform(program, effect);
+            }
+            return Err(err);
+        }
         let msg = match program.next_deadline(clock.now()) {
             Some(wait) => match events.recv_timeout(wait) {
                 Ok(msg) => msg,
@@ -151,7 +158,9 @@ pub struct RestoreGuard;
 
 impl Drop for RestoreGuard {
     fn drop(&mut self) {
-        ratatui::restore();
+        // `ratatui::restore` reports failure on stderr, which panics when the
+        // terminal has gone away; a vanished terminal needs no restoring.
+        let _ = ratatui::try_restore();
     }
 }
 
@@ -167,7 +176,14 @@ pub fn run_on_terminal<P: Program>(
     let mut terminal = ratatui::try_init()?;
     let _guard = RestoreGuard;
     spawn_input(tx);
-    run(&mut terminal, program, &rx, clock, theme, perform)
+    let result = run(&mut terminal, program, &rx, clock, theme, perform);
+    // Dropping a terminal whose cursor cannot be shown writes to stderr,
+    // which panics on a closed terminal; show it here and skip the drop if
+    // that fails.
+    if terminal.show_cursor().is_err() {
+        std::mem::forget(terminal);
+    }
+    result
 }
 
 /// Rings the terminal bell.

@@ -54,21 +54,29 @@ impl fmt::Display for LoadError {
 pub struct Source<'a> {
     pub name: &'a str,
     pub text: &'a str,
+    /// Byte offsets of every newline, so a line lookup is a binary search.
+    newlines: Vec<usize>,
 }
 
 impl<'a> Source<'a> {
     pub fn new(name: &'a str, text: &'a str) -> Self {
-        Self { name, text }
+        let newlines = text
+            .bytes()
+            .enumerate()
+            .filter(|(_, b)| *b == b'\n')
+            .map(|(i, _)| i)
+            .collect();
+        Self {
+            name,
+            text,
+            newlines,
+        }
     }
 
     /// 1-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
         let end = offset.min(self.text.len());
-        self.text.as_bytes()[..end]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1
+        self.newlines.partition_point(|&n| n < end) + 1
     }
 
     pub fn diagnostic(
