@@ -120,10 +120,21 @@ impl App {
         seed: Option<u64>,
         clock: &dyn Clock,
     ) -> Self {
+        Self::with_picker(catalog, settings, Picker::new(pool, seed), clock)
+    }
+
+    /// Starts the first attempt with questions from `picker` (weak mode
+    /// passes a weighted one).
+    pub fn with_picker(
+        catalog: Catalog,
+        settings: Settings,
+        picker: Picker,
+        clock: &dyn Clock,
+    ) -> Self {
         let mut app = Self {
             catalog,
             settings,
-            picker: Picker::new(pool, seed),
+            picker,
             screen: Screen::Between,
             focus: Focus::Checklist,
             help_open: false,
@@ -138,13 +149,6 @@ impl App {
         app
     }
 
-    /// Weak mode: questions drawn by weight, each with its reason.
-    pub fn with_picker(mut self, picker: Picker, clock: &dyn Clock) -> Self {
-        self.picker = picker;
-        self.start_attempt(clock);
-        self
-    }
-
     /// An interview loop: opens on the first interviewer's introduction.
     pub fn interview(
         catalog: Catalog,
@@ -154,7 +158,8 @@ impl App {
         seed: Option<u64>,
         clock: &dyn Clock,
     ) -> Self {
-        let mut app = Self::new(catalog, settings, Vec::new(), seed, clock);
+        let mut app = Self::with_picker(catalog, settings, Picker::new(Vec::new(), seed), clock);
+        // The empty picker ended the drill before it began; the loop draws its own questions.
         app.should_quit = false;
         app.interview = Some(InterviewLoop::new(
             new_id(),

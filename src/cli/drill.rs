@@ -167,14 +167,7 @@ pub fn drill(args: DrillArgs) -> ExitCode {
                 clock.wall_now(),
             );
             let picker = Picker::weighted(weights, args.common.seed);
-            App::new(
-                catalog,
-                prepared.settings.clone(),
-                Vec::new(),
-                args.common.seed,
-                &clock,
-            )
-            .with_picker(picker, &clock)
+            App::with_picker(catalog, prepared.settings.clone(), picker, &clock)
         }
     };
     run(app, prepared, &clock)
