@@ -173,8 +173,10 @@ pub fn run_on_terminal<P: Program>(
 ) -> std::io::Result<()> {
     let (tx, rx) = mpsc::channel();
     spawn_signals(tx.clone())?;
-    let mut terminal = ratatui::try_init()?;
+    // The guard comes first: if entering the alternate screen fails after
+    // raw mode was enabled, raw mode is still undone.
     let _guard = RestoreGuard;
+    let mut terminal = ratatui::try_init()?;
     spawn_input(tx);
     let result = run(&mut terminal, program, &rx, clock, theme, perform);
     // Dropping a terminal whose cursor cannot be shown writes to stderr,

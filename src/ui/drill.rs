@@ -120,6 +120,8 @@ fn draw_timer(frame: &mut Frame, area: Rect, attempt: &Attempt, now: Duration, t
     frame.render_widget(Paragraph::new(Line::from(label)), inner);
 }
 
+const CHECKLIST_MAX_WIDTH: usize = 72;
+
 fn draw_think_time(frame: &mut Frame, area: Rect, left: Duration, theme: Theme) {
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
@@ -158,7 +160,9 @@ fn draw_checklist(
         ]));
     let inner = block.inner(area);
     let times = attempt.step_times(framework.steps.len(), now);
-    let hint_width = usize::from(inner.width);
+    // On wide screens the times stay near the step names instead of drifting
+    // to the far edge.
+    let hint_width = usize::from(inner.width).min(CHECKLIST_MAX_WIDTH);
     let hints: Vec<Vec<String>> = framework
         .steps
         .iter()
@@ -185,9 +189,7 @@ fn draw_checklist(
         let right = step_time_spans(*time, step.target_secs, theme);
         let left_width: usize = left.iter().map(|s| s.content.width()).sum();
         let right_width: usize = right.iter().map(|s| s.content.width()).sum();
-        let gap = usize::from(inner.width)
-            .saturating_sub(left_width + right_width)
-            .max(1);
+        let gap = hint_width.saturating_sub(left_width + right_width).max(1);
         let mut spans = left;
         spans.push(Span::raw(" ".repeat(gap)));
         spans.extend(right);
