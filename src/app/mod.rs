@@ -3,6 +3,7 @@
 
 pub mod attempt;
 pub mod countdown;
+pub mod review;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -27,6 +27,12 @@ pub enum Command {
     Drill(DrillArgs),
     /// Validate a question bank and summarise it per principle.
     Questions(QuestionsArgs),
+    /// Browse past sessions, compare attempts, see stats and trends.
+    Review(super::review::ReviewArgs),
+    /// Print the review stats as text: per principle, practice days, trends.
+    Stats(super::review::StatsArgs),
+    /// Write past sessions as a Markdown journal, CSV or JSON.
+    Export(super::export::ExportArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -2,7 +2,9 @@
 
 pub mod args;
 pub mod event_loop;
+pub mod export;
 pub mod questions;
+pub mod review;
 
 use std::process::ExitCode;
 
@@ -24,6 +26,9 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Some(Command::Drill(args)) => drill(args),
         Some(Command::Questions(args)) => questions(args),
+        Some(Command::Review(args)) => review::review(args),
+        Some(Command::Stats(args)) => review::stats(args),
+        Some(Command::Export(args)) => export::export(args),
         None => drill(cli.drill),
     }
 }

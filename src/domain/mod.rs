@@ -3,10 +3,12 @@
 pub mod bank;
 pub mod clock;
 pub mod framework;
+pub mod history;
 pub mod picker;
 pub mod principles;
 pub mod session;
 pub mod source;
+pub mod stats;
 
 use bank::Bank;
 use framework::Frameworks;

@@ -1,5 +1,6 @@
 //! Reading and writing user data on disk.
 
 pub mod atomic;
+pub mod history;
 pub mod paths;
 pub mod sessions;

@@ -3,6 +3,7 @@
 pub mod between;
 pub mod drill;
 pub mod help;
+pub mod review;
 pub mod theme;
 pub mod widgets;
 pub mod wrapup;
