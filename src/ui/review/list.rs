@@ -22,16 +22,23 @@ pub fn fit(text: &str, width: usize) -> String {
 }
 
 struct Columns {
+    date: usize,
     principle: usize,
     question: usize,
 }
 
 fn columns(width: u16) -> Columns {
     let width = usize::from(width);
-    let principle = if width >= 110 { 24 } else { 16 };
-    // date 16, outcome 9, time 10, rating 5, and a space between columns.
-    let fixed = 16 + principle + 9 + 10 + 5 + 6;
+    // Narrow terminals get a two-digit year, so the question keeps some room.
+    let (date, principle) = match width {
+        110.. => (16, 24),
+        100.. => (16, 16),
+        _ => (14, 14),
+    };
+    // marker 1, outcome 9, time 10, rating 6, and a space after each column.
+    let fixed = 1 + date + principle + 9 + 10 + 6 + 5;
     Columns {
+        date,
         principle,
         question: width.saturating_sub(fixed).max(8),
     }
@@ -50,11 +57,20 @@ pub fn first_row(review: &Review, rows: usize) -> usize {
     offset
 }
 
+fn date(s: &crate::domain::history::Session, width: usize) -> String {
+    let format = if width >= 16 {
+        "%Y-%m-%d %H:%M"
+    } else {
+        "%y-%m-%d %H:%M"
+    };
+    s.started_at.format(format).to_string()
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
     let c = columns(area.width);
     let header = format!(
         " {} {} {} {} {} {}",
-        fit("Date", 16),
+        fit("Date", c.date),
         fit("Principle", c.principle),
         fit("Question", c.question),
         fit("Outcome", 9),
@@ -111,10 +127,7 @@ pub fn draw(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
         lines.push(Line::from(vec![
             Span::styled(if selected { "▸" } else { " " }, row_style(theme.title())),
             Span::styled(
-                format!(
-                    "{} ",
-                    fit(&s.started_at.format("%Y-%m-%d %H:%M").to_string(), 16)
-                ),
+                format!("{} ", fit(&date(s, c.date), c.date)),
                 row_style(theme.muted()),
             ),
             Span::styled(

@@ -165,27 +165,28 @@ fn draw_status(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
         Line::styled(format!(" {}", status.text), style)
     } else {
         let mut spans = Vec::new();
+        let mut part = |text: String, style| {
+            let sep = if spans.is_empty() { " " } else { " · " };
+            spans.push(Span::styled(format!("{sep}{text}"), style));
+        };
         if !review.search.is_empty() {
-            spans.push(Span::styled(
-                format!(" search \"{}\"", review.search),
-                theme.key(),
-            ));
+            part(format!("search \"{}\"", review.search), theme.key());
         }
         if review.filter.is_active() {
-            spans.push(Span::styled(
-                format!(" filter: {}", review.filter.summary(&review.catalogue)),
+            part(
+                format!("filter: {}", review.filter.summary(&review.catalogue)),
                 theme.key(),
-            ));
+            );
         }
         if !review.skipped.is_empty() {
             let n = review.skipped.len();
-            spans.push(Span::styled(
+            part(
                 format!(
-                    " {n} file{} skipped (stardrill review --check lists them)",
+                    "{n} file{} skipped: stardrill review --check",
                     if n == 1 { "" } else { "s" }
                 ),
                 theme.warn(),
-            ));
+            );
         }
         Line::from(spans)
     };
@@ -204,14 +205,14 @@ fn draw_footer(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
         (_, Tab::List) if review.history.is_empty() => &[("Tab", "stats"), ("q", "quit")],
         (_, Tab::List) => &[
             ("↑↓", "move"),
-            ("Enter", if review.zoom { "list" } else { "details" }),
+            ("Enter", if review.zoom { "list" } else { "detail" }),
             ("/", "search"),
             ("f", "filter"),
-            ("o", "sort"),
-            ("d", "delete"),
             ("Tab", "stats"),
             ("?", "help"),
             ("q", "quit"),
+            ("o", "sort"),
+            ("d", "delete"),
         ],
     };
     frame.render_widget(key_hints(hints, area.width, theme), area);

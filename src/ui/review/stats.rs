@@ -16,7 +16,7 @@ use crate::ui::theme::Theme;
 
 /// From this width the table and the calendar sit side by side.
 const TWO_COLUMNS: u16 = 120;
-const TABLE_WIDTH: u16 = 78;
+const TABLE_WIDTH: u16 = 72;
 
 pub fn draw(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
     let stats = &review.stats;
@@ -201,7 +201,7 @@ fn calendar_lines(stats: &Stats, weeks: usize, theme: Theme) -> Vec<Line<'static
         lines.push(Line::from(spans));
     }
     lines.push(Line::styled(
-        "    · none  ░ 1  ▒ 2  ▓ 3  █ 4+ sessions a day",
+        "    sessions a day: · 0  ░ 1  ▒ 2  ▓ 3  █ 4+",
         theme.muted(),
     ));
     let in_range = stats.days.range(first..=stats.today).count();
@@ -215,14 +215,14 @@ fn calendar_lines(stats: &Stats, weeks: usize, theme: Theme) -> Vec<Line<'static
             },
         ),
         Span::styled(
-            format!(
-                "· longest {} · {} practice days in these weeks",
-                days(stats.longest_streak),
-                in_range
-            ),
+            format!("· longest {}", days(stats.longest_streak)),
             theme.text(),
         ),
     ]));
+    lines.push(Line::styled(
+        format!("{} practice days in these weeks", in_range),
+        theme.muted(),
+    ));
     lines
 }
 
@@ -247,7 +247,7 @@ fn trend_lines(stats: &Stats, width: u16, theme: Theme) -> Vec<Line<'static>> {
     let shown = usize::from(width.saturating_sub(8)).min(TREND_WEEKS);
     let weeks = &stats.weeks[TREND_WEEKS - shown..];
     let mut lines = vec![Line::styled(
-        format!("Rating by week, last {shown} weeks (1 to 5)"),
+        format!("Rating by week, last {shown} weeks"),
         theme.title(),
     )];
     let rating: String = weeks
@@ -276,7 +276,7 @@ fn trend_lines(stats: &Stats, width: u16, theme: Theme) -> Vec<Line<'static>> {
     ));
     lines.push(Line::default());
     lines.push(Line::styled(
-        format!("Situation by week against its {SITUATION_TARGET_SECS:.0} s target"),
+        format!("Situation time by week (target {SITUATION_TARGET_SECS:.0} s)"),
         theme.title(),
     ));
     // Bars run 0 to 60 s, so the target sits mid-height; weeks over it are marked.
@@ -300,11 +300,12 @@ fn trend_lines(stats: &Stats, width: u16, theme: Theme) -> Vec<Line<'static>> {
         .count();
     let summary = match stats.avg_situation_secs {
         Some(avg) => format!(
-            "    average {avg:.0} s · {}% of {} timed Situations within 30 s · {over_weeks} weeks over",
+            "    average {avg:.0} s · {}% of {} timed Situations within 30 s · {over_weeks} week{} over",
             (stats.situation_within * 100)
                 .checked_div(stats.situation_timed)
                 .unwrap_or(0),
             thousands(stats.situation_timed),
+            if over_weeks == 1 { "" } else { "s" },
         ),
         None => "    no Situation step ticked yet".into(),
     };
