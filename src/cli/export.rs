@@ -2,8 +2,7 @@
 //! session) or JSON (an array of records with the log files' fields).
 //! Sessions come oldest first, as a journal reads.
 
-use std::fmt::Write as _;
-use std::io::Write as _;
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -110,26 +109,25 @@ pub fn export(args: ExportArgs) -> ExitCode {
         principles,
     };
     let sessions = selection.apply(&loaded.history);
-    let text = match render(args.format, &loaded.history, &sessions, &catalogue) {
-        Ok(t) => t,
-        Err(e) => return fail(format!("could not encode the export: {e}")),
-    };
     if !loaded.skipped.is_empty() {
         eprintln!(
             "stardrill: {} file(s) skipped; `stardrill review --check` lists them",
             loaded.skipped.len()
         );
     }
+    let history = &loaded.history;
+    let mut write =
+        |out: &mut dyn Write| write_export(out, args.format, history, &sessions, &catalogue);
     let written = match &args.output {
         None => {
-            let mut out = std::io::stdout().lock();
+            let mut out = io::BufWriter::new(io::stdout().lock());
             // A closed pipe (`| head`) is not an error worth reporting.
-            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            match write(&mut out).and_then(|()| out.flush()) {
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
                 other => other,
             }
         }
-        Some(path) => write_file(path, text.as_bytes()),
+        Some(path) => write_file(path, &mut write),
     };
     match written {
         Ok(()) => {
@@ -152,34 +150,66 @@ pub fn export(args: ExportArgs) -> ExitCode {
 }
 
 /// Writes through a temp file and a rename, so a reader never sees half an export.
-fn write_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+fn write_file(
+    path: &std::path::Path,
+    write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => std::path::Path::new("."),
     };
     let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-    temp.write_all(bytes)?;
+    let mut buffered = io::BufWriter::new(temp.as_file_mut());
+    write(&mut buffered)?;
+    buffered.flush()?;
+    drop(buffered);
     temp.as_file().sync_all()?;
     temp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
 
+/// The export as a string (for tests and small exports).
 pub fn render(
     format: Format,
     history: &History,
     sessions: &[&Session],
     catalogue: &Principles,
-) -> Result<String, serde_json::Error> {
-    Ok(match format {
-        Format::Markdown => markdown(history, sessions, catalogue),
-        Format::Csv => csv(history, sessions),
+) -> io::Result<String> {
+    let mut out = Vec::new();
+    write_export(&mut out, format, history, sessions, catalogue)?;
+    String::from_utf8(out).map_err(io::Error::other)
+}
+
+/// Writes the export, one session at a time, so 100,000 sessions never sit
+/// in memory twice.
+pub fn write_export(
+    out: &mut dyn Write,
+    format: Format,
+    history: &History,
+    sessions: &[&Session],
+    catalogue: &Principles,
+) -> io::Result<()> {
+    match format {
+        Format::Markdown => markdown(out, history, sessions, catalogue),
+        Format::Csv => csv(out, history, sessions),
         Format::Json => {
-            let logs: Vec<_> = sessions.iter().map(|s| history.to_log(s)).collect();
-            let mut text = serde_json::to_string_pretty(&logs)?;
-            text.push('\n');
-            text
+            let logs = JsonLogs { history, sessions };
+            serde_json::to_writer_pretty(&mut *out, &logs)?;
+            out.write_all(b"\n")
         }
-    })
+    }
+}
+
+/// Serialises sessions as log records lazily, one at a time.
+struct JsonLogs<'a> {
+    history: &'a History,
+    sessions: &'a [&'a Session],
+}
+
+impl serde::Serialize for JsonLogs<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.sessions.iter().map(|s| self.history.to_log(s)))
+    }
 }
 
 fn step_summary(history: &History, s: &Session) -> String {
@@ -201,47 +231,52 @@ fn step_summary(history: &History, s: &Session) -> String {
         .join(" · ")
 }
 
-pub fn markdown(history: &History, sessions: &[&Session], catalogue: &Principles) -> String {
-    let mut out = String::from("# stardrill practice journal\n\n");
+pub fn markdown(
+    out: &mut dyn Write,
+    history: &History,
+    sessions: &[&Session],
+    catalogue: &Principles,
+) -> io::Result<()> {
+    out.write_all(b"# stardrill practice journal\n\n")?;
     match (sessions.first(), sessions.last()) {
         (Some(first), Some(last)) => {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "{} session{}, {} to {}.",
                 sessions.len(),
                 if sessions.len() == 1 { "" } else { "s" },
                 first.day(),
                 last.day()
-            );
+            )?;
         }
-        _ => out.push_str("No sessions.\n"),
+        _ => out.write_all(b"No sessions.\n")?,
     }
     let mut day = None;
     for s in sessions {
         if day != Some(s.day()) {
             day = Some(s.day());
-            let _ = write!(out, "\n## {}\n", s.started_at.format("%A %Y-%m-%d"));
+            write!(out, "\n## {}\n", s.started_at.format("%A %Y-%m-%d"))?;
         }
         let q = history.question(s);
         let names: Vec<&str> = history
             .principles(s)
             .map(|p| catalogue.name_of(p))
             .collect();
-        let _ = write!(
+        write!(
             out,
             "\n### {} · {} · {}\n\n",
             s.started_at.format("%H:%M"),
             names.first().copied().unwrap_or("no principle"),
             s.outcome.as_str()
-        );
-        let _ = writeln!(out, "> {}\n", history.str(q.text));
-        let _ = writeln!(
+        )?;
+        writeln!(out, "> {}\n", history.str(q.text))?;
+        writeln!(
             out,
             "- Question: {} ({}) · {}",
             history.str(q.id),
             q.kind,
             names.join(", ")
-        );
+        )?;
         let timing = if s.is_over() {
             format!("{} over", mmss(s.overtime_secs))
         } else {
@@ -252,13 +287,13 @@ pub fn markdown(history: &History, sessions: &[&Session], catalogue: &Principles
         } else {
             String::new()
         };
-        let _ = writeln!(
+        writeln!(
             out,
             "- Answer: {} of {}, {timing} · {}{paused}",
             mmss(s.answer_secs),
             mmss(s.time_limit_secs as f64),
             history.str(s.framework).to_uppercase()
-        );
+        )?;
         let rating = match s.rating {
             Some(r) => format!(
                 "{r}/5 ({})",
@@ -268,25 +303,25 @@ pub fn markdown(history: &History, sessions: &[&Session], catalogue: &Principles
             ),
             None => "not rated".into(),
         };
-        let _ = writeln!(out, "- Rating: {rating}");
-        let _ = writeln!(out, "- Steps: {}", step_summary(history, s));
+        writeln!(out, "- Rating: {rating}")?;
+        writeln!(out, "- Steps: {}", step_summary(history, s))?;
         let rubric: Vec<String> = RUBRIC_ITEMS
             .iter()
             .enumerate()
             .map(|(i, item)| format!("[{}] {item}", if s.rubric.get(i) { "x" } else { " " }))
             .collect();
-        let _ = writeln!(out, "- Rubric: {}", rubric.join(" · "));
+        writeln!(out, "- Rubric: {}", rubric.join(" · "))?;
         if let Some(f) = s.follow_up {
-            let _ = writeln!(out, "- Follow-up: {}", history.str(f));
+            writeln!(out, "- Follow-up: {}", history.str(f))?;
         }
         if !s.notes.trim().is_empty() {
-            out.push_str("\nNotes:\n\n");
+            out.write_all(b"\nNotes:\n\n")?;
             for line in s.notes.lines() {
-                let _ = writeln!(out, "    {line}");
+                writeln!(out, "    {line}")?;
             }
         }
     }
-    out
+    Ok(())
 }
 
 const CSV_HEADER: &[&str] = &[
@@ -331,9 +366,9 @@ fn cell(text: &str, free_text: bool) -> String {
     }
 }
 
-pub fn csv(history: &History, sessions: &[&Session]) -> String {
-    let mut out = CSV_HEADER.join(",");
-    out.push_str("\r\n");
+pub fn csv(out: &mut dyn Write, history: &History, sessions: &[&Session]) -> io::Result<()> {
+    out.write_all(CSV_HEADER.join(",").as_bytes())?;
+    out.write_all(b"\r\n")?;
     for s in sessions {
         let q = history.question(s);
         let principles: Vec<&str> = history.principles(s).collect();
@@ -366,10 +401,10 @@ pub fn csv(history: &History, sessions: &[&Session]) -> String {
             cell(&s.notes, true),
             cell(&s.file, false),
         ];
-        out.push_str(&row.join(","));
-        out.push_str("\r\n");
+        out.write_all(row.join(",").as_bytes())?;
+        out.write_all(b"\r\n")?;
     }
-    out
+    Ok(())
 }
 
 #[cfg(test)]
