@@ -142,7 +142,7 @@ fn draw_header(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
     ])
     .alignment(Alignment::Right);
     frame.render_widget(Paragraph::new(left), area);
-    if review.tab == Tab::List {
+    if review.tab == Tab::List && !review.history.is_empty() {
         frame.render_widget(Paragraph::new(right), area);
     }
 }
