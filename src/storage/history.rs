@@ -84,8 +84,8 @@ pub struct Listing {
     pub data_dir: PathBuf,
     pub dir: PathBuf,
     files: Vec<String>,
-    /// Names that are not valid UTF-8: reported, never opened.
-    odd_names: Vec<String>,
+    /// Entries that are not files or whose names are not UTF-8: reported, never opened.
+    odd: Vec<Skipped>,
 }
 
 impl Listing {
@@ -112,7 +112,7 @@ impl Listing {
             data_dir: data_dir.to_path_buf(),
             dir: dir.clone(),
             files: Vec::new(),
-            odd_names: Vec::new(),
+            odd: Vec::new(),
         };
         let entries = match std::fs::read_dir(&dir) {
             Ok(entries) => entries,
@@ -124,15 +124,39 @@ impl Listing {
                 path: dir.clone(),
                 source,
             })?;
-            // Sub-folders are not logs; a symlink is followed when it is read.
-            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let Ok(kind) = entry.file_type() else {
                 continue;
-            }
-            match entry.file_name().into_string() {
+            };
+            let name = match entry.file_name().into_string() {
                 // Dot files include the drill's in-progress temp files.
-                Ok(name) if name.starts_with('.') => {}
-                Ok(name) => listing.files.push(name),
-                Err(name) => listing.odd_names.push(name.to_string_lossy().into_owned()),
+                Ok(name) if name.starts_with('.') => continue,
+                Ok(name) => name,
+                Err(name) => {
+                    listing.odd.push(Skipped {
+                        file: name.to_string_lossy().into_owned(),
+                        reason: SkipReason::NotOurs("its name is not valid UTF-8"),
+                    });
+                    continue;
+                }
+            };
+            // Only regular files (or links to them) are opened: opening a FIFO
+            // or a device could block or never end. Sub-folders are not logs.
+            let target = if kind.is_symlink() {
+                std::fs::metadata(entry.path()).map(|m| m.file_type()).ok()
+            } else {
+                Some(kind)
+            };
+            match target {
+                Some(t) if t.is_file() => listing.files.push(name),
+                Some(t) if t.is_dir() => {}
+                Some(_) => listing.odd.push(Skipped {
+                    file: name,
+                    reason: SkipReason::NotOurs("not a regular file"),
+                }),
+                None => listing.odd.push(Skipped {
+                    file: name,
+                    reason: SkipReason::Unreadable("a link to nothing".into()),
+                }),
             }
         }
         listing.files.sort_unstable();
@@ -140,7 +164,7 @@ impl Listing {
     }
 
     pub fn len(&self) -> usize {
-        self.files.len() + self.odd_names.len()
+        self.files.len() + self.odd.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -200,14 +224,7 @@ pub fn load(listing: &Listing, progress: &(dyn Fn(usize) + Sync)) -> Loaded {
             .collect()
     });
     let mut builder = HistoryBuilder::new();
-    let mut skipped: Vec<Skipped> = listing
-        .odd_names
-        .iter()
-        .map(|name| Skipped {
-            file: name.clone(),
-            reason: SkipReason::NotOurs("its name is not valid UTF-8"),
-        })
-        .collect();
+    let mut skipped: Vec<Skipped> = listing.odd.clone();
     for (part, part_skipped) in parts {
         builder.absorb(part);
         skipped.extend(part_skipped);
@@ -228,7 +245,13 @@ pub fn read_log(path: &Path, name: &str, buf: &mut Vec<u8>) -> Result<SessionLog
         return Err(SkipReason::NotOurs("larger than 1 MiB"));
     }
     buf.clear();
-    file.read_to_end(buf).map_err(unreadable)?;
+    // Bounded even if the size lied (a link to a growing or endless file).
+    file.take(MAX_LOG_BYTES + 1)
+        .read_to_end(buf)
+        .map_err(unreadable)?;
+    if buf.len() as u64 > MAX_LOG_BYTES {
+        return Err(SkipReason::NotOurs("larger than 1 MiB"));
+    }
     if buf.iter().all(u8::is_ascii_whitespace) {
         return Err(SkipReason::Empty);
     }
@@ -268,9 +291,10 @@ pub fn parse_log(text: &str) -> Result<SessionLog, SkipReason> {
 
 fn invalid(text: &str, err: &toml::de::Error) -> SkipReason {
     SkipReason::Invalid {
-        line: err
-            .span()
-            .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1),
+        line: err.span().map(|span| {
+            let before = &text.as_bytes()[..span.start.min(text.len())];
+            before.iter().filter(|&&b| b == b'\n').count() + 1
+        }),
         message: err.message().trim().to_string(),
     }
 }
@@ -363,12 +387,16 @@ mod tests {
             write(&sessions, name, body);
         }
         write(&sessions, ".stardrill-abc.tmp", "partial");
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(sessions.join("gone"), sessions.join("dangling.toml"))
+            .unwrap_or_else(|e| panic!("{e}"));
         let listing = Listing::read(tmp.path()).unwrap_or_else(|e| panic!("{e}"));
         let seen = AtomicUsize::new(0);
         let loaded = load(&listing, &|n| {
             seen.fetch_max(n, Ordering::Relaxed);
         });
         assert_eq!(seen.load(Ordering::Relaxed), 9);
+        assert_eq!(listing.len(), if cfg!(unix) { 10 } else { 9 });
         assert_eq!(loaded.history.len(), 3);
         assert_eq!(&*loaded.history.sessions()[0].id, "000003");
         let reasons: Vec<(String, String)> = loaded
@@ -378,6 +406,8 @@ mod tests {
             .collect();
         let expected = [
             ("broken.toml", "line 3: unclosed array"),
+            #[cfg(unix)]
+            ("dangling.toml", "cannot read it: a link to nothing"),
             ("empty.toml", "empty file"),
             (
                 "foreign.toml",
