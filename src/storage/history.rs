@@ -239,7 +239,7 @@ pub fn load(listing: &Listing, progress: &(dyn Fn(usize) + Sync)) -> Loaded {
 /// Reads and checks one file; never writes to it.
 pub fn read_log(path: &Path, name: &str, buf: &mut Vec<u8>) -> Result<SessionLog, SkipReason> {
     let unreadable = |e: io::Error| SkipReason::Unreadable(e.to_string());
-    let mut file = File::open(path).map_err(unreadable)?;
+    let file = File::open(path).map_err(unreadable)?;
     let len = file.metadata().map_err(unreadable)?.len();
     if len > MAX_LOG_BYTES {
         return Err(SkipReason::NotOurs("larger than 1 MiB"));
