@@ -275,7 +275,7 @@ pub enum Overlay {
         before: String,
     },
     Filter(FilterForm),
-    /// Delete this session (a history index) after `y`.
+    /// Delete the session in this file after `y`.
     Confirm {
         file: String,
     },

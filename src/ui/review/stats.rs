@@ -33,6 +33,8 @@ pub fn draw(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
         let mut r = calendar_lines(stats, weeks, theme);
         r.push(Line::default());
         r.extend(trend_lines(stats, right.width, theme));
+        let longest = l.len().max(r.len()) as u16;
+        let scroll = scroll.min(longest.saturating_sub(area.height));
         frame.render_widget(Paragraph::new(Text::from(l)).scroll((scroll, 0)), left);
         frame.render_widget(Paragraph::new(Text::from(r)).scroll((scroll, 0)), right);
     } else {
