@@ -4,6 +4,7 @@
 pub mod attempt;
 pub mod countdown;
 pub mod interview;
+pub mod review;
 pub mod stories;
 
 use std::path::PathBuf;

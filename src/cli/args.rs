@@ -37,6 +37,12 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff) to standard output.
     Man,
+    /// Browse past sessions, compare attempts, see stats and trends.
+    Review(super::review::ReviewArgs),
+    /// Print the review stats as text: per principle, practice days, trends.
+    Stats(super::review::StatsArgs),
+    /// Write past sessions as a Markdown journal, CSV or JSON.
+    Export(super::export::ExportArgs),
 }
 
 #[derive(Debug, Clone, Args)]

@@ -3,7 +3,9 @@
 pub mod args;
 pub mod drill;
 pub mod event_loop;
+pub mod export;
 pub mod questions;
+pub mod review;
 pub mod stories;
 
 use std::process::ExitCode;
@@ -22,6 +24,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Drill(args)) => drill::drill(args),
         Some(Command::Loop(args)) => drill::interview_loop(args),
         Some(Command::Questions(args)) => questions(args),
+        Some(Command::Review(args)) => review::review(args),
+        Some(Command::Stats(args)) => review::stats(args),
+        Some(Command::Export(args)) => export::export(args),
         Some(Command::Stories(args)) => stories::run(args, Theme::from_env()),
         Some(Command::Config(args)) => config(args),
         Some(Command::Completions(args)) => {

@@ -4,12 +4,14 @@ pub mod bank;
 pub mod clock;
 pub mod config;
 pub mod framework;
+pub mod history;
 pub mod interview_loop;
 pub mod picker;
 pub mod principles;
 pub mod schedule;
 pub mod session;
 pub mod source;
+pub mod stats;
 pub mod story;
 
 use bank::Bank;

@@ -2,6 +2,7 @@
 
 pub mod atomic;
 pub mod config;
+pub mod history;
 pub mod loops;
 pub mod past_attempts;
 pub mod paths;

@@ -5,6 +5,7 @@ pub mod coverage;
 pub mod drill;
 pub mod help;
 pub mod interview;
+pub mod review;
 pub mod stories;
 pub mod theme;
 pub mod widgets;

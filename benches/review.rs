@@ -1,0 +1,133 @@
+//! Review at scale: loading 1k/10k/100k synthetic logs (plus corrupt files),
+//! computing the stats, and drawing one frame of each screen.
+//! The data dirs are generated once per run into temp dirs and reused.
+
+#[path = "support/synth.rs"]
+mod synth;
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use criterion::{Criterion, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use stardrill::app::review::{Msg, Review};
+use stardrill::domain::principles::Principles;
+use stardrill::domain::stats::Stats;
+use stardrill::storage::history::{self, Listing, Loaded};
+use stardrill::ui::review::{draw, list_rows};
+use stardrill::ui::theme::Theme;
+
+const SIZES: [(u64, &str); 3] = [(1_000, "1k"), (10_000, "10k"), (100_000, "100k")];
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default()
+}
+
+fn catalogue() -> Principles {
+    Principles::embedded().unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn load(dir: &std::path::Path) -> Loaded {
+    let listing = Listing::read(dir).unwrap_or_else(|e| panic!("{e}"));
+    history::load(&listing, &|_| {})
+}
+
+fn frame(terminal: &mut Terminal<TestBackend>, review: &mut Review) {
+    let area = terminal.size().unwrap_or_default();
+    review.set_page(list_rows(area.width, area.height, review));
+    terminal
+        .draw(|f| draw(f, review, Theme::COLOR))
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+fn key(review: &mut Review, code: KeyCode) {
+    review.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn bench(c: &mut Criterion) {
+    let dirs: Vec<(tempfile::TempDir, &str)> = SIZES
+        .iter()
+        .map(|&(n, name)| {
+            let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+            synth::write_data_dir(dir.path(), n, 8).unwrap_or_else(|e| panic!("{e}"));
+            (dir, name)
+        })
+        .collect();
+
+    let mut group = c.benchmark_group("load");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
+    for (dir, name) in &dirs {
+        group.bench_function(*name, |b| b.iter(|| black_box(load(dir.path()))));
+    }
+    group.finish();
+
+    // What a user waits for: list the folder, parse, build the view, draw.
+    let mut group = c.benchmark_group("first_frame");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
+    for (dir, name) in &dirs {
+        group.bench_function(*name, |b| {
+            b.iter(|| {
+                let mut review =
+                    Review::ready(catalogue(), today(), PathBuf::new(), load(dir.path()));
+                let mut terminal =
+                    Terminal::new(TestBackend::new(120, 40)).unwrap_or_else(|e| panic!("{e}"));
+                frame(&mut terminal, &mut review);
+                black_box(review.view.len())
+            })
+        });
+    }
+    group.finish();
+
+    let Some((big, _)) = dirs.last() else { return };
+    let loaded = load(big.path());
+    let principles = catalogue();
+    c.bench_function("stats/100k", |b| {
+        b.iter(|| black_box(Stats::compute(&loaded.history, &principles, today())))
+    });
+
+    let mut review = Review::ready(catalogue(), today(), PathBuf::new(), load(big.path()));
+    let mut group = c.benchmark_group("frame_100k_120x40");
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap_or_else(|e| panic!("{e}"));
+    group.bench_function("list_and_detail", |b| {
+        b.iter(|| frame(&mut terminal, &mut review))
+    });
+    group.bench_function("scroll_one_row", |b| {
+        b.iter(|| {
+            key(&mut review, KeyCode::Char('j'));
+            frame(&mut terminal, &mut review)
+        })
+    });
+    key(&mut review, KeyCode::Enter);
+    group.bench_function("detail", |b| b.iter(|| frame(&mut terminal, &mut review)));
+    key(&mut review, KeyCode::Enter);
+    key(&mut review, KeyCode::Tab);
+    group.bench_function("stats", |b| b.iter(|| frame(&mut terminal, &mut review)));
+    key(&mut review, KeyCode::Tab);
+    let mut empty = Review::ready(catalogue(), today(), PathBuf::new(), Loaded::default());
+    group.bench_function("empty", |b| b.iter(|| frame(&mut terminal, &mut empty)));
+    group.finish();
+
+    // Typing one more letter of a search re-filters all 100k sessions.
+    let mut group = c.benchmark_group("search_100k");
+    group.sample_size(20);
+    group.bench_function("type_and_erase_a_letter", |b| {
+        key(&mut review, KeyCode::Char('/'));
+        b.iter(|| {
+            key(&mut review, KeyCode::Char('x'));
+            key(&mut review, KeyCode::Backspace);
+        });
+        key(&mut review, KeyCode::Esc);
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

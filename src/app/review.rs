@@ -1,0 +1,843 @@
+//! The review browser's state: `update(msg)` changes it and returns effects
+//! (move a file to the trash) for the loop to carry out. Drawing reads it only.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::Status;
+use crate::domain::history::{History, Session};
+use crate::domain::principles::Principles;
+use crate::domain::session::Outcome;
+use crate::domain::stats::Stats;
+use crate::storage::history::{Loaded, Skipped};
+
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Resize,
+    Terminate,
+    /// Files parsed so far.
+    Progress(usize),
+    Loaded(Box<Loaded>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Move this file of `sessions/` to `trash/`.
+    Trash(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    List,
+    Stats,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Date,
+    Rating,
+    Time,
+}
+
+impl SortKey {
+    pub fn label(self, descending: bool) -> &'static str {
+        match (self, descending) {
+            (Self::Date, true) => "newest first",
+            (Self::Date, false) => "oldest first",
+            (Self::Rating, true) => "best rated first",
+            (Self::Rating, false) => "worst rated first",
+            (Self::Time, true) => "longest first",
+            (Self::Time, false) => "shortest first",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RatingFilter {
+    Any,
+    Unrated,
+    AtMost(u8),
+    AtLeast(u8),
+}
+
+impl RatingFilter {
+    pub const CHOICES: [RatingFilter; 6] = [
+        Self::Any,
+        Self::Unrated,
+        Self::AtMost(2),
+        Self::AtLeast(3),
+        Self::AtLeast(4),
+        Self::AtLeast(5),
+    ];
+
+    pub fn label(self) -> String {
+        match self {
+            Self::Any => "any".into(),
+            Self::Unrated => "unrated".into(),
+            Self::AtMost(n) => format!("{n} or less"),
+            Self::AtLeast(5) => "5 only".into(),
+            Self::AtLeast(n) => format!("{n} or more"),
+        }
+    }
+
+    fn accepts(self, rating: Option<u8>) -> bool {
+        match (self, rating) {
+            (Self::Any, _) => true,
+            (Self::Unrated, r) => r.is_none(),
+            (Self::AtMost(n), Some(r)) => r <= n,
+            (Self::AtLeast(n), Some(r)) => r >= n,
+            (_, None) => false,
+        }
+    }
+}
+
+/// What the list shows; the default shows everything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filter {
+    /// A principle slug.
+    pub principle: Option<String>,
+    pub outcome: Option<Outcome>,
+    pub rating: RatingFilter,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+impl Default for Filter {
+    fn default() -> Self {
+        Self {
+            principle: None,
+            outcome: None,
+            rating: RatingFilter::Any,
+            from: None,
+            to: None,
+        }
+    }
+}
+
+impl Filter {
+    pub fn is_active(&self) -> bool {
+        *self != Self::default()
+    }
+
+    pub fn accepts(&self, history: &History, s: &Session) -> bool {
+        self.outcome.is_none_or(|o| o == s.outcome)
+            && self.rating.accepts(s.rating)
+            && self.from.is_none_or(|d| s.day() >= d)
+            && self.to.is_none_or(|d| s.day() <= d)
+            && self
+                .principle
+                .as_deref()
+                .is_none_or(|p| history.principles(s).any(|q| q == p))
+    }
+
+    /// A short description for the status line, e.g. "dive-deep · completed · ≥4".
+    pub fn summary(&self, catalogue: &Principles) -> String {
+        let mut parts = Vec::new();
+        if let Some(p) = &self.principle {
+            parts.push(catalogue.name_of(p).to_string());
+        }
+        if let Some(o) = self.outcome {
+            parts.push(o.as_str().to_string());
+        }
+        if self.rating != RatingFilter::Any {
+            parts.push(format!("rating {}", self.rating.label()));
+        }
+        match (self.from, self.to) {
+            (Some(f), Some(t)) => parts.push(format!("{f} to {t}")),
+            (Some(f), None) => parts.push(format!("since {f}")),
+            (None, Some(t)) => parts.push(format!("until {t}")),
+            (None, None) => {}
+        }
+        parts.join(" · ")
+    }
+}
+
+/// Rows of the filter form.
+pub const FILTER_FIELDS: [&str; 5] = ["Principle", "Outcome", "Rating", "From", "To"];
+const OUTCOMES: [Option<Outcome>; 4] = [
+    None,
+    Some(Outcome::Completed),
+    Some(Outcome::Skipped),
+    Some(Outcome::Abandoned),
+];
+
+/// The filter being edited; applied on Enter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterForm {
+    pub field: usize,
+    pub principle: usize,
+    pub outcome: usize,
+    pub rating: usize,
+    pub from: String,
+    pub to: String,
+    pub error: Option<String>,
+}
+
+impl FilterForm {
+    fn from_filter(filter: &Filter, catalogue: &Principles) -> Self {
+        let principle = filter.principle.as_deref().map_or(0, |slug| {
+            catalogue
+                .all()
+                .iter()
+                .position(|p| p.slug == slug)
+                .map_or(0, |i| i + 1)
+        });
+        Self {
+            field: 0,
+            principle,
+            outcome: OUTCOMES
+                .iter()
+                .position(|o| *o == filter.outcome)
+                .unwrap_or(0),
+            rating: RatingFilter::CHOICES
+                .iter()
+                .position(|r| *r == filter.rating)
+                .unwrap_or(0),
+            from: filter.from.map(|d| d.to_string()).unwrap_or_default(),
+            to: filter.to.map(|d| d.to_string()).unwrap_or_default(),
+            error: None,
+        }
+    }
+
+    /// The value shown for each field.
+    pub fn value(&self, field: usize, catalogue: &Principles) -> String {
+        match field {
+            0 => match self.principle {
+                0 => "any".into(),
+                i => catalogue
+                    .all()
+                    .get(i - 1)
+                    .map_or_else(String::new, |p| p.name.clone()),
+            },
+            1 => OUTCOMES[self.outcome].map_or("any", Outcome::as_str).into(),
+            2 => RatingFilter::CHOICES[self.rating].label(),
+            3 => self.from.clone(),
+            _ => self.to.clone(),
+        }
+    }
+
+    fn cycle(&mut self, forward: bool, principles: usize) {
+        let step = |v: &mut usize, n: usize| {
+            *v = if forward {
+                (*v + 1) % n
+            } else {
+                (*v + n - 1) % n
+            };
+        };
+        match self.field {
+            0 => step(&mut self.principle, principles + 1),
+            1 => step(&mut self.outcome, OUTCOMES.len()),
+            2 => step(&mut self.rating, RatingFilter::CHOICES.len()),
+            _ => {}
+        }
+    }
+
+    fn to_filter(&self, catalogue: &Principles) -> Result<Filter, String> {
+        let date = |text: &str, name: &str| -> Result<Option<NaiveDate>, String> {
+            let text = text.trim();
+            if text.is_empty() {
+                return Ok(None);
+            }
+            NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| format!("{name}: {text:?} is not a date like 2026-01-31"))
+        };
+        let from = date(&self.from, "From")?;
+        let to = date(&self.to, "To")?;
+        if let (Some(f), Some(t)) = (from, to)
+            && f > t
+        {
+            return Err("From is after To".into());
+        }
+        Ok(Filter {
+            principle: self
+                .principle
+                .checked_sub(1)
+                .and_then(|i| catalogue.all().get(i))
+                .map(|p| p.slug.clone()),
+            outcome: OUTCOMES[self.outcome],
+            rating: RatingFilter::CHOICES[self.rating],
+            from,
+            to,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    None,
+    Help,
+    /// Typing a search; `before` is restored on Esc.
+    Search {
+        before: String,
+    },
+    Filter(FilterForm),
+    /// Delete the session in this file after `y`.
+    Confirm {
+        file: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Loading { done: usize, total: usize },
+    Ready,
+}
+
+pub struct Review {
+    pub catalogue: Principles,
+    pub today: NaiveDate,
+    pub data_dir: PathBuf,
+    pub phase: Phase,
+    pub history: History,
+    pub skipped: Vec<Skipped>,
+    pub stats: Stats,
+    pub tab: Tab,
+    /// Indices into `history`, filtered and sorted.
+    pub view: Vec<u32>,
+    /// Position in `view`.
+    pub selected: usize,
+    /// First row shown; kept so the selection moves within a still page.
+    pub offset: usize,
+    /// Rows the list has room for, told by the loop from the terminal size.
+    pub page: usize,
+    pub zoom: bool,
+    pub sort: SortKey,
+    pub descending: bool,
+    pub filter: Filter,
+    pub search: String,
+    pub overlay: Overlay,
+    pub status: Option<Status>,
+    pub stats_scroll: u16,
+    pub should_quit: bool,
+}
+
+impl Review {
+    /// A browser waiting for `total` files to load.
+    pub fn loading(
+        catalogue: Principles,
+        today: NaiveDate,
+        data_dir: PathBuf,
+        total: usize,
+    ) -> Self {
+        let stats = Stats::compute(&History::default(), &catalogue, today);
+        Self {
+            catalogue,
+            today,
+            data_dir,
+            phase: Phase::Loading { done: 0, total },
+            history: History::default(),
+            skipped: Vec::new(),
+            stats,
+            tab: Tab::List,
+            view: Vec::new(),
+            selected: 0,
+            offset: 0,
+            page: 10,
+            zoom: false,
+            sort: SortKey::Date,
+            descending: true,
+            filter: Filter::default(),
+            search: String::new(),
+            overlay: Overlay::None,
+            status: None,
+            stats_scroll: 0,
+            should_quit: false,
+        }
+    }
+
+    /// A browser over already loaded sessions.
+    pub fn ready(
+        catalogue: Principles,
+        today: NaiveDate,
+        data_dir: PathBuf,
+        loaded: Loaded,
+    ) -> Self {
+        let mut review = Self::loading(catalogue, today, data_dir, 0);
+        review.on_loaded(loaded);
+        review
+    }
+
+    fn on_loaded(&mut self, loaded: Loaded) {
+        self.history = loaded.history;
+        self.skipped = loaded.skipped;
+        self.phase = Phase::Ready;
+        self.stats = Stats::compute(&self.history, &self.catalogue, self.today);
+        self.refresh(None);
+    }
+
+    pub fn selected_session(&self) -> Option<&Session> {
+        self.view
+            .get(self.selected)
+            .and_then(|&i| self.history.get(i as usize))
+    }
+
+    pub fn is_filtered(&self) -> bool {
+        self.filter.is_active() || !self.search.is_empty()
+    }
+
+    /// Rebuilds the view after a filter, search or sort change, keeping the
+    /// selected session selected when it is still shown.
+    fn refresh(&mut self, keep: Option<u32>) {
+        let keep = keep.or_else(|| self.view.get(self.selected).copied());
+        let needle = Needle::new(&self.search);
+        let history = &self.history;
+        let mut view: Vec<u32> = (0..history.len() as u32)
+            .filter(|&i| {
+                history.get(i as usize).is_some_and(|s| {
+                    self.filter.accepts(history, s)
+                        && (needle.is_empty()
+                            || needle.is_in(history.question_text(s))
+                            || needle.is_in(&s.notes))
+                })
+            })
+            .collect();
+        let session = |i: u32| history.get(i as usize);
+        // The history is newest first already; other keys sort stably on top of it.
+        match self.sort {
+            SortKey::Date => {}
+            SortKey::Rating => view.sort_by_key(|&i| {
+                std::cmp::Reverse(session(i).and_then(|s| s.rating).unwrap_or(0))
+            }),
+            SortKey::Time => view.sort_by(|&a, &b| {
+                let t = |i| session(i).map_or(0.0, |s| s.answer_secs);
+                t(b).total_cmp(&t(a))
+            }),
+        }
+        if !self.descending {
+            view.reverse();
+        }
+        self.view = view;
+        self.selected = keep
+            .and_then(|k| self.view.iter().position(|&i| i == k))
+            .unwrap_or(0);
+        self.offset = 0;
+        self.scroll_into_view();
+    }
+
+    fn scroll_into_view(&mut self) {
+        let page = self.page.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + page {
+            self.offset = self.selected + 1 - page;
+        }
+    }
+
+    /// The loop tells how many list rows fit, before each update.
+    pub fn set_page(&mut self, rows: usize) {
+        self.page = rows.max(1);
+        self.scroll_into_view();
+    }
+
+    fn move_by(&mut self, delta: isize) {
+        if self.view.is_empty() {
+            return;
+        }
+        let last = self.view.len() - 1;
+        self.selected = self.selected.saturating_add_signed(delta).min(last);
+        self.scroll_into_view();
+    }
+
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        match msg {
+            Msg::Resize => {}
+            Msg::Terminate => self.should_quit = true,
+            Msg::Progress(done) => {
+                if let Phase::Loading { total, .. } = self.phase {
+                    self.phase = Phase::Loading {
+                        done: done.min(total),
+                        total,
+                    };
+                }
+            }
+            Msg::Loaded(loaded) => self.on_loaded(*loaded),
+            Msg::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key, &mut effects),
+            Msg::Key(_) => {}
+        }
+        effects
+    }
+
+    /// Records the result of a `Trash` effect.
+    pub fn on_trashed(&mut self, file: &str, result: std::io::Result<PathBuf>) {
+        match result {
+            Ok(path) => {
+                let position = self.selected;
+                if self.history.remove_file(file).is_some() {
+                    self.stats = Stats::compute(&self.history, &self.catalogue, self.today);
+                }
+                self.refresh(None);
+                self.selected = position.min(self.view.len().saturating_sub(1));
+                self.scroll_into_view();
+                self.status = Some(Status {
+                    text: format!("Moved to {}", path.display()),
+                    is_error: false,
+                });
+            }
+            Err(err) => {
+                self.status = Some(Status {
+                    text: format!("Could not move {file} to the trash: {err}"),
+                    is_error: true,
+                });
+            }
+        }
+    }
+
+    fn on_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) {
+        if key.modifiers.contains(KeyModifiers::CONTROL)
+            && matches!(key.code, KeyCode::Char('c' | 'C'))
+        {
+            self.should_quit = true;
+            return;
+        }
+        if matches!(self.phase, Phase::Loading { .. }) {
+            if matches!(key.code, KeyCode::Char('q') | KeyCode::Esc) {
+                self.should_quit = true;
+            }
+            return;
+        }
+        match std::mem::replace(&mut self.overlay, Overlay::None) {
+            Overlay::None => {}
+            // Any key closes the help.
+            Overlay::Help => return,
+            Overlay::Search { before } => return self.on_search_key(key, before),
+            Overlay::Filter(form) => return self.on_filter_key(key, form),
+            Overlay::Confirm { file } => {
+                if matches!(key.code, KeyCode::Char('y' | 'Y')) {
+                    effects.push(Effect::Trash(file));
+                } else {
+                    self.status = Some(Status {
+                        text: "Nothing deleted".into(),
+                        is_error: false,
+                    });
+                }
+                return;
+            }
+        }
+        match key.code {
+            KeyCode::Char('q') => self.should_quit = true,
+            KeyCode::Char('?') => self.overlay = Overlay::Help,
+            KeyCode::Tab | KeyCode::BackTab => {
+                self.tab = match self.tab {
+                    Tab::List => Tab::Stats,
+                    Tab::Stats => Tab::List,
+                };
+            }
+            _ => match self.tab {
+                Tab::List => self.on_list_key(key),
+                Tab::Stats => self.on_stats_key(key),
+            },
+        }
+    }
+
+    fn on_list_key(&mut self, key: KeyEvent) {
+        let page = self.page.max(1) as isize;
+        match key.code {
+            KeyCode::Down | KeyCode::Char('j') => self.move_by(1),
+            KeyCode::Up | KeyCode::Char('k') => self.move_by(-1),
+            KeyCode::PageDown | KeyCode::Char(' ') => self.move_by(page),
+            KeyCode::PageUp => self.move_by(-page),
+            KeyCode::Home | KeyCode::Char('g') => self.move_by(isize::MIN / 2),
+            KeyCode::End | KeyCode::Char('G') => self.move_by(isize::MAX / 2),
+            KeyCode::Enter => self.zoom = !self.zoom,
+            KeyCode::Char('/') => {
+                self.overlay = Overlay::Search {
+                    before: self.search.clone(),
+                }
+            }
+            KeyCode::Char('f') => {
+                self.overlay =
+                    Overlay::Filter(FilterForm::from_filter(&self.filter, &self.catalogue))
+            }
+            KeyCode::Char('o') => {
+                self.sort = match self.sort {
+                    SortKey::Date => SortKey::Rating,
+                    SortKey::Rating => SortKey::Time,
+                    SortKey::Time => SortKey::Date,
+                };
+                self.descending = true;
+                self.refresh(None);
+            }
+            KeyCode::Char('O') => {
+                self.descending = !self.descending;
+                self.refresh(None);
+            }
+            KeyCode::Char('c') if self.is_filtered() => self.clear_filters(),
+            KeyCode::Char('d') | KeyCode::Delete => {
+                if let Some(s) = self.selected_session() {
+                    self.overlay = Overlay::Confirm {
+                        file: s.file.to_string(),
+                    };
+                }
+            }
+            KeyCode::Esc if self.zoom => self.zoom = false,
+            KeyCode::Esc if self.is_filtered() => self.clear_filters(),
+            KeyCode::Esc => self.should_quit = true,
+            _ => {}
+        }
+    }
+
+    fn clear_filters(&mut self) {
+        self.filter = Filter::default();
+        self.search.clear();
+        self.refresh(None);
+        self.status = Some(Status {
+            text: "Filters and search cleared".into(),
+            is_error: false,
+        });
+    }
+
+    fn on_stats_key(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.stats_scroll = self.stats_scroll.saturating_add(1)
+            }
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.stats_scroll = self.stats_scroll.saturating_sub(1)
+            }
+            KeyCode::PageDown | KeyCode::Char(' ') => {
+                self.stats_scroll = self.stats_scroll.saturating_add(10)
+            }
+            KeyCode::PageUp => self.stats_scroll = self.stats_scroll.saturating_sub(10),
+            KeyCode::Home | KeyCode::Char('g') => self.stats_scroll = 0,
+            KeyCode::Esc => self.tab = Tab::List,
+            _ => {}
+        }
+    }
+
+    /// Searching filters the list as the user types.
+    fn on_search_key(&mut self, key: KeyEvent, before: String) {
+        match key.code {
+            KeyCode::Enter => return,
+            KeyCode::Esc => {
+                self.search = before;
+                self.refresh(None);
+                return;
+            }
+            KeyCode::Backspace => {
+                self.search.pop();
+            }
+            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.search.clear()
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.search.push(c)
+            }
+            _ => {}
+        }
+        self.refresh(None);
+        self.overlay = Overlay::Search { before };
+    }
+
+    fn on_filter_key(&mut self, key: KeyEvent, mut form: FilterForm) {
+        let principles = self.catalogue.all().len();
+        match key.code {
+            KeyCode::Esc => return,
+            KeyCode::Enter => match form.to_filter(&self.catalogue) {
+                Ok(filter) => {
+                    self.filter = filter;
+                    self.refresh(None);
+                    return;
+                }
+                Err(e) => form.error = Some(e),
+            },
+            KeyCode::Up | KeyCode::BackTab => {
+                form.field = (form.field + FILTER_FIELDS.len() - 1) % FILTER_FIELDS.len()
+            }
+            KeyCode::Down | KeyCode::Tab => form.field = (form.field + 1) % FILTER_FIELDS.len(),
+            KeyCode::Right => form.cycle(true, principles),
+            KeyCode::Left => form.cycle(false, principles),
+            KeyCode::Backspace => match form.field {
+                0 => form.principle = 0,
+                1 => form.outcome = 0,
+                2 => form.rating = 0,
+                3 => drop(form.from.pop()),
+                _ => drop(form.to.pop()),
+            },
+            KeyCode::Char(c @ ('0'..='9' | '-')) if form.field >= 3 => {
+                let text = if form.field == 3 {
+                    &mut form.from
+                } else {
+                    &mut form.to
+                };
+                if text.len() < 10 {
+                    text.push(c);
+                }
+            }
+            _ => {}
+        }
+        self.overlay = Overlay::Filter(form);
+    }
+}
+
+/// A case-insensitive substring search that does not allocate per haystack
+/// when the needle is ASCII (the common case), so typing stays instant at 100k.
+struct Needle {
+    lower: String,
+    ascii: bool,
+}
+
+impl Needle {
+    fn new(text: &str) -> Self {
+        let lower = text.trim().to_lowercase();
+        Self {
+            ascii: lower.is_ascii(),
+            lower,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.lower.is_empty()
+    }
+
+    fn is_in(&self, haystack: &str) -> bool {
+        if self.ascii {
+            let n = self.lower.as_bytes();
+            haystack
+                .as_bytes()
+                .windows(n.len())
+                .any(|w| w.eq_ignore_ascii_case(n))
+        } else {
+            haystack.to_lowercase().contains(&self.lower)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::history::tests::log;
+    use crate::storage::history::Loaded;
+
+    fn key(code: KeyCode) -> Msg {
+        Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
+    fn review() -> Review {
+        let catalogue = Principles::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let mut a = log("aaaaaa", 1, "co-01", &["customer-obsession"]);
+        a.rating = Some(5);
+        a.notes = "Cut p99 LATENCY by 40%".into();
+        let mut b = log("bbbbbb", 2, "dd-01", &["dive-deep"]);
+        b.rating = None;
+        b.outcome = Outcome::Skipped;
+        b.answer_secs = 140.0;
+        let c = log("cccccc", 3, "co-01", &["customer-obsession", "ownership"]);
+        let history = History::from_logs([("a.toml", a), ("b.toml", b), ("c.toml", c)]);
+        let today = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default();
+        Review::ready(
+            catalogue,
+            today,
+            PathBuf::from("/nowhere"),
+            Loaded {
+                history,
+                skipped: Vec::new(),
+            },
+        )
+    }
+
+    fn ids(r: &Review) -> Vec<String> {
+        r.view
+            .iter()
+            .filter_map(|&i| r.history.get(i as usize))
+            .map(|s| s.id.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn moves_and_sorts() {
+        let mut r = review();
+        assert_eq!(ids(&r), ["cccccc", "bbbbbb", "aaaaaa"]);
+        r.update(key(KeyCode::End));
+        assert_eq!(r.selected, 2);
+        r.update(key(KeyCode::Char('k')));
+        assert_eq!(r.selected_session().map(|s| &*s.id), Some("bbbbbb"));
+        r.update(key(KeyCode::Char('o')));
+        assert_eq!(ids(&r), ["aaaaaa", "cccccc", "bbbbbb"]);
+        // The selected session stays selected across a re-sort.
+        assert_eq!(r.selected_session().map(|s| &*s.id), Some("bbbbbb"));
+        r.update(key(KeyCode::Char('o')));
+        assert_eq!(ids(&r)[0], "bbbbbb");
+        r.update(key(KeyCode::Char('O')));
+        assert_eq!(ids(&r)[2], "bbbbbb");
+    }
+
+    #[test]
+    fn search_is_live_and_escape_restores() {
+        let mut r = review();
+        r.update(key(KeyCode::Char('/')));
+        for c in "latency".chars() {
+            r.update(key(KeyCode::Char(c)));
+        }
+        assert_eq!(ids(&r), ["aaaaaa"]);
+        r.update(key(KeyCode::Esc));
+        assert_eq!(r.view.len(), 3);
+        r.update(key(KeyCode::Char('/')));
+        r.update(key(KeyCode::Char('D')));
+        r.update(key(KeyCode::Char('D')));
+        r.update(key(KeyCode::Enter));
+        assert_eq!(ids(&r), ["bbbbbb"]);
+        assert_eq!(r.overlay, Overlay::None);
+        r.update(key(KeyCode::Esc));
+        assert_eq!(r.view.len(), 3);
+    }
+
+    #[test]
+    fn filter_form_applies_and_validates() {
+        let mut r = review();
+        r.update(key(KeyCode::Char('f')));
+        r.update(key(KeyCode::Right)); // principle: customer-obsession
+        r.update(key(KeyCode::Down));
+        r.update(key(KeyCode::Down));
+        r.update(key(KeyCode::Right)); // rating: unrated
+        r.update(key(KeyCode::Right)); // rating: 2 or less
+        r.update(key(KeyCode::Right)); // rating: 3 or more
+        r.update(key(KeyCode::Down));
+        for c in "2026-01-02".chars() {
+            r.update(key(KeyCode::Char(c)));
+        }
+        r.update(key(KeyCode::Enter));
+        assert_eq!(ids(&r), ["cccccc"]);
+        assert_eq!(
+            r.filter.summary(&r.catalogue),
+            "Customer Obsession · rating 3 or more · since 2026-01-02"
+        );
+        r.update(key(KeyCode::Char('f')));
+        r.update(key(KeyCode::Up));
+        r.update(key(KeyCode::Char('9')));
+        r.update(key(KeyCode::Enter));
+        assert!(matches!(&r.overlay, Overlay::Filter(f) if f.error.is_some()));
+        r.update(key(KeyCode::Esc));
+        r.update(key(KeyCode::Char('c')));
+        assert_eq!(r.view.len(), 3);
+    }
+
+    #[test]
+    fn delete_asks_then_asks_the_loop() {
+        let mut r = review();
+        r.update(key(KeyCode::Char('j')));
+        assert!(r.update(key(KeyCode::Char('d'))).is_empty());
+        assert!(r.update(key(KeyCode::Char('n'))).is_empty());
+        r.update(key(KeyCode::Char('d')));
+        let effects = r.update(key(KeyCode::Char('y')));
+        assert_eq!(effects, [Effect::Trash("b.toml".into())]);
+        r.on_trashed("b.toml", Ok(PathBuf::from("/nowhere/trash/b.toml")));
+        assert_eq!(ids(&r), ["cccccc", "aaaaaa"]);
+        assert_eq!(r.selected, 1);
+        assert_eq!(r.stats.sessions, 2);
+    }
+
+    #[test]
+    fn page_keeps_selection_visible() {
+        let mut r = review();
+        r.set_page(2);
+        r.update(key(KeyCode::End));
+        assert_eq!((r.selected, r.offset), (2, 1));
+        r.update(key(KeyCode::Home));
+        assert_eq!((r.selected, r.offset), (0, 0));
+    }
+}

@@ -1,0 +1,422 @@
+//! `stardrill export`: past sessions as a Markdown journal, CSV (one row per
+//! session) or JSON (an array of records with the log files' fields).
+//! Sessions come oldest first, as a journal reads.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Args, ValueEnum};
+
+use super::fail;
+use super::review::{catalogue, open_data_dir};
+use crate::app::{RATING_LABELS, RUBRIC_ITEMS};
+use crate::domain::history::{History, Session};
+use crate::domain::principles::Principles;
+use crate::storage::history;
+use crate::storage::paths::DATA_DIR_ENV;
+use crate::ui::review::mmss;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Markdown,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    #[arg(long, value_enum)]
+    pub format: Format,
+    /// Only sessions on or after this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<NaiveDate>,
+    /// Only sessions on or before this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<NaiveDate>,
+    /// Only sessions whose question tests this principle (slug or name); repeat for several.
+    #[arg(long = "principle", short = 'p', value_name = "PRINCIPLE")]
+    pub principles: Vec<String>,
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Where session logs are kept [default: the platform data dir].
+    #[arg(long, value_name = "PATH", env = DATA_DIR_ENV)]
+    pub data_dir: Option<PathBuf>,
+}
+
+/// Which sessions to export.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub since: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+    /// Slugs; empty means all.
+    pub principles: Vec<String>,
+}
+
+impl Selection {
+    /// The chosen sessions, oldest first.
+    pub fn apply<'a>(&self, history: &'a History) -> Vec<&'a Session> {
+        let mut chosen: Vec<&Session> = history
+            .sessions()
+            .iter()
+            .filter(|s| {
+                self.since.is_none_or(|d| s.day() >= d)
+                    && self.until.is_none_or(|d| s.day() <= d)
+                    && (self.principles.is_empty()
+                        || history
+                            .principles(s)
+                            .any(|p| self.principles.iter().any(|q| q == p)))
+            })
+            .collect();
+        chosen.reverse();
+        chosen
+    }
+}
+
+pub fn export(args: ExportArgs) -> ExitCode {
+    let catalogue = match catalogue() {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let mut principles = Vec::new();
+    for name in &args.principles {
+        match catalogue.find(name) {
+            Some(p) => principles.push(p.slug.clone()),
+            None => {
+                let hint = catalogue
+                    .suggest(name)
+                    .map(|s| format!(" (did you mean {s:?}?)"))
+                    .unwrap_or_default();
+                return fail(format!("unknown principle {name:?} for --principle{hint}"));
+            }
+        }
+    }
+    if let (Some(s), Some(u)) = (args.since, args.until)
+        && s > u
+    {
+        return fail(format!("--since {s} is after --until {u}"));
+    }
+    let listing = match open_data_dir(args.data_dir) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let loaded = history::load(&listing, &|_| {});
+    let selection = Selection {
+        since: args.since,
+        until: args.until,
+        principles,
+    };
+    let sessions = selection.apply(&loaded.history);
+    if !loaded.skipped.is_empty() {
+        eprintln!(
+            "stardrill: {} file(s) skipped; `stardrill review --check` lists them",
+            loaded.skipped.len()
+        );
+    }
+    let history = &loaded.history;
+    let mut write =
+        |out: &mut dyn Write| write_export(out, args.format, history, &sessions, &catalogue);
+    let written = match &args.output {
+        None => {
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            // A closed pipe (`| head`) is not an error worth reporting.
+            match write(&mut out).and_then(|()| out.flush()) {
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+                other => other,
+            }
+        }
+        Some(path) => write_file(path, &mut write),
+    };
+    match written {
+        Ok(()) => {
+            if let Some(path) = &args.output {
+                eprintln!(
+                    "stardrill: {} session(s) written to {}",
+                    sessions.len(),
+                    path.display()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(format!(
+            "could not write {}: {e}",
+            args.output
+                .as_ref()
+                .map_or("standard output".into(), |p| p.display().to_string())
+        )),
+    }
+}
+
+/// Writes through a temp file and a rename, so a reader never sees half an export.
+fn write_file(
+    path: &std::path::Path,
+    write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut buffered = io::BufWriter::new(temp.as_file_mut());
+    write(&mut buffered)?;
+    buffered.flush()?;
+    drop(buffered);
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// The export as a string (for tests and small exports).
+pub fn render(
+    format: Format,
+    history: &History,
+    sessions: &[&Session],
+    catalogue: &Principles,
+) -> io::Result<String> {
+    let mut out = Vec::new();
+    write_export(&mut out, format, history, sessions, catalogue)?;
+    String::from_utf8(out).map_err(io::Error::other)
+}
+
+/// Writes the export, one session at a time, so 100,000 sessions never sit
+/// in memory twice.
+pub fn write_export(
+    out: &mut dyn Write,
+    format: Format,
+    history: &History,
+    sessions: &[&Session],
+    catalogue: &Principles,
+) -> io::Result<()> {
+    match format {
+        Format::Markdown => markdown(out, history, sessions, catalogue),
+        Format::Csv => csv(out, history, sessions),
+        Format::Json => {
+            let logs = JsonLogs { history, sessions };
+            serde_json::to_writer_pretty(&mut *out, &logs)?;
+            out.write_all(b"\n")
+        }
+    }
+}
+
+/// Serialises sessions as log records lazily, one at a time.
+struct JsonLogs<'a> {
+    history: &'a History,
+    sessions: &'a [&'a Session],
+}
+
+impl serde::Serialize for JsonLogs<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.sessions.iter().map(|s| self.history.to_log(s)))
+    }
+}
+
+fn step_summary(history: &History, s: &Session) -> String {
+    s.steps
+        .iter()
+        .zip(s.step_times())
+        .map(|(st, took)| {
+            let name = history.str(st.name);
+            let target = mmss(st.target_secs as f64);
+            match took {
+                Some(t) if t.round() > st.target_secs as f64 => {
+                    format!("{name} {} / {target} (over)", mmss(t))
+                }
+                Some(t) => format!("{name} {} / {target}", mmss(t)),
+                None => format!("{name} not ticked"),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+pub fn markdown(
+    out: &mut dyn Write,
+    history: &History,
+    sessions: &[&Session],
+    catalogue: &Principles,
+) -> io::Result<()> {
+    out.write_all(b"# stardrill practice journal\n\n")?;
+    match (sessions.first(), sessions.last()) {
+        (Some(first), Some(last)) => {
+            writeln!(
+                out,
+                "{} session{}, {} to {}.",
+                sessions.len(),
+                if sessions.len() == 1 { "" } else { "s" },
+                first.day(),
+                last.day()
+            )?;
+        }
+        _ => out.write_all(b"No sessions.\n")?,
+    }
+    let mut day = None;
+    for s in sessions {
+        if day != Some(s.day()) {
+            day = Some(s.day());
+            write!(out, "\n## {}\n", s.started_at.format("%A %Y-%m-%d"))?;
+        }
+        let q = history.question(s);
+        let names: Vec<&str> = history
+            .principles(s)
+            .map(|p| catalogue.name_of(p))
+            .collect();
+        write!(
+            out,
+            "\n### {} · {} · {}\n\n",
+            s.started_at.format("%H:%M"),
+            names.first().copied().unwrap_or("no principle"),
+            s.outcome.as_str()
+        )?;
+        writeln!(out, "> {}\n", history.str(q.text))?;
+        writeln!(
+            out,
+            "- Question: {} ({}) · {}",
+            history.str(q.id),
+            q.kind,
+            names.join(", ")
+        )?;
+        let timing = if s.is_over() {
+            format!("{} over", mmss(s.overtime_secs))
+        } else {
+            "in time".into()
+        };
+        let paused = if s.paused_secs > 0.0 {
+            format!(" · paused {}", mmss(s.paused_secs))
+        } else {
+            String::new()
+        };
+        writeln!(
+            out,
+            "- Answer: {} of {}, {timing} · {}{paused}",
+            mmss(s.answer_secs),
+            mmss(s.time_limit_secs as f64),
+            history.str(s.framework).to_uppercase()
+        )?;
+        let rating = match s.rating {
+            Some(r) => format!(
+                "{r}/5 ({})",
+                RATING_LABELS
+                    .get(usize::from(r).saturating_sub(1))
+                    .unwrap_or(&"")
+            ),
+            None => "not rated".into(),
+        };
+        writeln!(out, "- Rating: {rating}")?;
+        writeln!(out, "- Steps: {}", step_summary(history, s))?;
+        let rubric: Vec<String> = RUBRIC_ITEMS
+            .iter()
+            .enumerate()
+            .map(|(i, item)| format!("[{}] {item}", if s.rubric.get(i) { "x" } else { " " }))
+            .collect();
+        writeln!(out, "- Rubric: {}", rubric.join(" · "))?;
+        if let Some(f) = s.follow_up {
+            writeln!(out, "- Follow-up: {}", history.str(f))?;
+        }
+        if !s.notes.trim().is_empty() {
+            out.write_all(b"\nNotes:\n\n")?;
+            for line in s.notes.lines() {
+                writeln!(out, "    {line}")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+const CSV_HEADER: &[&str] = &[
+    "started_at",
+    "ended_at",
+    "id",
+    "outcome",
+    "framework",
+    "time_limit_secs",
+    "answer_secs",
+    "overtime_secs",
+    "paused_secs",
+    "rating",
+    "question_id",
+    "question_kind",
+    "principles",
+    "question_text",
+    "situation_secs",
+    "steps",
+    "spoke_as_i",
+    "quantified_result",
+    "stated_lesson",
+    "showed_principle",
+    "finished_in_time",
+    "follow_up",
+    "notes",
+    "file",
+];
+
+/// RFC 4180 quoting; free text that a spreadsheet would run as a formula
+/// (starting with = + - @) gets a leading apostrophe.
+fn cell(text: &str, free_text: bool) -> String {
+    let guarded = if free_text && text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    if guarded.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
+}
+
+pub fn csv(out: &mut dyn Write, history: &History, sessions: &[&Session]) -> io::Result<()> {
+    out.write_all(CSV_HEADER.join(",").as_bytes())?;
+    out.write_all(b"\r\n")?;
+    for s in sessions {
+        let q = history.question(s);
+        let principles: Vec<&str> = history.principles(s).collect();
+        let situation = history
+            .situation_secs(s)
+            .map_or(String::new(), |t| format!("{t:.1}"));
+        let row = [
+            cell(&s.started_at.to_rfc3339(), false),
+            cell(&s.ended_at.to_rfc3339(), false),
+            cell(&s.id, false),
+            cell(s.outcome.as_str(), false),
+            cell(history.str(s.framework), false),
+            s.time_limit_secs.to_string(),
+            format!("{:.1}", s.answer_secs),
+            format!("{:.1}", s.overtime_secs),
+            format!("{:.1}", s.paused_secs),
+            s.rating.map_or(String::new(), |r| r.to_string()),
+            cell(history.str(q.id), false),
+            q.kind.to_string(),
+            cell(&principles.join(";"), false),
+            cell(history.str(q.text), true),
+            situation,
+            cell(&step_summary(history, s), true),
+            s.rubric.spoke_as_i.to_string(),
+            s.rubric.quantified_result.to_string(),
+            s.rubric.stated_lesson.to_string(),
+            s.rubric.showed_principle.to_string(),
+            s.rubric.finished_in_time.to_string(),
+            cell(s.follow_up.map_or("", |f| history.str(f)), true),
+            cell(&s.notes, true),
+            cell(&s.file, false),
+        ];
+        out.write_all(row.join(",").as_bytes())?;
+        out.write_all(b"\r\n")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_are_quoted_and_guarded() {
+        assert_eq!(cell("plain", true), "plain");
+        assert_eq!(cell("a, b", true), "\"a, b\"");
+        assert_eq!(cell("say \"hi\"\nthen", true), "\"say \"\"hi\"\"\nthen\"");
+        assert_eq!(cell("=SUM(A1)", true), "'=SUM(A1)");
+        assert_eq!(cell("-0500", false), "-0500");
+    }
+}

@@ -1,0 +1,227 @@
+//! `stardrill review` (the full-screen browser, or `--check`) and `stardrill stats`.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::mpsc::{self, Receiver};
+use std::thread;
+
+use chrono::NaiveDate;
+use clap::Args;
+use ratatui::{Terminal, backend::Backend};
+
+use super::event_loop::{RestoreGuard, check_interactive, spawn_input, spawn_signals};
+use super::fail;
+use crate::app::Msg as DrillMsg;
+use crate::app::review::{Effect, Msg, Review};
+use crate::domain::principles::Principles;
+use crate::domain::stats::Stats;
+use crate::storage::history::{self, Listing, Loaded, Skipped, move_to_trash};
+use crate::storage::paths::{DATA_DIR_ENV, resolve_data_dir};
+use crate::ui::review::{draw, list_rows, thousands};
+use crate::ui::theme::Theme;
+
+/// `review --check` found files it had to skip.
+pub const EXIT_SKIPPED: u8 = 1;
+/// Width of the `stats` text: fits a standard terminal and reads the same in a pipe.
+pub const STATS_WIDTH: u16 = 80;
+
+#[derive(Debug, Clone, Args)]
+pub struct ReviewArgs {
+    /// List every session log that cannot be read, with the reason, and exit
+    /// non-zero if there is any (no full screen).
+    #[arg(long)]
+    pub check: bool,
+    /// Where session logs are kept [default: the platform data dir].
+    #[arg(long, value_name = "PATH", env = DATA_DIR_ENV)]
+    pub data_dir: Option<PathBuf>,
+    /// Count streaks and weeks up to this day instead of today (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", hide = true)]
+    pub today: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct StatsArgs {
+    /// Where session logs are kept [default: the platform data dir].
+    #[arg(long, value_name = "PATH", env = DATA_DIR_ENV)]
+    pub data_dir: Option<PathBuf>,
+    /// Count streaks and weeks up to this day instead of today (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", hide = true)]
+    pub today: Option<NaiveDate>,
+}
+
+/// Resolves and lists the data dir, or explains why it can't (exit code 2).
+pub fn open_data_dir(flag: Option<PathBuf>) -> Result<Listing, ExitCode> {
+    let Some(data_dir) = resolve_data_dir(flag) else {
+        return Err(fail(
+            "no home folder to find session logs in; pass --data-dir PATH or set STARDRILL_DATA_DIR",
+        ));
+    };
+    Listing::read(&data_dir).map_err(fail)
+}
+
+pub fn catalogue() -> Result<Principles, ExitCode> {
+    Principles::embedded().map_err(|e| fail(format!("built-in principles: {e}")))
+}
+
+fn today(flag: Option<NaiveDate>) -> NaiveDate {
+    flag.unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+pub fn review(args: ReviewArgs) -> ExitCode {
+    let listing = match open_data_dir(args.data_dir) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    if args.check {
+        let loaded = history::load(&listing, &|_| {});
+        print!("{}", check_report(&listing.dir, &loaded));
+        return if loaded.skipped.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(EXIT_SKIPPED)
+        };
+    }
+    let catalogue = match catalogue() {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    if let Err(msg) = check_interactive() {
+        return fail(msg.replace(
+            "`stardrill questions --check FILE` works without one",
+            "`stardrill stats`, `stardrill export` and `stardrill review --check` work without one",
+        ));
+    }
+    let review = Review::loading(
+        catalogue,
+        today(args.today),
+        listing.data_dir.clone(),
+        listing.len(),
+    );
+    match run_on_terminal(review, listing, Theme::from_env()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("stardrill: terminal error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// What `review --check` prints.
+pub fn check_report(dir: &Path, loaded: &Loaded) -> String {
+    let mut out = String::new();
+    let good = loaded.history.len();
+    let bad = loaded.skipped.len();
+    if bad == 0 {
+        let _ = writeln!(
+            out,
+            "{}: {} session log{}, all readable",
+            dir.display(),
+            thousands(good),
+            if good == 1 { "" } else { "s" }
+        );
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "{}: {} session log{} readable, {} file{} skipped (left untouched):",
+        dir.display(),
+        thousands(good),
+        if good == 1 { "" } else { "s" },
+        thousands(bad),
+        if bad == 1 { "" } else { "s" }
+    );
+    for Skipped { file, reason } in &loaded.skipped {
+        let _ = writeln!(out, "  {file}: {reason}");
+    }
+    out
+}
+
+pub fn stats(args: StatsArgs) -> ExitCode {
+    let listing = match open_data_dir(args.data_dir) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let catalogue = match catalogue() {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let loaded = history::load(&listing, &|_| {});
+    let stats = Stats::compute(&loaded.history, &catalogue, today(args.today));
+    print!(
+        "{}",
+        crate::ui::review::stats::report_text(&stats, STATS_WIDTH)
+    );
+    if !loaded.skipped.is_empty() {
+        eprintln!(
+            "stardrill: {} file(s) skipped; `stardrill review --check` lists them",
+            loaded.skipped.len()
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+/// Runs the browser until the user quits. Sleeps on the channel: input, a
+/// signal, loading progress and the loaded history all arrive there.
+pub fn run<B: Backend>(
+    terminal: &mut Terminal<B>,
+    review: &mut Review,
+    events: &Receiver<Msg>,
+    theme: Theme,
+) -> Result<(), B::Error> {
+    while !review.should_quit {
+        let size = terminal.size()?;
+        review.set_page(list_rows(size.width, size.height, review));
+        terminal.draw(|frame| draw(frame, review, theme))?;
+        let msg = events.recv().unwrap_or(Msg::Terminate);
+        let size = terminal.size()?;
+        review.set_page(list_rows(size.width, size.height, review));
+        for effect in review.update(msg) {
+            match effect {
+                Effect::Trash(file) => {
+                    let result = move_to_trash(&review.data_dir, &file);
+                    review.on_trashed(&file, result);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Loads `listing` on a background thread, feeding progress into the channel.
+pub fn spawn_loader(listing: Listing, tx: mpsc::Sender<Msg>) {
+    thread::spawn(move || {
+        let progress = |n| {
+            let _ = tx.send(Msg::Progress(n));
+        };
+        let loaded = history::load(&listing, &progress);
+        let _ = tx.send(Msg::Loaded(Box::new(loaded)));
+    });
+}
+
+fn run_on_terminal(mut review: Review, listing: Listing, theme: Theme) -> std::io::Result<()> {
+    let (tx, rx) = mpsc::channel();
+    // The drill's input and signal threads speak the drill's messages; a small
+    // thread translates them, so both screens share one terminal plumbing.
+    let (drill_tx, drill_rx) = mpsc::channel::<DrillMsg>();
+    spawn_signals(drill_tx.clone())?;
+    let mut terminal = ratatui::try_init()?;
+    let _guard = RestoreGuard;
+    spawn_input(drill_tx);
+    let forward = tx.clone();
+    thread::spawn(move || {
+        for msg in drill_rx {
+            let msg = match msg {
+                DrillMsg::Key(key) => Msg::Key(key),
+                DrillMsg::Resize => Msg::Resize,
+                DrillMsg::Terminate => Msg::Terminate,
+                DrillMsg::Paste(_) | DrillMsg::Tick => continue,
+            };
+            if forward.send(msg).is_err() {
+                break;
+            }
+        }
+    });
+    spawn_loader(listing, tx);
+    run(&mut terminal, &mut review, &rx, theme)
+}

@@ -1,0 +1,297 @@
+//! Figures derived from the history: per principle, practice days and streaks,
+//! and weekly trends. Pure: "today" is an input.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, Duration, NaiveDate};
+
+use super::history::{History, SITUATION_TARGET_SECS, Session};
+use super::principles::Principles;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrincipleRow {
+    pub slug: String,
+    pub name: String,
+    pub attempts: usize,
+    pub last: Option<NaiveDate>,
+    pub avg_rating: Option<f64>,
+    pub avg_answer_secs: Option<f64>,
+    /// Share of attempts that ran past their time limit, 0 to 1.
+    pub overrun_share: Option<f64>,
+}
+
+impl PrincipleRow {
+    pub fn never_practised(&self) -> bool {
+        self.attempts == 0
+    }
+}
+
+/// One calendar week (Monday first) of the trends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Week {
+    pub monday: NaiveDate,
+    pub sessions: usize,
+    pub avg_rating: Option<f64>,
+    pub avg_situation_secs: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stats {
+    pub today: NaiveDate,
+    pub sessions: usize,
+    pub rated: usize,
+    pub avg_rating: Option<f64>,
+    pub principles: Vec<PrincipleRow>,
+    /// Sessions per practice day.
+    pub days: BTreeMap<NaiveDate, u32>,
+    /// Consecutive practice days up to today (or yesterday, if today has none yet).
+    pub current_streak: u32,
+    pub longest_streak: u32,
+    /// The last `TREND_WEEKS` weeks, oldest first, ending with this week.
+    pub weeks: Vec<Week>,
+    /// Sessions whose Situation step was ticked, and how many kept to 30 s.
+    pub situation_timed: usize,
+    pub situation_within: usize,
+    pub avg_situation_secs: Option<f64>,
+}
+
+pub const TREND_WEEKS: usize = 26;
+
+#[derive(Default, Clone, Copy)]
+struct Acc {
+    n: usize,
+    sum: f64,
+}
+
+impl Acc {
+    fn add(&mut self, v: f64) {
+        self.n += 1;
+        self.sum += v;
+    }
+    fn avg(self) -> Option<f64> {
+        (self.n > 0).then(|| self.sum / self.n as f64)
+    }
+}
+
+#[derive(Default, Clone, Copy)]
+struct PAcc {
+    attempts: usize,
+    last: Option<NaiveDate>,
+    rating: Acc,
+    answer: Acc,
+    over: usize,
+}
+
+pub fn monday_of(day: NaiveDate) -> NaiveDate {
+    day - Duration::days(i64::from(day.weekday().num_days_from_monday()))
+}
+
+impl Stats {
+    pub fn compute(history: &History, catalogue: &Principles, today: NaiveDate) -> Self {
+        Self::compute_over(history, history.sessions().iter(), catalogue, today)
+    }
+
+    /// Stats over some of the sessions (a filtered view).
+    pub fn compute_over<'a>(
+        history: &History,
+        sessions: impl Iterator<Item = &'a Session>,
+        catalogue: &Principles,
+        today: NaiveDate,
+    ) -> Self {
+        let this_monday = monday_of(today);
+        let first_monday = this_monday - Duration::weeks(TREND_WEEKS as i64 - 1);
+        let mut per: HashMap<&str, PAcc> = HashMap::new();
+        let mut days: BTreeMap<NaiveDate, u32> = BTreeMap::new();
+        let mut week_rating = vec![Acc::default(); TREND_WEEKS];
+        let mut week_situation = vec![Acc::default(); TREND_WEEKS];
+        let mut week_sessions = vec![0usize; TREND_WEEKS];
+        let mut rating = Acc::default();
+        let mut situation = Acc::default();
+        let mut situation_within = 0;
+        let mut count = 0;
+
+        for s in sessions {
+            count += 1;
+            let day = s.day();
+            *days.entry(day).or_default() += 1;
+            if let Some(r) = s.rating {
+                rating.add(f64::from(r));
+            }
+            let sit = history.situation_secs(s);
+            if let Some(t) = sit {
+                situation.add(t);
+                if t <= SITUATION_TARGET_SECS {
+                    situation_within += 1;
+                }
+            }
+            let monday = monday_of(day);
+            if monday >= first_monday && monday <= this_monday {
+                let w = ((monday - first_monday).num_weeks()) as usize;
+                if let Some(n) = week_sessions.get_mut(w) {
+                    *n += 1;
+                    if let Some(r) = s.rating {
+                        week_rating[w].add(f64::from(r));
+                    }
+                    if let Some(t) = sit {
+                        week_situation[w].add(t);
+                    }
+                }
+            }
+            for slug in history.principles(s) {
+                let p = per.entry(slug).or_default();
+                p.attempts += 1;
+                p.last = p.last.max(Some(day));
+                if let Some(r) = s.rating {
+                    p.rating.add(f64::from(r));
+                }
+                p.answer.add(s.answer_secs);
+                if s.is_over() {
+                    p.over += 1;
+                }
+            }
+        }
+
+        let row = |slug: &str, name: &str, p: PAcc| PrincipleRow {
+            slug: slug.to_string(),
+            name: name.to_string(),
+            attempts: p.attempts,
+            last: p.last,
+            avg_rating: p.rating.avg(),
+            avg_answer_secs: p.answer.avg(),
+            overrun_share: (p.attempts > 0).then(|| p.over as f64 / p.attempts as f64),
+        };
+        let mut principles: Vec<PrincipleRow> = catalogue
+            .all()
+            .iter()
+            .map(|p| {
+                row(
+                    &p.slug,
+                    &p.name,
+                    per.remove(p.slug.as_str()).unwrap_or_default(),
+                )
+            })
+            .collect();
+        // Principles this build does not know (a newer bank) still get a row.
+        let mut unknown: Vec<_> = per.into_iter().collect();
+        unknown.sort_by(|a, b| a.0.cmp(b.0));
+        principles.extend(unknown.into_iter().map(|(slug, p)| row(slug, slug, p)));
+
+        let (current_streak, longest_streak) = streaks(&days, today);
+        let weeks = (0..TREND_WEEKS)
+            .map(|w| Week {
+                monday: first_monday + Duration::weeks(w as i64),
+                sessions: week_sessions[w],
+                avg_rating: week_rating[w].avg(),
+                avg_situation_secs: week_situation[w].avg(),
+            })
+            .collect();
+        Self {
+            today,
+            sessions: count,
+            rated: rating.n,
+            avg_rating: rating.avg(),
+            principles,
+            days,
+            current_streak,
+            longest_streak,
+            weeks,
+            situation_timed: situation.n,
+            situation_within,
+            avg_situation_secs: situation.avg(),
+        }
+    }
+
+    pub fn never_practised(&self) -> impl Iterator<Item = &PrincipleRow> {
+        self.principles.iter().filter(|p| p.never_practised())
+    }
+}
+
+/// (current, longest) runs of consecutive practice days.
+fn streaks(days: &BTreeMap<NaiveDate, u32>, today: NaiveDate) -> (u32, u32) {
+    let mut longest = 0;
+    let mut run = 0;
+    let mut previous: Option<NaiveDate> = None;
+    for &day in days.keys() {
+        run = match previous {
+            Some(p) if p.succ_opt() == Some(day) => run + 1,
+            _ => 1,
+        };
+        longest = longest.max(run);
+        previous = Some(day);
+    }
+    // The streak is still alive if today has no session yet but yesterday did.
+    let mut day = if days.contains_key(&today) {
+        today
+    } else {
+        today - Duration::days(1)
+    };
+    let mut current = 0;
+    while days.contains_key(&day) {
+        current += 1;
+        day -= Duration::days(1);
+    }
+    (current, longest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::history::tests::log;
+
+    fn d(day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 1, day).unwrap_or_default()
+    }
+
+    #[test]
+    fn streaks_count_consecutive_days() {
+        let days: BTreeMap<NaiveDate, u32> =
+            [1, 2, 3, 6, 7].into_iter().map(|x| (d(x), 1)).collect();
+        assert_eq!(streaks(&days, d(7)), (2, 3));
+        // Not practised today yet: yesterday's run still counts.
+        assert_eq!(streaks(&days, d(8)), (2, 3));
+        assert_eq!(streaks(&days, d(9)), (0, 3));
+        assert_eq!(streaks(&BTreeMap::new(), d(9)), (0, 0));
+    }
+
+    #[test]
+    fn per_principle_figures_and_never_practised() {
+        let catalogue = Principles::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let mut over = log("b", 5, "co-01", &["customer-obsession"]);
+        over.overtime_secs = 10.0;
+        over.answer_secs = 130.0;
+        over.rating = Some(5);
+        let mut unrated = log("c", 6, "own-01", &["ownership", "customer-obsession"]);
+        unrated.rating = None;
+        let h = History::from_logs([
+            ("a.toml", log("a", 4, "co-01", &["customer-obsession"])),
+            ("b.toml", over),
+            ("c.toml", unrated),
+        ]);
+        let s = Stats::compute(&h, &catalogue, d(6));
+        let co = &s.principles[0];
+        assert_eq!(co.slug, "customer-obsession");
+        assert_eq!(co.attempts, 3);
+        assert_eq!(co.last, Some(d(6)));
+        assert_eq!(co.avg_rating, Some(4.0));
+        assert_eq!(co.avg_answer_secs, Some(350.0 / 3.0));
+        assert_eq!(co.overrun_share, Some(1.0 / 3.0));
+        assert_eq!(s.never_practised().count(), 14);
+        assert_eq!((s.current_streak, s.longest_streak), (3, 3));
+        assert_eq!(s.sessions, 3);
+        assert_eq!(s.avg_rating, Some(4.0));
+        // Situation ticked at 35 s in every fixture log: over the 30 s rule.
+        assert_eq!((s.situation_timed, s.situation_within), (3, 0));
+        let this_week = s.weeks.last().map(|w| (w.monday, w.sessions));
+        assert_eq!(this_week, Some((d(5), 2)));
+        assert_eq!(s.weeks[TREND_WEEKS - 2].sessions, 1);
+    }
+
+    #[test]
+    fn unknown_principles_get_a_row() {
+        let catalogue = Principles::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let h = History::from_logs([("a.toml", log("a", 4, "x", &["be-kind"]))]);
+        let s = Stats::compute(&h, &catalogue, d(6));
+        assert_eq!(s.principles.len(), 17);
+        assert_eq!(s.principles[16].name, "be-kind");
+    }
+}

@@ -1,0 +1,280 @@
+//! The detail pane: the full question, a step timeline against the targets,
+//! rubric, follow-up, notes, and every attempt at the same question.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, BorderType, Padding, Paragraph};
+
+use super::list::fit;
+use super::{mmss, stars};
+use crate::app::review::Review;
+use crate::app::{RATING_LABELS, RUBRIC_ITEMS};
+use crate::domain::history::{History, Session};
+use crate::ui::theme::Theme;
+use crate::ui::widgets::wrap_indented;
+
+/// Wide enough to show the other attempts beside the session.
+const TWO_COLUMNS: u16 = 110;
+
+pub fn draw(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.muted())
+        .padding(Padding::horizontal(1));
+    let Some(session) = review.selected_session() else {
+        frame.render_widget(block, area);
+        return;
+    };
+    let block = block.title(Span::styled(
+        format!(
+            " {} · {} ",
+            session.started_at.format("%a %Y-%m-%d %H:%M"),
+            session.file
+        ),
+        theme.title(),
+    ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let history = &review.history;
+    if inner.width >= TWO_COLUMNS - 4 {
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
+                .spacing(2)
+                .areas(inner);
+        let lines = session_lines(review, session, left.width, theme);
+        frame.render_widget(Paragraph::new(Text::from(lines)), left);
+        let attempts = attempt_lines(history, session, right.width, right.height, theme);
+        frame.render_widget(Paragraph::new(Text::from(attempts)), right);
+    } else {
+        let mut lines = session_lines(review, session, inner.width, theme);
+        let room = usize::from(inner.height).saturating_sub(lines.len() + 1);
+        if room >= 2 {
+            lines.push(Line::default());
+            lines.extend(attempt_lines(
+                history,
+                session,
+                inner.width,
+                room as u16,
+                theme,
+            ));
+        }
+        frame.render_widget(Paragraph::new(Text::from(lines)), inner);
+    }
+}
+
+fn session_lines(review: &Review, s: &Session, width: u16, theme: Theme) -> Vec<Line<'static>> {
+    let history = &review.history;
+    let width = usize::from(width.max(1));
+    let q = history.question(s);
+    let mut lines: Vec<Line> = wrap_indented(history.str(q.text), width, "")
+        .into_iter()
+        .map(|l| Line::styled(l, theme.question()))
+        .collect();
+    let names: Vec<&str> = history
+        .principles(s)
+        .map(|p| review.catalogue.name_of(p))
+        .collect();
+    lines.push(Line::from(vec![
+        Span::styled(names.join(" · "), theme.principle()),
+        Span::styled(
+            format!(" · {} · {}", q.kind, history.str(q.id)),
+            theme.muted(),
+        ),
+    ]));
+    let over = s.is_over();
+    let mut meta = vec![
+        Span::styled(s.outcome.as_str().to_string(), theme.text()),
+        Span::styled(
+            format!(" · {} · ", history.str(s.framework).to_uppercase()),
+            theme.muted(),
+        ),
+        Span::styled(
+            mmss(s.answer_secs),
+            if over { theme.warn() } else { theme.ok() },
+        ),
+        Span::styled(
+            format!(" of {}", mmss(s.time_limit_secs as f64)),
+            theme.muted(),
+        ),
+    ];
+    if over {
+        meta.push(Span::styled(
+            format!(" ({} over)", mmss(s.overtime_secs)),
+            theme.warn(),
+        ));
+    }
+    if s.paused_secs > 0.0 {
+        meta.push(Span::styled(
+            format!(" · paused {}", mmss(s.paused_secs)),
+            theme.muted(),
+        ));
+    }
+    meta.push(Span::styled(" · ", theme.muted()));
+    meta.push(Span::styled(
+        stars(s.rating).trim().to_string(),
+        theme.warn(),
+    ));
+    if let Some(r) = s.rating {
+        let label = RATING_LABELS
+            .get(usize::from(r).saturating_sub(1))
+            .unwrap_or(&"");
+        meta.push(Span::styled(format!(" {label}"), theme.text()));
+    } else {
+        meta.push(Span::styled(" not rated", theme.muted()));
+    }
+    lines.push(Line::from(meta));
+    lines.push(Line::default());
+    lines.extend(timeline(history, s, width, theme));
+    lines.push(Line::default());
+
+    // Rubric, packed into as few lines as fit.
+    let mut rubric: Vec<Span> = Vec::new();
+    let mut used = 0;
+    for (i, item) in RUBRIC_ITEMS.iter().enumerate() {
+        let on = s.rubric.get(i);
+        let text = format!("{} {item}  ", if on { "[x]" } else { "[ ]" });
+        let w = unicode_width::UnicodeWidthStr::width(text.as_str());
+        if used + w > width && !rubric.is_empty() {
+            lines.push(Line::from(std::mem::take(&mut rubric)));
+            used = 0;
+        }
+        used += w;
+        rubric.push(Span::styled(
+            text,
+            if on { theme.ok() } else { theme.muted() },
+        ));
+    }
+    lines.push(Line::from(rubric));
+    if let Some(f) = s.follow_up {
+        let text = format!("Follow-up: {}", history.str(f));
+        lines.extend(
+            wrap_indented(&text, width, "")
+                .into_iter()
+                .map(|l| Line::styled(l, theme.text())),
+        );
+    }
+    if s.notes.trim().is_empty() {
+        lines.push(Line::styled("No notes.", theme.muted()));
+    } else {
+        lines.push(Line::styled("Notes", theme.title()));
+        for para in s.notes.lines() {
+            lines.extend(
+                wrap_indented(para, width, "  ")
+                    .into_iter()
+                    .map(|l| Line::styled(l, theme.text())),
+            );
+        }
+    }
+    lines
+}
+
+/// One line per step: a bar of the time it took, the target marked with │,
+/// the part past the target drawn differently (so it shows without colour too).
+fn timeline(history: &History, s: &Session, width: usize, theme: Theme) -> Vec<Line<'static>> {
+    let times = s.step_times();
+    let name_w = s
+        .steps
+        .iter()
+        .map(|st| history.str(st.name).chars().count())
+        .max()
+        .unwrap_or(4)
+        .min(12);
+    let bar_w = width.saturating_sub(name_w + 20).clamp(6, 40);
+    let scale = s
+        .steps
+        .iter()
+        .zip(&times)
+        .map(|(st, t)| t.unwrap_or(0.0).max(st.target_secs as f64))
+        .fold(1.0, f64::max);
+    let cells = |secs: f64| ((secs / scale) * bar_w as f64).round() as usize;
+    let mut lines = Vec::new();
+    for (st, took) in s.steps.iter().zip(times) {
+        let target = st.target_secs as f64;
+        let mark = cells(target).min(bar_w.saturating_sub(1));
+        let mut spans = vec![Span::styled(
+            format!("{} ", fit(history.str(st.name), name_w)),
+            theme.text(),
+        )];
+        match took {
+            Some(t) => {
+                let filled = cells(t).min(bar_w);
+                let within: String = (0..filled.min(mark)).map(|_| '█').collect();
+                let beyond: String = (filled.min(mark)..filled).map(|_| '▓').collect();
+                let rest: String = (filled..bar_w)
+                    .map(|i| if i == mark { '│' } else { '·' })
+                    .collect();
+                spans.push(Span::styled(within, theme.ok()));
+                spans.push(Span::styled(beyond, theme.warn()));
+                spans.push(Span::styled(rest, theme.muted()));
+                // Compared as shown (whole seconds), so 0:15 / 0:15 is never "over".
+                let over = t.round() > target;
+                spans.push(Span::styled(
+                    format!(" {} / {}", mmss(t), mmss(target)),
+                    if over { theme.warn() } else { theme.text() },
+                ));
+                if over {
+                    spans.push(Span::styled(" over", theme.warn()));
+                }
+            }
+            None => {
+                let rest: String = (0..bar_w)
+                    .map(|i| if i == mark { '│' } else { '·' })
+                    .collect();
+                spans.push(Span::styled(rest, theme.muted()));
+                spans.push(Span::styled(
+                    format!("   – / {} not ticked", mmss(target)),
+                    theme.muted(),
+                ));
+            }
+        }
+        lines.push(Line::from(spans));
+    }
+    lines
+}
+
+fn attempt_lines(
+    history: &History,
+    s: &Session,
+    width: u16,
+    height: u16,
+    theme: Theme,
+) -> Vec<Line<'static>> {
+    let attempts = history.attempts_at(s);
+    let mut lines = vec![Line::styled(
+        format!(
+            "Attempts at this question: {}",
+            super::thousands(attempts.len())
+        ),
+        theme.title(),
+    )];
+    let room = usize::from(height).saturating_sub(1);
+    // Keep the selected session in view when there are many attempts.
+    let me = attempts
+        .iter()
+        .position(|&i| history.get(i as usize).is_some_and(|a| a.file == s.file))
+        .unwrap_or(0);
+    let start = me
+        .saturating_sub(room / 2)
+        .min(attempts.len().saturating_sub(room));
+    for &i in attempts.iter().skip(start).take(room) {
+        let Some(a) = history.get(i as usize) else {
+            continue;
+        };
+        let this = a.file == s.file;
+        let situation = history.situation_secs(a).map_or("  – ".to_string(), mmss);
+        let text = format!(
+            "{} {}  {}/{}{} {}  Sit {}",
+            if this { "▸" } else { " " },
+            a.started_at.format("%Y-%m-%d %H:%M"),
+            mmss(a.answer_secs),
+            mmss(a.time_limit_secs as f64),
+            if a.is_over() { "!" } else { " " },
+            stars(a.rating),
+            situation,
+        );
+        let style = if this { theme.selected() } else { theme.text() };
+        lines.push(Line::styled(fit(&text, usize::from(width)), style));
+    }
+    lines
+}

@@ -1,0 +1,310 @@
+//! Drawing the review browser: a pure function of `&Review`. One file per pane.
+
+pub mod detail;
+pub mod empty;
+pub mod help;
+pub mod list;
+pub mod prompt;
+pub mod stats;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, BorderType, Gauge, Paragraph, Wrap};
+
+use super::theme::Theme;
+use super::widgets::{centered, key_hints};
+use crate::app::review::{Overlay, Phase, Review, Tab};
+
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 15;
+/// From this height the detail pane sits under the list; below it, Enter shows it.
+pub const SPLIT_HEIGHT: u16 = 30;
+
+/// Where the parts of the screen go for a terminal of this size.
+struct Areas {
+    header: Rect,
+    list: Rect,
+    detail: Option<Rect>,
+    status: Rect,
+    footer: Rect,
+}
+
+fn areas(area: Rect, review: &Review) -> Areas {
+    let [header, body, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let (list, detail) = if review.zoom {
+        (Rect::new(body.x, body.y, body.width, 0), Some(body))
+    } else if area.height >= SPLIT_HEIGHT {
+        let [list, detail] =
+            Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(body);
+        (list, Some(detail))
+    } else {
+        (body, None)
+    };
+    Areas {
+        header,
+        list,
+        detail,
+        status,
+        footer,
+    }
+}
+
+/// Rows of sessions the list shows at this terminal size (the loop tells the state).
+pub fn list_rows(width: u16, height: u16, review: &Review) -> usize {
+    let a = areas(Rect::new(0, 0, width, height), review);
+    usize::from(a.list.height.saturating_sub(1)).max(1)
+}
+
+pub fn draw(frame: &mut Frame, review: &Review, theme: Theme) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        draw_too_small(frame, area, theme);
+        return;
+    }
+    if let Phase::Loading { done, total } = review.phase {
+        draw_loading(frame, area, done, total, theme);
+        return;
+    }
+    let a = areas(area, review);
+    draw_header(frame, a.header, review, theme);
+    match review.tab {
+        Tab::Stats => {
+            let body = Rect::new(
+                area.x,
+                a.header.bottom(),
+                area.width,
+                a.status.y - a.header.bottom(),
+            );
+            stats::draw(frame, body, review, theme);
+        }
+        Tab::List if review.history.is_empty() => {
+            let body = Rect::new(
+                area.x,
+                a.header.bottom(),
+                area.width,
+                a.status.y - a.header.bottom(),
+            );
+            empty::draw(frame, body, review, theme);
+        }
+        Tab::List => {
+            if a.list.height > 0 {
+                list::draw(frame, a.list, review, theme);
+            }
+            if let Some(detail) = a.detail {
+                detail::draw(frame, detail, review, theme);
+            }
+        }
+    }
+    draw_status(frame, a.status, review, theme);
+    draw_footer(frame, a.footer, review, theme);
+    match &review.overlay {
+        Overlay::None | Overlay::Search { .. } => {}
+        Overlay::Help => help::draw(frame, area, theme),
+        Overlay::Filter(form) => prompt::draw_filter(frame, area, review, form, theme),
+        Overlay::Confirm { file } => prompt::draw_confirm(frame, area, review, file, theme),
+    }
+}
+
+fn draw_header(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
+    let tab = |name: &'static str, on: bool| {
+        if on {
+            Span::styled(format!(" {name} "), theme.selected().patch(theme.title()))
+        } else {
+            Span::styled(format!(" {name} "), theme.muted())
+        }
+    };
+    let left = Line::from(vec![
+        Span::styled(" stardrill review ", theme.title()),
+        tab("Sessions", review.tab == Tab::List),
+        Span::raw(" "),
+        tab("Stats", review.tab == Tab::Stats),
+    ]);
+    let shown = review.view.len();
+    let total = review.history.len();
+    let count = if shown == total {
+        format!("{} sessions", thousands(total))
+    } else {
+        format!("{} of {} sessions", thousands(shown), thousands(total))
+    };
+    let right = Line::from(vec![
+        Span::styled(count, theme.text()),
+        Span::styled(
+            format!(" · {} ", review.sort.label(review.descending)),
+            theme.muted(),
+        ),
+    ])
+    .alignment(Alignment::Right);
+    frame.render_widget(Paragraph::new(left), area);
+    if review.tab == Tab::List && !review.history.is_empty() {
+        frame.render_widget(Paragraph::new(right), area);
+    }
+}
+
+/// The search being typed, else an error or message, else filters and skipped files.
+fn draw_status(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
+    let line = if let Overlay::Search { .. } = review.overlay {
+        Line::from(vec![
+            Span::styled(" /", theme.key()),
+            Span::styled(review.search.clone(), theme.text()),
+            Span::styled("█", theme.key()),
+            Span::styled("  Enter keep · Esc cancel", theme.muted()),
+        ])
+    } else if let Some(status) = &review.status {
+        let style = if status.is_error {
+            theme.danger()
+        } else {
+            theme.muted()
+        };
+        Line::styled(format!(" {}", status.text), style)
+    } else {
+        let mut spans = Vec::new();
+        let mut part = |text: String, style| {
+            let sep = if spans.is_empty() { " " } else { " · " };
+            spans.push(Span::styled(format!("{sep}{text}"), style));
+        };
+        if !review.search.is_empty() {
+            part(format!("search \"{}\"", review.search), theme.key());
+        }
+        if review.filter.is_active() {
+            part(
+                format!("filter: {}", review.filter.summary(&review.catalogue)),
+                theme.key(),
+            );
+        }
+        if !review.skipped.is_empty() {
+            let n = review.skipped.len();
+            part(
+                format!(
+                    "{n} file{} skipped: stardrill review --check",
+                    if n == 1 { "" } else { "s" }
+                ),
+                theme.warn(),
+            );
+        }
+        Line::from(spans)
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn draw_footer(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
+    let hints: &[(&str, &str)] = match (&review.overlay, review.tab) {
+        (Overlay::Search { .. }, _) => &[("Enter", "keep"), ("Esc", "cancel"), ("^U", "clear")],
+        (_, Tab::Stats) => &[
+            ("Tab", "sessions"),
+            ("↑↓", "scroll"),
+            ("?", "help"),
+            ("q", "quit"),
+        ],
+        (_, Tab::List) if review.history.is_empty() => &[("Tab", "stats"), ("q", "quit")],
+        (_, Tab::List) => &[
+            ("↑↓", "move"),
+            ("Enter", if review.zoom { "list" } else { "detail" }),
+            ("/", "search"),
+            ("f", "filter"),
+            ("Tab", "stats"),
+            ("?", "help"),
+            ("q", "quit"),
+            ("o", "sort"),
+            ("d", "delete"),
+        ],
+    };
+    frame.render_widget(key_hints(hints, area.width, theme), area);
+}
+
+fn draw_loading(frame: &mut Frame, area: Rect, done: usize, total: usize, theme: Theme) {
+    let rect = centered(area, 50.min(area.width), 5);
+    let ratio = if total == 0 {
+        1.0
+    } else {
+        done as f64 / total as f64
+    };
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.muted())
+        .title(Span::styled(" Loading sessions ", theme.title()));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [label, gauge] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(inner);
+    frame.render_widget(
+        Paragraph::new(Line::styled(
+            format!("{} of {} files read", thousands(done), thousands(total)),
+            theme.text(),
+        ))
+        .alignment(Alignment::Center),
+        label,
+    );
+    frame.render_widget(
+        Gauge::default()
+            .gauge_style(theme.ok())
+            .ratio(ratio.clamp(0.0, 1.0))
+            .use_unicode(true),
+        gauge,
+    );
+}
+
+fn draw_too_small(frame: &mut Frame, area: Rect, theme: Theme) {
+    let text = Text::from(vec![
+        Line::styled("Window too small", theme.warn()),
+        Line::raw(format!(
+            "{}×{} now; review needs {MIN_WIDTH}×{MIN_HEIGHT}.",
+            area.width, area.height
+        )),
+        Line::styled("Enlarge the window, or press q to quit.", theme.muted()),
+    ]);
+    let height = 3.min(area.height);
+    let y = area.y + area.height.saturating_sub(height) / 2;
+    frame.render_widget(
+        Paragraph::new(text)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        Rect::new(area.x, y, area.width, height),
+    );
+}
+
+/// 12345 → "12,345".
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Seconds as m:ss, for answer times and step times.
+pub fn mmss(secs: f64) -> String {
+    crate::app::countdown::clock_face(secs.max(0.0).round() as u64)
+}
+
+/// "★★★☆☆", or a dash when unrated.
+pub fn stars(rating: Option<u8>) -> String {
+    match rating {
+        Some(r) => {
+            let r = usize::from(r.min(5));
+            format!("{}{}", "★".repeat(r), "☆".repeat(5 - r))
+        }
+        None => "  –  ".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_groups_digits() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(100_000), "100,000");
+        assert_eq!(super::thousands(1_234_567), "1,234,567");
+    }
+}

@@ -1,0 +1,97 @@
+//! Pop-ups: the filter form and the delete confirmation. (The search prompt
+//! lives in the status line, so the list stays visible while it narrows.)
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph, Wrap};
+
+use crate::app::review::{FILTER_FIELDS, FilterForm, Review};
+use crate::ui::theme::Theme;
+use crate::ui::widgets::{centered, truncate};
+
+pub fn draw_filter(
+    frame: &mut Frame,
+    area: Rect,
+    review: &Review,
+    form: &FilterForm,
+    theme: Theme,
+) {
+    let mut lines = Vec::new();
+    for (i, name) in FILTER_FIELDS.iter().enumerate() {
+        let on = i == form.field;
+        let value = form.value(i, &review.catalogue);
+        let shown = if i >= 3 {
+            if value.is_empty() && !on {
+                "any (YYYY-MM-DD)".to_string()
+            } else {
+                format!("{value}{}", if on { "█" } else { "" })
+            }
+        } else {
+            format!("‹ {} ›", truncate(&value, 36))
+        };
+        lines.push(Line::from(vec![
+            Span::styled(if on { "▸ " } else { "  " }, theme.title()),
+            Span::styled(format!("{name:<10}"), theme.text()),
+            Span::styled(shown, if on { theme.selected() } else { theme.key() }),
+        ]));
+    }
+    lines.push(Line::default());
+    if let Some(error) = &form.error {
+        lines.push(Line::styled(error.clone(), theme.danger()));
+    }
+    lines.push(Line::styled(
+        "↑↓ field · ←→ change · type dates · Backspace clears",
+        theme.muted(),
+    ));
+    lines.push(Line::styled("Enter apply · Esc cancel", theme.muted()));
+    let rect = centered(area, 60.min(area.width), lines.len() as u16 + 2);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(Text::from(lines)).block(
+            Block::bordered()
+                .border_type(BorderType::Rounded)
+                .border_style(theme.title())
+                .title(Span::styled(" Filter ", theme.title()))
+                .padding(Padding::horizontal(1)),
+        ),
+        rect,
+    );
+}
+
+pub fn draw_confirm(frame: &mut Frame, area: Rect, review: &Review, file: &str, theme: Theme) {
+    let question = review
+        .selected_session()
+        .map(|s| review.history.question_text(s).to_string())
+        .unwrap_or_default();
+    let lines = vec![
+        Line::styled("Delete this session?", theme.warn()),
+        Line::styled(truncate(&question, 52), theme.text()),
+        Line::default(),
+        Line::styled(
+            format!("{file} moves to trash/ in the data dir;"),
+            theme.muted(),
+        ),
+        Line::styled("move it back to sessions/ to restore it.", theme.muted()),
+        Line::default(),
+        Line::from(vec![
+            Span::styled("y", theme.key()),
+            Span::raw(" delete   "),
+            Span::styled("any other key", theme.key()),
+            Span::raw(" keep"),
+        ]),
+    ];
+    let rect = centered(area, 60.min(area.width), lines.len() as u16 + 2);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(Text::from(lines))
+            .wrap(Wrap { trim: true })
+            .block(
+                Block::bordered()
+                    .border_type(BorderType::Rounded)
+                    .border_style(theme.danger())
+                    .padding(Padding::horizontal(1)),
+            ),
+        rect,
+    );
+}

@@ -1,0 +1,320 @@
+//! The stats tab, also printed as plain text by `stardrill stats`: the same
+//! lines, so the two never disagree.
+
+use chrono::{Datelike, Duration};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::Paragraph;
+
+use super::list::fit;
+use super::{mmss, thousands};
+use crate::app::review::Review;
+use crate::domain::history::SITUATION_TARGET_SECS;
+use crate::domain::stats::{Stats, TREND_WEEKS, monday_of};
+use crate::ui::theme::Theme;
+
+/// From this width the table and the calendar sit side by side.
+const TWO_COLUMNS: u16 = 120;
+const TABLE_WIDTH: u16 = 72;
+
+pub fn draw(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
+    let stats = &review.stats;
+    let scroll = review.stats_scroll;
+    if area.width >= TWO_COLUMNS {
+        let [left, right] =
+            Layout::horizontal([Constraint::Length(TABLE_WIDTH), Constraint::Fill(1)])
+                .spacing(2)
+                .areas(area);
+        let mut l = summary_lines(stats, left.width, theme);
+        l.push(Line::default());
+        l.extend(table_lines(stats, left.width, theme));
+        let weeks = usize::from(right.width.saturating_sub(5)).min(52);
+        let mut r = calendar_lines(stats, weeks, theme);
+        r.push(Line::default());
+        r.extend(trend_lines(stats, right.width, theme));
+        let longest = l.len().max(r.len()) as u16;
+        let scroll = scroll.min(longest.saturating_sub(area.height));
+        frame.render_widget(Paragraph::new(Text::from(l)).scroll((scroll, 0)), left);
+        frame.render_widget(Paragraph::new(Text::from(r)).scroll((scroll, 0)), right);
+    } else {
+        let lines = report_lines(stats, area.width, theme);
+        let max = (lines.len() as u16).saturating_sub(area.height);
+        frame.render_widget(
+            Paragraph::new(Text::from(lines)).scroll((scroll.min(max), 0)),
+            area,
+        );
+    }
+}
+
+/// Everything, one section under the other, for a given width.
+pub fn report_lines(stats: &Stats, width: u16, theme: Theme) -> Vec<Line<'static>> {
+    let mut lines = summary_lines(stats, width, theme);
+    lines.push(Line::default());
+    lines.extend(table_lines(stats, width, theme));
+    lines.push(Line::default());
+    let weeks = usize::from(width.saturating_sub(5)).min(52);
+    lines.extend(calendar_lines(stats, weeks, theme));
+    lines.push(Line::default());
+    lines.extend(trend_lines(stats, width, theme));
+    lines
+}
+
+/// Plain text of the report, for a pipe: trailing spaces trimmed.
+pub fn report_text(stats: &Stats, width: u16) -> String {
+    let mut out = String::new();
+    for line in report_lines(stats, width, Theme::MONO) {
+        let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+        out.push_str(text.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn summary_lines(stats: &Stats, width: u16, theme: Theme) -> Vec<Line<'static>> {
+    let mut first = vec![Span::styled(
+        format!("{} sessions", thousands(stats.sessions)),
+        theme.title(),
+    )];
+    if let Some(avg) = stats.avg_rating {
+        first.push(Span::styled(
+            format!(" · {} rated, average {avg:.1}", thousands(stats.rated)),
+            theme.text(),
+        ));
+    }
+    first.push(Span::styled(
+        format!(" · as of {}", stats.today),
+        theme.muted(),
+    ));
+    let mut lines = vec![Line::from(first)];
+    let never: Vec<&str> = stats.never_practised().map(|p| p.name.as_str()).collect();
+    if !never.is_empty() {
+        let text = format!("Never practised ({}): {}", never.len(), never.join(", "));
+        lines.extend(
+            crate::ui::widgets::wrap_indented(&text, usize::from(width.max(20)), "")
+                .into_iter()
+                .map(|l| Line::styled(l, theme.warn())),
+        );
+    }
+    lines
+}
+
+fn table_lines(stats: &Stats, width: u16, theme: Theme) -> Vec<Line<'static>> {
+    // Attempts 8, last 11, rating 7, time 9, over 6, plus the marker column.
+    let name_w = usize::from(width.min(TABLE_WIDTH))
+        .saturating_sub(2 + 8 + 11 + 7 + 9 + 6)
+        .max(12);
+    let mut lines = vec![Line::styled(
+        format!(
+            "  {}{:>8}{:>11}{:>7}{:>9}{:>6}",
+            fit("Principle", name_w),
+            "Attempts",
+            "Last",
+            "Rating",
+            "Time",
+            "Over"
+        ),
+        theme.muted(),
+    )];
+    for p in &stats.principles {
+        if p.never_practised() {
+            lines.push(Line::from(vec![
+                Span::styled("! ", theme.warn()),
+                Span::styled(fit(&p.name, name_w), theme.warn()),
+                Span::styled(format!("{:>8}{:>11}", 0, "never"), theme.warn()),
+            ]));
+            continue;
+        }
+        let rating = p.avg_rating.map_or("–".into(), |r| format!("{r:.1}"));
+        let time = p.avg_answer_secs.map_or("–".into(), mmss);
+        let over = p
+            .overrun_share
+            .map_or("–".into(), |s| format!("{:.0}%", s * 100.0));
+        let last = p
+            .last
+            .map_or("–".into(), |d| d.format("%Y-%m-%d").to_string());
+        lines.push(Line::from(vec![
+            Span::raw("  "),
+            Span::styled(fit(&p.name, name_w), theme.principle()),
+            Span::styled(format!("{:>8}", p.attempts), theme.text()),
+            Span::styled(format!("{last:>11}"), theme.muted()),
+            Span::styled(format!("{rating:>7}"), theme.text()),
+            Span::styled(format!("{time:>9}"), theme.text()),
+            Span::styled(
+                format!("{over:>6}"),
+                if p.overrun_share.unwrap_or(0.0) > 0.5 {
+                    theme.warn()
+                } else {
+                    theme.text()
+                },
+            ),
+        ]));
+    }
+    lines
+}
+
+const SHADES: [char; 5] = ['·', '░', '▒', '▓', '█'];
+
+/// A heat map: a column per week, a row per weekday, ending with this week.
+fn calendar_lines(stats: &Stats, weeks: usize, theme: Theme) -> Vec<Line<'static>> {
+    let weeks = weeks.max(4);
+    let this_monday = monday_of(stats.today);
+    let first = this_monday - Duration::weeks(weeks as i64 - 1);
+    let mut lines = vec![Line::styled(
+        format!("Practice days, last {weeks} weeks"),
+        theme.title(),
+    )];
+    // Month names above the week where each month starts.
+    let mut months = vec![' '; weeks + 4];
+    let mut free_from = 0;
+    for w in 0..weeks {
+        let monday = first + Duration::weeks(w as i64);
+        let starts_month = monday.day() <= 7;
+        if starts_month && w + 4 >= free_from && w + 4 + 3 <= months.len() {
+            for (i, c) in monday.format("%b").to_string().chars().enumerate() {
+                months[w + 4 + i] = c;
+            }
+            free_from = w + 4 + 4;
+        }
+    }
+    lines.push(Line::styled(
+        months
+            .into_iter()
+            .collect::<String>()
+            .trim_end()
+            .to_string(),
+        theme.muted(),
+    ));
+    for (row, name) in ["Mon", "", "Wed", "", "Fri", "", "Sun"].iter().enumerate() {
+        let mut spans = vec![Span::styled(format!("{name:<4}"), theme.muted())];
+        for w in 0..weeks {
+            let day = first + Duration::days(w as i64 * 7 + row as i64);
+            if day > stats.today {
+                spans.push(Span::raw(" "));
+                continue;
+            }
+            let n = stats.days.get(&day).copied().unwrap_or(0) as usize;
+            let shade = SHADES[n.min(SHADES.len() - 1)];
+            spans.push(Span::styled(
+                shade.to_string(),
+                if n == 0 { theme.muted() } else { theme.ok() },
+            ));
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::styled(
+        "    sessions a day: · 0  ░ 1  ▒ 2  ▓ 3  █ 4+",
+        theme.muted(),
+    ));
+    let in_range = stats.days.range(first..=stats.today).count();
+    lines.push(Line::from(vec![
+        Span::styled(
+            format!("Current streak {} ", days(stats.current_streak)),
+            if stats.current_streak > 0 {
+                theme.ok()
+            } else {
+                theme.warn()
+            },
+        ),
+        Span::styled(
+            format!("· longest {}", days(stats.longest_streak)),
+            theme.text(),
+        ),
+    ]));
+    lines.push(Line::styled(
+        format!("{} practice days in these weeks", in_range),
+        theme.muted(),
+    ));
+    lines
+}
+
+fn days(n: u32) -> String {
+    format!("{n} day{}", if n == 1 { "" } else { "s" })
+}
+
+const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+fn spark(value: Option<f64>, low: f64, high: f64) -> char {
+    match value {
+        None => ' ',
+        Some(v) => {
+            let level = ((v - low) / (high - low) * (BARS.len() - 1) as f64).round();
+            BARS[(level.max(0.0) as usize).min(BARS.len() - 1)]
+        }
+    }
+}
+
+/// Weekly rating and Situation time, oldest week on the left.
+fn trend_lines(stats: &Stats, width: u16, theme: Theme) -> Vec<Line<'static>> {
+    let shown = usize::from(width.saturating_sub(8)).min(TREND_WEEKS);
+    let weeks = &stats.weeks[TREND_WEEKS - shown..];
+    let mut lines = vec![Line::styled(
+        format!("Rating by week, last {shown} weeks"),
+        theme.title(),
+    )];
+    let rating: String = weeks
+        .iter()
+        .map(|w| spark(w.avg_rating, 1.0, 5.0))
+        .collect();
+    lines.push(Line::from(vec![
+        Span::styled("    ", theme.muted()),
+        Span::styled(rating, theme.warn()),
+    ]));
+    let recent: Vec<f64> = weeks
+        .iter()
+        .rev()
+        .take(4)
+        .filter_map(|w| w.avg_rating)
+        .collect();
+    let overall = stats.avg_rating.map_or("–".into(), |r| format!("{r:.1}"));
+    let last4 = if recent.is_empty() {
+        "–".into()
+    } else {
+        format!("{:.1}", recent.iter().sum::<f64>() / recent.len() as f64)
+    };
+    lines.push(Line::styled(
+        format!("    last 4 weeks {last4} · all time {overall}"),
+        theme.muted(),
+    ));
+    lines.push(Line::default());
+    lines.push(Line::styled(
+        format!("Situation time by week (target {SITUATION_TARGET_SECS:.0} s)"),
+        theme.title(),
+    ));
+    // Bars run 0 to 60 s, so the target sits mid-height; weeks over it are marked.
+    let mut spans = vec![Span::styled("    ", theme.muted())];
+    for w in weeks {
+        let over = w
+            .avg_situation_secs
+            .is_some_and(|t| t > SITUATION_TARGET_SECS);
+        spans.push(Span::styled(
+            spark(w.avg_situation_secs, 0.0, 2.0 * SITUATION_TARGET_SECS).to_string(),
+            if over { theme.danger() } else { theme.ok() },
+        ));
+    }
+    lines.push(Line::from(spans));
+    let over_weeks = weeks
+        .iter()
+        .filter(|w| {
+            w.avg_situation_secs
+                .is_some_and(|t| t > SITUATION_TARGET_SECS)
+        })
+        .count();
+    let summary = match stats.avg_situation_secs {
+        Some(avg) => format!(
+            "    average {avg:.0} s · {}% of {} timed Situations within 30 s · {over_weeks} week{} over",
+            (stats.situation_within * 100)
+                .checked_div(stats.situation_timed)
+                .unwrap_or(0),
+            thousands(stats.situation_timed),
+            if over_weeks == 1 { "" } else { "s" },
+        ),
+        None => "    no Situation step ticked yet".into(),
+    };
+    lines.extend(
+        crate::ui::widgets::wrap_indented(&summary, usize::from(width.max(20)), "    ")
+            .into_iter()
+            .map(|l| Line::styled(l, theme.muted())),
+    );
+    lines
+}

@@ -1,0 +1,175 @@
+//! Snapshots of the review screens on a TestBackend, with fixed data and a
+//! fixed "today", plus the whole browser loop driven by scripted keys.
+
+mod review_support;
+
+use std::path::PathBuf;
+use std::sync::mpsc;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use stardrill::app::review::{Msg, Review, Tab};
+use stardrill::domain::history::History;
+use stardrill::domain::principles::Principles;
+use stardrill::storage::history::{Loaded, SkipReason, Skipped};
+use stardrill::ui::review::{draw, list_rows};
+use stardrill::ui::theme::Theme;
+
+fn review_of(logs: Vec<stardrill::domain::session::SessionLog>) -> Review {
+    let names: Vec<String> = logs.iter().map(|l| l.file_name()).collect();
+    let history = History::from_logs(names.iter().map(String::as_str).zip(logs));
+    let catalogue = Principles::embedded().unwrap_or_else(|e| panic!("{e}"));
+    Review::ready(
+        catalogue,
+        review_support::today(),
+        PathBuf::from("/home/me/.local/share/stardrill"),
+        Loaded {
+            history,
+            skipped: vec![Skipped {
+                file: review_support::CORRUPT_NAME.into(),
+                reason: SkipReason::Empty,
+            }],
+        },
+    )
+}
+
+fn fixture() -> Review {
+    review_of(review_support::logs())
+}
+
+fn key(review: &mut Review, code: KeyCode) {
+    review.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn render(review: &mut Review, width: u16, height: u16) -> String {
+    let mut terminal =
+        Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| panic!("{e}"));
+    review.set_page(list_rows(width, height, review));
+    terminal
+        .draw(|frame| draw(frame, review, Theme::MONO))
+        .unwrap_or_else(|e| panic!("{e}"));
+    terminal.backend().to_string()
+}
+
+#[test]
+fn list() {
+    let mut r = fixture();
+    insta::assert_snapshot!("list_80x24", render(&mut r, 80, 24));
+    key(&mut r, KeyCode::Char('j'));
+    insta::assert_snapshot!("list_with_detail_120x40", render(&mut r, 120, 40));
+}
+
+#[test]
+fn detail() {
+    let mut r = fixture();
+    // The oldest attempt at the question answered three times.
+    key(&mut r, KeyCode::End);
+    key(&mut r, KeyCode::Enter);
+    assert!(r.zoom);
+    insta::assert_snapshot!("detail_80x24", render(&mut r, 80, 24));
+    insta::assert_snapshot!("detail_120x40", render(&mut r, 120, 40));
+}
+
+#[test]
+fn stats() {
+    let mut r = fixture();
+    key(&mut r, KeyCode::Tab);
+    assert_eq!(r.tab, Tab::Stats);
+    insta::assert_snapshot!("stats_80x24", render(&mut r, 80, 24));
+    insta::assert_snapshot!("stats_120x40", render(&mut r, 120, 40));
+}
+
+#[test]
+fn empty() {
+    let mut r = review_of(Vec::new());
+    r.skipped.clear();
+    insta::assert_snapshot!("empty_80x24", render(&mut r, 80, 24));
+    insta::assert_snapshot!("empty_120x40", render(&mut r, 120, 40));
+}
+
+#[test]
+fn overlays_and_states() {
+    let mut r = fixture();
+    key(&mut r, KeyCode::Char('f'));
+    key(&mut r, KeyCode::Right);
+    insta::assert_snapshot!("filter_80x24", render(&mut r, 80, 24));
+    key(&mut r, KeyCode::Enter);
+    insta::assert_snapshot!("filtered_80x24", render(&mut r, 80, 24));
+    key(&mut r, KeyCode::Char('d'));
+    insta::assert_snapshot!("confirm_80x24", render(&mut r, 80, 24));
+    key(&mut r, KeyCode::Esc);
+    key(&mut r, KeyCode::Char('/'));
+    for c in "nobody".chars() {
+        key(&mut r, KeyCode::Char(c));
+    }
+    insta::assert_snapshot!("search_80x24", render(&mut r, 80, 24));
+    key(&mut r, KeyCode::Esc);
+    key(&mut r, KeyCode::Char('?'));
+    insta::assert_snapshot!("help_80x24", render(&mut r, 80, 24));
+
+    let catalogue = Principles::embedded().unwrap_or_else(|e| panic!("{e}"));
+    let mut loading = Review::loading(catalogue, review_support::today(), PathBuf::new(), 100_000);
+    loading.update(Msg::Progress(25_000));
+    insta::assert_snapshot!("loading_80x24", render(&mut loading, 80, 24));
+    insta::assert_snapshot!("too_small", render(&mut loading, 50, 10));
+}
+
+/// The real loop on a TestBackend: progress, then the history, then keys.
+#[test]
+fn loop_runs_the_whole_browser() {
+    let dir = review_support::seeded_dir();
+    let listing =
+        stardrill::storage::history::Listing::read(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    let catalogue = Principles::embedded().unwrap_or_else(|e| panic!("{e}"));
+    let mut review = Review::loading(
+        catalogue,
+        review_support::today(),
+        dir.path().to_path_buf(),
+        listing.len(),
+    );
+    let (tx, rx) = mpsc::channel();
+    stardrill::cli::review::spawn_loader(listing, tx.clone());
+    let press = |c: KeyCode| Msg::Key(KeyEvent::new(c, KeyModifiers::NONE));
+    // Keys queue behind the loader's messages; keys while loading only quit,
+    // so wait for the history before sending them.
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap_or_else(|e| panic!("{e}"));
+    loop {
+        let msg = rx
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .unwrap_or_else(|e| panic!("loader: {e}"));
+        let done = matches!(msg, Msg::Loaded(_));
+        review.update(msg);
+        if done {
+            break;
+        }
+    }
+    for code in [
+        KeyCode::Char('j'),
+        KeyCode::Char('d'),
+        KeyCode::Char('y'),
+        KeyCode::Char('q'),
+    ] {
+        tx.send(press(code)).unwrap_or_else(|e| panic!("{e}"));
+    }
+    stardrill::cli::review::run(&mut terminal, &mut review, &rx, Theme::MONO)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(review.should_quit);
+    assert_eq!(review.history.len(), 7);
+    assert_eq!(review.skipped.len(), 2);
+    let trashed: Vec<_> = std::fs::read_dir(dir.path().join("trash"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(trashed, ["20260104T080500Z-000007.toml"]);
+    assert_eq!(
+        std::fs::read_to_string(
+            dir.path()
+                .join("sessions")
+                .join(review_support::CORRUPT_NAME)
+        )
+        .unwrap_or_default(),
+        review_support::CORRUPT_BODY
+    );
+}
