@@ -173,3 +173,49 @@ fn loop_runs_the_whole_browser() {
         review_support::CORRUPT_BODY
     );
 }
+
+#[test]
+fn detail_names_the_interview_loop_and_the_story_told() {
+    use stardrill::domain::interview_loop::{LoggedRound, LoopOutcome, LoopRecord};
+    use stardrill::domain::session::LoggedStory;
+    let mut logs = review_support::logs();
+    let newest = logs
+        .iter_mut()
+        .max_by_key(|l| l.started_at)
+        .unwrap_or_else(|| panic!("fixture has logs"));
+    newest.loop_id = Some("a1b2c3".into());
+    newest.round = Some(2);
+    newest.follow_up_secs = Some(42.0);
+    newest.story = Some(LoggedStory {
+        id: "checkout-bug".into(),
+        title: "Checkout bug fix".into(),
+    });
+    let started_at = newest.started_at;
+    let mut r = review_of(logs);
+    let round = |interviewer: &str, bar_raiser| LoggedRound {
+        interviewer: interviewer.into(),
+        bar_raiser,
+        principles: vec!["ownership".into()],
+        sessions: Vec::new(),
+    };
+    r.loops.insert(
+        "a1b2c3".into(),
+        LoopRecord {
+            schema_version: 1,
+            id: "a1b2c3".into(),
+            started_at,
+            ended_at: started_at,
+            outcome: LoopOutcome::Completed,
+            rounds: vec![round("Hiring manager", false), round("Bar Raiser", true)],
+        },
+    );
+    key(&mut r, KeyCode::Enter);
+    let screen = render(&mut r, 120, 40);
+    assert!(
+        screen.contains("Interview loop a1b2c3, round 2 of 2 · Bar Raiser"),
+        "{screen}"
+    );
+    assert!(screen.contains("Story told: Checkout bug fix"), "{screen}");
+    assert!(screen.contains("(answered in 0:42)"), "{screen}");
+    insta::assert_snapshot!("detail_loop_and_story_120x40", screen);
+}

@@ -289,6 +289,9 @@ pub enum Phase {
 
 pub struct Review {
     pub catalogue: Principles,
+    /// Interview loop records by id, so a session can say which loop and
+    /// interviewer it belonged to.
+    pub loops: std::collections::HashMap<String, crate::domain::interview_loop::LoopRecord>,
     pub today: NaiveDate,
     pub data_dir: PathBuf,
     pub phase: Phase,
@@ -326,6 +329,7 @@ impl Review {
         let stats = Stats::compute(&History::default(), &catalogue, today);
         Self {
             catalogue,
+            loops: std::collections::HashMap::new(),
             today,
             data_dir,
             phase: Phase::Loading { done: 0, total },

@@ -17,10 +17,11 @@ use crate::domain::clock::{Clock, SystemClock};
 use crate::domain::config::{Config, Mode};
 use crate::domain::interview_loop::{LoopPlan, LoopRecord};
 use crate::domain::picker::Picker;
+use crate::domain::schedule::PastAttempt;
 use crate::domain::schedule::{self, WEAK_MODE_THRESHOLD};
 use crate::storage::config::{config_path, load_config};
+use crate::storage::history::{Listing, load};
 use crate::storage::loops::save_loop;
-use crate::storage::past_attempts::load_history;
 use crate::storage::paths::resolve_data_dir;
 use crate::storage::sessions::SessionStore;
 use crate::storage::stories::StoryStore;
@@ -141,7 +142,10 @@ pub fn drill(args: DrillArgs) -> ExitCode {
     prepared.settings.count = args.count.map(|n| usize::try_from(n).unwrap_or(usize::MAX));
 
     let clock = SystemClock::new();
-    let history = load_history(&prepared.data_dir);
+    // Weak mode weighs against every readable log; review reports bad ones.
+    let history = Listing::read(&prepared.data_dir)
+        .map(|listing| PastAttempt::from_history(&load(&listing, &|_| {}).history))
+        .unwrap_or_default();
     let mode = match args.mode {
         Some(ModeArg::Random) => Mode::Random,
         Some(ModeArg::Weak) => Mode::Weak,

@@ -8,7 +8,7 @@ use std::thread;
 use std::time::Duration;
 
 use ratatui::crossterm::event::{self, Event};
-use ratatui::{Frame, Terminal, backend::Backend};
+use ratatui::{DefaultTerminal, Frame, Terminal, backend::Backend};
 
 use crate::app::{App, Effect, Msg};
 use crate::domain::clock::Clock;
@@ -164,7 +164,25 @@ impl Drop for RestoreGuard {
     }
 }
 
-/// Runs a program on the real terminal, restoring it on every exit path.
+/// Runs `body` on the real terminal, restoring it on every exit path.
+pub fn with_terminal<T>(
+    body: impl FnOnce(&mut DefaultTerminal) -> std::io::Result<T>,
+) -> std::io::Result<T> {
+    // The guard comes first: if entering the alternate screen fails after
+    // raw mode was enabled, raw mode is still undone.
+    let _guard = RestoreGuard;
+    let mut terminal = ratatui::try_init()?;
+    let result = body(&mut terminal);
+    // Dropping a terminal whose cursor cannot be shown writes to stderr,
+    // which panics on a closed terminal; show it here and skip the drop if
+    // that fails.
+    if terminal.show_cursor().is_err() {
+        std::mem::forget(terminal);
+    }
+    result
+}
+
+/// Runs a program on the real terminal.
 pub fn run_on_terminal<P: Program>(
     program: &mut P,
     clock: &dyn Clock,
@@ -173,19 +191,10 @@ pub fn run_on_terminal<P: Program>(
 ) -> std::io::Result<()> {
     let (tx, rx) = mpsc::channel();
     spawn_signals(tx.clone())?;
-    // The guard comes first: if entering the alternate screen fails after
-    // raw mode was enabled, raw mode is still undone.
-    let _guard = RestoreGuard;
-    let mut terminal = ratatui::try_init()?;
-    spawn_input(tx);
-    let result = run(&mut terminal, program, &rx, clock, theme, perform);
-    // Dropping a terminal whose cursor cannot be shown writes to stderr,
-    // which panics on a closed terminal; show it here and skip the drop if
-    // that fails.
-    if terminal.show_cursor().is_err() {
-        std::mem::forget(terminal);
-    }
-    result
+    with_terminal(|terminal| {
+        spawn_input(tx);
+        run(terminal, program, &rx, clock, theme, perform)
+    })
 }
 
 /// Rings the terminal bell.

@@ -10,13 +10,14 @@ use chrono::NaiveDate;
 use clap::Args;
 use ratatui::{Terminal, backend::Backend};
 
-use super::event_loop::{RestoreGuard, check_interactive, spawn_input, spawn_signals};
+use super::event_loop::{check_interactive, spawn_input, spawn_signals, with_terminal};
 use super::fail;
 use crate::app::Msg as DrillMsg;
 use crate::app::review::{Effect, Msg, Review};
 use crate::domain::principles::Principles;
 use crate::domain::stats::Stats;
 use crate::storage::history::{self, Listing, Loaded, Skipped, move_to_trash};
+use crate::storage::loops::load_loops;
 use crate::storage::paths::{DATA_DIR_ENV, resolve_data_dir};
 use crate::ui::review::{draw, list_rows, thousands};
 use crate::ui::theme::Theme;
@@ -92,12 +93,16 @@ pub fn review(args: ReviewArgs) -> ExitCode {
             "`stardrill stats`, `stardrill export` and `stardrill review --check` work without one",
         ));
     }
-    let review = Review::loading(
+    let mut review = Review::loading(
         catalogue,
         today(args.today),
         listing.data_dir.clone(),
         listing.len(),
     );
+    review.loops = load_loops(&listing.data_dir)
+        .into_iter()
+        .map(|(_, record)| (record.id.clone(), record))
+        .collect();
     match run_on_terminal(review, listing, Theme::from_env()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -205,23 +210,23 @@ fn run_on_terminal(mut review: Review, listing: Listing, theme: Theme) -> std::i
     // thread translates them, so both screens share one terminal plumbing.
     let (drill_tx, drill_rx) = mpsc::channel::<DrillMsg>();
     spawn_signals(drill_tx.clone())?;
-    let mut terminal = ratatui::try_init()?;
-    let _guard = RestoreGuard;
-    spawn_input(drill_tx);
-    let forward = tx.clone();
-    thread::spawn(move || {
-        for msg in drill_rx {
-            let msg = match msg {
-                DrillMsg::Key(key) => Msg::Key(key),
-                DrillMsg::Resize => Msg::Resize,
-                DrillMsg::Terminate => Msg::Terminate,
-                DrillMsg::Paste(_) | DrillMsg::Tick => continue,
-            };
-            if forward.send(msg).is_err() {
-                break;
+    with_terminal(|terminal| {
+        spawn_input(drill_tx);
+        let forward = tx.clone();
+        thread::spawn(move || {
+            for msg in drill_rx {
+                let msg = match msg {
+                    DrillMsg::Key(key) => Msg::Key(key),
+                    DrillMsg::Resize => Msg::Resize,
+                    DrillMsg::Terminate => Msg::Terminate,
+                    DrillMsg::Paste(_) | DrillMsg::Tick => continue,
+                };
+                if forward.send(msg).is_err() {
+                    break;
+                }
             }
-        }
-    });
-    spawn_loader(listing, tx);
-    run(&mut terminal, &mut review, &rx, theme)
+        });
+        spawn_loader(listing, tx);
+        run(terminal, &mut review, &rx, theme)
+    })
 }

@@ -6,8 +6,9 @@
 use chrono::{DateTime, FixedOffset};
 
 use super::bank::Bank;
+use super::history::History;
 use super::principles::Principles;
-use super::session::{Outcome, SessionLog};
+use super::session::Outcome;
 
 /// The part of a session log the scheduler reads.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,16 +21,21 @@ pub struct PastAttempt {
     pub overtime: bool,
 }
 
-impl From<&SessionLog> for PastAttempt {
-    fn from(log: &SessionLog) -> Self {
-        Self {
-            question_id: log.question.id.clone(),
-            principles: log.question.principles.clone(),
-            at: log.started_at,
-            outcome: log.outcome,
-            rating: log.rating,
-            overtime: log.overtime_secs > 0.0,
-        }
+impl PastAttempt {
+    /// Every session of a loaded history.
+    pub fn from_history(history: &History) -> Vec<Self> {
+        history
+            .sessions()
+            .iter()
+            .map(|s| Self {
+                question_id: history.str(history.question(s).id).to_string(),
+                principles: history.principles(s).map(str::to_string).collect(),
+                at: s.started_at,
+                outcome: s.outcome,
+                rating: s.rating,
+                overtime: s.is_over(),
+            })
+            .collect()
     }
 }
 

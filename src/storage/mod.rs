@@ -4,7 +4,6 @@ pub mod atomic;
 pub mod config;
 pub mod history;
 pub mod loops;
-pub mod past_attempts;
 pub mod paths;
 pub mod sessions;
 pub mod stories;

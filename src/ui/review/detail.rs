@@ -63,6 +63,34 @@ pub fn draw(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
     }
 }
 
+/// Which interview loop and interviewer the session belonged to, and the
+/// story told, each wrapped to `width`.
+fn context_lines(review: &Review, s: &Session, width: usize, theme: Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    if let (Some(id), Some(round)) = (s.loop_id.as_deref(), s.round) {
+        let record = review.loops.get(id);
+        let total = record.map_or(String::new(), |r| format!(" of {}", r.rounds.len()));
+        let interviewer = record
+            .and_then(|r| r.rounds.get((round as usize).saturating_sub(1)))
+            .map_or(String::new(), |r| format!(" · {}", r.interviewer));
+        let text = format!("Interview loop {id}, round {round}{total}{interviewer}");
+        lines.extend(
+            wrap_indented(&text, width, "")
+                .into_iter()
+                .map(|l| Line::styled(l, theme.title())),
+        );
+    }
+    if let Some(story) = &s.story {
+        let text = format!("Story told: {}", story.title);
+        lines.extend(
+            wrap_indented(&text, width, "")
+                .into_iter()
+                .map(|l| Line::styled(l, theme.principle())),
+        );
+    }
+    lines
+}
+
 fn session_lines(review: &Review, s: &Session, width: u16, theme: Theme) -> Vec<Line<'static>> {
     let history = &review.history;
     let width = usize::from(width.max(1));
@@ -124,6 +152,7 @@ fn session_lines(review: &Review, s: &Session, width: u16, theme: Theme) -> Vec<
         meta.push(Span::styled(" not rated", theme.muted()));
     }
     lines.push(Line::from(meta));
+    lines.extend(context_lines(review, s, width, theme));
     lines.push(Line::default());
     lines.extend(timeline(history, s, width, theme));
     lines.push(Line::default());
@@ -147,7 +176,11 @@ fn session_lines(review: &Review, s: &Session, width: u16, theme: Theme) -> Vec<
     }
     lines.push(Line::from(rubric));
     if let Some(f) = s.follow_up {
-        let text = format!("Follow-up: {}", history.str(f));
+        let answered = s
+            .follow_up_secs
+            .map(|secs| format!(" (answered in {})", mmss(secs)))
+            .unwrap_or_default();
+        let text = format!("Follow-up: {}{answered}", history.str(f));
         lines.extend(
             wrap_indented(&text, width, "")
                 .into_iter()
