@@ -1,7 +1,7 @@
 //! A simulated onsite loop: several interviewers, each assigned two or three
 //! principles, then a Bar Raiser who may probe any of them.
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset};
 use rand::Rng;
 use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
@@ -184,11 +184,7 @@ pub struct LoopRecord {
 
 impl LoopRecord {
     pub fn file_name(&self) -> String {
-        format!(
-            "{}-{}.toml",
-            self.started_at.with_timezone(&Utc).format("%Y%m%dT%H%M%SZ"),
-            self.id
-        )
+        super::session::record_file_name(self.started_at, &self.id)
     }
 
     pub fn to_toml(&self) -> Result<String, toml::ser::Error> {

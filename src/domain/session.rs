@@ -131,13 +131,8 @@ pub struct SessionLog {
 }
 
 impl SessionLog {
-    /// File name: UTC start time (sorts by date) plus the short id.
     pub fn file_name(&self) -> String {
-        format!(
-            "{}-{}.toml",
-            self.started_at.with_timezone(&Utc).format("%Y%m%dT%H%M%SZ"),
-            self.id
-        )
+        record_file_name(self.started_at, &self.id)
     }
 
     pub fn to_toml(&self) -> Result<String, toml::ser::Error> {
@@ -152,6 +147,14 @@ impl SessionLog {
     pub fn from_toml(text: &str) -> Result<Self, toml::de::Error> {
         toml::from_str(text)
     }
+}
+
+/// File name of a record: UTC start time (so names sort by date) plus its short id.
+pub fn record_file_name(started_at: DateTime<FixedOffset>, id: &str) -> String {
+    format!(
+        "{}-{id}.toml",
+        started_at.with_timezone(&Utc).format("%Y%m%dT%H%M%SZ")
+    )
 }
 
 /// Seconds rounded to a tenth: precise enough for review, short enough to read.

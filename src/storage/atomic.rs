@@ -8,25 +8,24 @@ use std::path::Path;
 /// whole file: a temp file in the same folder, fsync, then a rename that fails
 /// rather than replace an existing file. The file is readable by its owner only.
 pub fn create_new_atomic(dir: &Path, name: &str, contents: &[u8]) -> io::Result<()> {
-    let mut temp = tempfile::Builder::new()
-        .prefix(".stardrill-")
-        .suffix(".tmp")
-        .permissions(owner_only())
-        .tempfile_in(dir)?;
-    temp.write_all(contents)?;
-    temp.as_file().sync_all()?;
+    let temp = synced_temp(dir, contents)?;
     temp.persist_noclobber(dir.join(name))
         .map_err(|e| e.error)?;
-    // Make the rename itself durable.
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
+    sync_dir(dir);
     Ok(())
 }
 
 /// Replaces `dir/name` atomically: readers see the old file or the new one,
 /// never a torn write. For files that are meant to be rewritten (the story bank).
 pub fn replace_atomic(dir: &Path, name: &str, contents: &[u8]) -> io::Result<()> {
+    let temp = synced_temp(dir, contents)?;
+    temp.persist(dir.join(name)).map_err(|e| e.error)?;
+    sync_dir(dir);
+    Ok(())
+}
+
+/// A 0600 temp file in `dir` holding `contents`, flushed to disk.
+fn synced_temp(dir: &Path, contents: &[u8]) -> io::Result<tempfile::NamedTempFile> {
     let mut temp = tempfile::Builder::new()
         .prefix(".stardrill-")
         .suffix(".tmp")
@@ -34,11 +33,14 @@ pub fn replace_atomic(dir: &Path, name: &str, contents: &[u8]) -> io::Result<()>
         .tempfile_in(dir)?;
     temp.write_all(contents)?;
     temp.as_file().sync_all()?;
-    temp.persist(dir.join(name)).map_err(|e| e.error)?;
+    Ok(temp)
+}
+
+/// Makes a rename in `dir` durable; best effort, as not every platform can.
+fn sync_dir(dir: &Path) {
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }
-    Ok(())
 }
 
 #[cfg(unix)]

@@ -10,7 +10,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
 use super::widgets::{bar, key_hints, wrap_indented};
-use super::{draw_notes, draw_question, draw_status};
+use super::{answer_layout, draw_notes, draw_status};
 use crate::app::attempt::{Attempt, StepTime};
 use crate::app::countdown::{TimeLeft, clock_face};
 use crate::app::{App, Focus};
@@ -24,14 +24,7 @@ pub fn draw(
     now: Duration,
     theme: Theme,
 ) {
-    let body = draw_question(frame, area, app, attempt, theme);
-    let [timer, panes, status, footer] = Layout::vertical([
-        Constraint::Length(3),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(body);
+    let [timer, panes, status, footer] = answer_layout(frame, area, app, attempt, theme);
     draw_timer(frame, timer, attempt, now, theme);
 
     let framework = app.catalog.frameworks.get(attempt.framework);

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph, Wrap};
 
 use super::theme::Theme;
 use super::widgets::{centered, key_hints};
-use super::{draw_notes, draw_question, draw_status};
+use super::{answer_layout, draw_notes, draw_status};
 use crate::app::attempt::Attempt;
 use crate::app::countdown::{TimeLeft, clock_face};
 use crate::app::interview::{InterviewLoop, Probe};
@@ -94,14 +94,7 @@ pub fn draw_probe(
     now: Duration,
     theme: Theme,
 ) {
-    let body = draw_question(frame, area, app, attempt, theme);
-    let [timer, panes, status, footer] = Layout::vertical([
-        Constraint::Length(3),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(body);
+    let [timer, panes, status, footer] = answer_layout(frame, area, app, attempt, theme);
     let left = probe.countdown.time_left(now);
     let (face, caption) = match left {
         TimeLeft::Remaining(s) => (clock_face(s), "left for the follow-up"),

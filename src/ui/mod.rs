@@ -30,7 +30,7 @@ pub const MIN_HEIGHT: u16 = 18;
 pub fn draw(frame: &mut Frame, app: &App, now: Duration, theme: Theme) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        draw_too_small(frame, area, theme);
+        draw_too_small(frame, area, (MIN_WIDTH, MIN_HEIGHT), theme);
         return;
     }
     match &app.screen {
@@ -56,12 +56,13 @@ pub fn draw(frame: &mut Frame, app: &App, now: Duration, theme: Theme) {
     }
 }
 
-pub(crate) fn draw_too_small(frame: &mut Frame, area: Rect, theme: Theme) {
+/// Below `min` (width, height) a screen shows this instead of a broken layout.
+pub(crate) fn draw_too_small(frame: &mut Frame, area: Rect, min: (u16, u16), theme: Theme) {
     let text = Text::from(vec![
         Line::styled("Window too small", theme.warn()),
         Line::raw(format!(
-            "{}×{} now; stardrill needs {MIN_WIDTH}×{MIN_HEIGHT}.",
-            area.width, area.height
+            "{}×{} now; stardrill needs {}×{}.",
+            area.width, area.height, min.0, min.1
         )),
         Line::styled("Enlarge the window, or press q to quit.", theme.muted()),
     ]);
@@ -140,6 +141,25 @@ fn draw_question(
         Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(area);
     frame.render_widget(paragraph, top);
     rest
+}
+
+/// The answering layout shared by the drill and the follow-up probe: the
+/// question on top, then a timer row, the panes, a status line and the keys.
+fn answer_layout(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    attempt: &Attempt,
+    theme: Theme,
+) -> [Rect; 4] {
+    let body = draw_question(frame, area, app, attempt, theme);
+    Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(body)
 }
 
 /// "Round 2/4 · Peer on the team · Q1/2" in an interview loop.

@@ -24,7 +24,7 @@ const FIELD_LABELS: [&str; 7] = [
 pub fn draw(frame: &mut Frame, app: &StoriesApp, theme: Theme) {
     let area = frame.area();
     if area.width < super::MIN_WIDTH || area.height < super::MIN_HEIGHT {
-        super::draw_too_small(frame, area, theme);
+        super::draw_too_small(frame, area, (super::MIN_WIDTH, super::MIN_HEIGHT), theme);
         return;
     }
     let [body, status, footer] = Layout::vertical([

@@ -9,8 +9,8 @@ pub mod stats;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
-use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, BorderType, Gauge, Paragraph, Wrap};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Gauge, Paragraph};
 
 use super::theme::Theme;
 use super::widgets::{centered, key_hints};
@@ -65,7 +65,7 @@ pub fn list_rows(width: u16, height: u16, review: &Review) -> usize {
 pub fn draw(frame: &mut Frame, review: &Review, theme: Theme) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        draw_too_small(frame, area, theme);
+        crate::ui::draw_too_small(frame, area, (MIN_WIDTH, MIN_HEIGHT), theme);
         return;
     }
     if let Phase::Loading { done, total } = review.phase {
@@ -247,25 +247,6 @@ fn draw_loading(frame: &mut Frame, area: Rect, done: usize, total: usize, theme:
             .ratio(ratio.clamp(0.0, 1.0))
             .use_unicode(true),
         gauge,
-    );
-}
-
-fn draw_too_small(frame: &mut Frame, area: Rect, theme: Theme) {
-    let text = Text::from(vec![
-        Line::styled("Window too small", theme.warn()),
-        Line::raw(format!(
-            "{}×{} now; review needs {MIN_WIDTH}×{MIN_HEIGHT}.",
-            area.width, area.height
-        )),
-        Line::styled("Enlarge the window, or press q to quit.", theme.muted()),
-    ]);
-    let height = 3.min(area.height);
-    let y = area.y + area.height.saturating_sub(height) / 2;
-    frame.render_widget(
-        Paragraph::new(text)
-            .alignment(Alignment::Center)
-            .wrap(Wrap { trim: true }),
-        Rect::new(area.x, y, area.width, height),
     );
 }
 
