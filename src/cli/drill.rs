@@ -142,16 +142,25 @@ pub fn drill(args: DrillArgs) -> ExitCode {
     prepared.settings.count = args.count.map(|n| usize::try_from(n).unwrap_or(usize::MAX));
 
     let clock = SystemClock::new();
-    // Weak mode weighs against every readable log; review reports bad ones.
-    let history = Listing::read(&prepared.data_dir)
-        .map(|listing| PastAttempt::from_history(&load(&listing, &|_| {}).history))
-        .unwrap_or_default();
+    // Weak mode weighs against every readable log (review reports bad ones);
+    // random mode, or settings that ask for it, need no history at all.
+    let wants_weak = match args.mode {
+        Some(ModeArg::Random) => false,
+        Some(ModeArg::Weak) => true,
+        None => prepared.config.mode == Mode::Weak,
+    };
+    let history = if wants_weak {
+        Listing::read(&prepared.data_dir)
+            .map(|listing| PastAttempt::from_history(&load(&listing, &|_| {}).history))
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     let mode = match args.mode {
-        Some(ModeArg::Random) => Mode::Random,
         Some(ModeArg::Weak) => Mode::Weak,
-        // Weighting needs history to weigh against.
-        None if history.len() >= WEAK_MODE_THRESHOLD => prepared.config.mode,
-        None => Mode::Random,
+        // Without a flag, weighting waits until there is history to weigh against.
+        None if wants_weak && history.len() >= WEAK_MODE_THRESHOLD => Mode::Weak,
+        _ => Mode::Random,
     };
     let catalog = std::mem::replace(&mut prepared.catalog, Catalog::empty());
     let app = match mode {
