@@ -61,7 +61,20 @@ fn bench_frame(c: &mut Criterion, name: &str, width: u16, height: u16, wrap_up: 
     });
 }
 
+/// ratatui's own cost per frame (clearing, diffing, the backend) with nothing
+/// drawn: the floor under the drill's figure at the same size.
+fn bench_blank(c: &mut Criterion, name: &str, width: u16, height: u16) {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    c.bench_function(name, |b| {
+        b.iter(|| {
+            terminal.draw(|_| {}).expect("draw");
+            black_box(terminal.backend());
+        });
+    });
+}
+
 fn frames(c: &mut Criterion) {
+    bench_blank(c, "frame/nothing drawn 200x60", 200, 60);
     bench_frame(c, "frame/drill 200x60", 200, 60, false);
     bench_frame(c, "frame/drill 80x24", 80, 24, false);
     bench_frame(c, "frame/wrap-up 200x60", 200, 60, true);
