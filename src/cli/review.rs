@@ -3,6 +3,8 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver};
 use std::thread;
 
@@ -75,8 +77,18 @@ pub fn review(args: ReviewArgs) -> ExitCode {
         Err(code) => return code,
     };
     if args.check {
-        let loaded = history::load(&listing, &|_| {});
+        let (loaded, update) = history::load_deferred(&listing, &|_| {});
         print!("{}", check_report(&listing.dir, &loaded));
+        if let Some(update) = update {
+            let path = update.path();
+            if let Err(e) = update.save() {
+                // Not a problem with the logs: the exit status stays as it is.
+                println!(
+                    "(history cache {} not saved: {e}; the next load reads every log again)",
+                    path.display()
+                );
+            }
+        }
         return if loaded.skipped.is_empty() {
             ExitCode::SUCCESS
         } else {
@@ -193,15 +205,42 @@ pub fn run<B: Backend>(
     Ok(())
 }
 
+/// The background loader: after sending the history it saves the refreshed
+/// history cache, which `finish` waits for.
+#[derive(Debug)]
+pub struct Loader {
+    thread: thread::JoinHandle<()>,
+    sent: Arc<AtomicBool>,
+}
+
+impl Loader {
+    /// Waits for the cache to be saved when the history has been sent (so no
+    /// half-written temp file is left behind); returns at once when the user
+    /// quit before loading finished (then nothing is being written).
+    pub fn finish(self) {
+        if self.sent.load(Ordering::Acquire) {
+            let _ = self.thread.join();
+        }
+    }
+}
+
 /// Loads `listing` on a background thread, feeding progress into the channel.
-pub fn spawn_loader(listing: Listing, tx: mpsc::Sender<Msg>) {
-    thread::spawn(move || {
+pub fn spawn_loader(listing: Listing, tx: mpsc::Sender<Msg>) -> Loader {
+    let sent = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&sent);
+    let thread = thread::spawn(move || {
         let progress = |n| {
             let _ = tx.send(Msg::Progress(n));
         };
-        let loaded = history::load(&listing, &progress);
+        let (loaded, update) = history::load_deferred(&listing, &progress);
+        flag.store(true, Ordering::Release);
         let _ = tx.send(Msg::Loaded(Box::new(loaded)));
+        if let Some(update) = update {
+            // The cache only saves time; a failure to write it costs nothing else.
+            let _ = update.save();
+        }
     });
+    Loader { thread, sent }
 }
 
 fn run_on_terminal(mut review: Review, listing: Listing, theme: Theme) -> std::io::Result<()> {
@@ -210,7 +249,8 @@ fn run_on_terminal(mut review: Review, listing: Listing, theme: Theme) -> std::i
     // thread translates them, so both screens share one terminal plumbing.
     let (drill_tx, drill_rx) = mpsc::channel::<DrillMsg>();
     spawn_signals(drill_tx.clone())?;
-    with_terminal(|terminal| {
+    let mut loader = None;
+    let result = with_terminal(|terminal| {
         spawn_input(drill_tx);
         let forward = tx.clone();
         thread::spawn(move || {
@@ -226,7 +266,12 @@ fn run_on_terminal(mut review: Review, listing: Listing, theme: Theme) -> std::i
                 }
             }
         });
-        spawn_loader(listing, tx);
+        loader = Some(spawn_loader(listing, tx));
         run(terminal, &mut review, &rx, theme)
-    })
+    });
+    // With the terminal given back, let a cache write in progress end.
+    if let Some(loader) = loader {
+        loader.finish();
+    }
+    result
 }

@@ -231,6 +231,63 @@ impl HistoryBuilder {
         }
     }
 
+    /// A builder holding `sessions` over tables saved earlier (the loader's
+    /// cache), ready to absorb freshly parsed logs. `None` when a session or a
+    /// question refers to a string or a question the tables do not have.
+    pub fn from_tables(
+        strings: Vec<Box<str>>,
+        questions: Vec<QuestionRec>,
+        sessions: Vec<Session>,
+    ) -> Option<Self> {
+        let n_strings = strings.len();
+        let ok = |sym: Sym| (sym as usize) < n_strings;
+        let questions_ok = questions
+            .iter()
+            .all(|q| ok(q.id) && ok(q.text) && q.principles.iter().all(|&p| ok(p)));
+        let sessions_ok = sessions.iter().all(|s| {
+            (s.question as usize) < questions.len()
+                && ok(s.framework)
+                && s.follow_up.is_none_or(ok)
+                && s.steps.iter().all(|st| ok(st.key) && ok(st.name))
+        });
+        if !questions_ok || !sessions_ok {
+            return None;
+        }
+        let mut index = HashMap::with_capacity(n_strings);
+        for (i, s) in strings.iter().enumerate() {
+            index
+                .entry(s.clone())
+                .or_insert(Sym::try_from(i).unwrap_or(Sym::MAX));
+        }
+        let mut question_index = HashMap::with_capacity(questions.len());
+        for (i, q) in questions.iter().enumerate() {
+            question_index
+                .entry(q.clone())
+                .or_insert(u32::try_from(i).unwrap_or(u32::MAX));
+        }
+        Some(Self {
+            strings: Strings {
+                list: strings,
+                index,
+            },
+            questions,
+            question_index,
+            sessions,
+        })
+    }
+
+    /// The sessions pushed or taken in so far, in that order.
+    pub fn sessions(&self) -> &[Session] {
+        &self.sessions
+    }
+
+    /// Keeps the sessions whose flag (in `sessions()` order) is true.
+    pub fn retain_flagged(&mut self, keep: &[bool]) {
+        let mut flags = keep.iter();
+        self.sessions
+            .retain(|_| flags.next().copied().unwrap_or(false));
+    }
+
     pub fn build(self) -> History {
         let mut history = History {
             strings: self.strings,
@@ -282,6 +339,16 @@ impl History {
 
     pub fn sessions(&self) -> &[Session] {
         &self.sessions
+    }
+
+    /// Every interned string, indexed by `Sym` (some may no longer be used).
+    pub fn strings(&self) -> &[Box<str>] {
+        &self.strings.list
+    }
+
+    /// Every question, indexed by `Session::question`.
+    pub fn questions(&self) -> &[QuestionRec] {
+        &self.questions
     }
 
     pub fn len(&self) -> usize {

@@ -1,6 +1,7 @@
 //! Reading and writing user data on disk.
 
 pub mod atomic;
+pub mod cache;
 pub mod config;
 pub mod history;
 pub mod loops;
