@@ -206,18 +206,5 @@ fn draw_notes(frame: &mut Frame, area: Rect, attempt: &Attempt, focused: bool, t
     } else {
         " Notes (Tab: type) "
     };
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border(focused))
-        .title(Span::styled(
-            title,
-            if focused {
-                theme.title()
-            } else {
-                theme.muted()
-            },
-        ));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    frame.render_widget(&attempt.notes, inner);
+    widgets::draw_text_box(frame, area, &attempt.notes, title, focused, theme);
 }

@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph, Wrap};
 
 use super::coverage;
 use super::theme::Theme;
-use super::widgets::{centered, key_hints, truncate};
+use super::widgets::{centered, draw_text_box, key_hints, truncate};
 use crate::app::stories::{Form, PRINCIPLES_FIELD, StoriesApp, View};
 use crate::domain::story::TEXT_FIELDS;
 
@@ -316,20 +316,14 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &StoriesApp, form: &Form, theme
 fn draw_field(frame: &mut Frame, area: Rect, form: &Form, field: usize, label: &str, theme: Theme) {
     let focus_position = if field == 0 { 0 } else { field + 1 };
     let focused = form.focus == focus_position;
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border(focused))
-        .title(Span::styled(
-            format!(" {label} "),
-            if focused {
-                theme.title()
-            } else {
-                theme.muted()
-            },
-        ));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    frame.render_widget(&form.texts[field], inner);
+    draw_text_box(
+        frame,
+        area,
+        &form.texts[field],
+        &format!(" {label} "),
+        focused,
+        theme,
+    );
 }
 
 fn draw_confirm(frame: &mut Frame, area: Rect, app: &StoriesApp, theme: Theme) {

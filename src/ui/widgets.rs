@@ -17,6 +17,31 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     cell
 }
 
+/// A bordered text editor whose border and title light up when it has focus.
+pub fn draw_text_box(
+    frame: &mut ratatui::Frame,
+    area: Rect,
+    text: &ratatui_textarea::TextArea<'_>,
+    title: &str,
+    focused: bool,
+    theme: Theme,
+) {
+    let block = ratatui::widgets::Block::bordered()
+        .border_type(ratatui::widgets::BorderType::Rounded)
+        .border_style(theme.border(focused))
+        .title(Span::styled(
+            title.to_string(),
+            if focused {
+                theme.title()
+            } else {
+                theme.muted()
+            },
+        ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    frame.render_widget(text, inner);
+}
+
 /// A footer of key hints, keeping as many as fit, in priority order.
 pub fn key_hints(hints: &[(&str, &str)], width: u16, theme: Theme) -> Line<'static> {
     let mut spans = Vec::new();
