@@ -314,6 +314,12 @@ pub fn markdown(
         if let Some(f) = s.follow_up {
             writeln!(out, "- Follow-up: {}", history.str(f))?;
         }
+        if let Some(story) = &s.story {
+            writeln!(out, "- Story told: {}", story.title)?;
+        }
+        if let (Some(id), Some(round)) = (s.loop_id.as_deref(), s.round) {
+            writeln!(out, "- Interview loop {id}, round {round}")?;
+        }
         if !s.notes.trim().is_empty() {
             out.write_all(b"\nNotes:\n\n")?;
             for line in s.notes.lines() {
@@ -347,6 +353,10 @@ const CSV_HEADER: &[&str] = &[
     "showed_principle",
     "finished_in_time",
     "follow_up",
+    "follow_up_secs",
+    "story",
+    "loop_id",
+    "round",
     "notes",
     "file",
 ];
@@ -398,6 +408,14 @@ pub fn csv(out: &mut dyn Write, history: &History, sessions: &[&Session]) -> io:
             s.rubric.showed_principle.to_string(),
             s.rubric.finished_in_time.to_string(),
             cell(s.follow_up.map_or("", |f| history.str(f)), true),
+            s.follow_up_secs
+                .map_or(String::new(), |t| format!("{t:.1}")),
+            cell(
+                s.story.as_ref().map_or("", |story| story.title.as_str()),
+                true,
+            ),
+            cell(s.loop_id.as_deref().unwrap_or(""), false),
+            s.round.map_or(String::new(), |r| r.to_string()),
             cell(&s.notes, true),
             cell(&s.file, false),
         ];
