@@ -27,7 +27,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Review(args)) => review::review(args),
         Some(Command::Stats(args)) => review::stats(args),
         Some(Command::Export(args)) => export::export(args),
-        Some(Command::Stories(args)) => stories::run(args, Theme::from_env()),
+        Some(Command::Stories(args)) => stories::run(args, configured_theme()),
         Some(Command::Config(args)) => config(args),
         Some(Command::Completions(args)) => {
             let mut command = <Cli as clap::CommandFactory>::command();
@@ -87,6 +87,14 @@ fn config(args: ConfigArgs) -> ExitCode {
         }
         Err(err) => fail(err),
     }
+}
+
+/// The theme from config.toml; screens that don't otherwise read the settings
+/// fall back to `NO_COLOR` alone when the file has problems (the drill reports them).
+pub(crate) fn configured_theme() -> Theme {
+    config_path()
+        .and_then(|path| load_config(Some(&path)).ok())
+        .map_or_else(Theme::from_env, |config| Theme::choose(config.theme))
 }
 
 pub(crate) fn fail(message: impl std::fmt::Display) -> ExitCode {

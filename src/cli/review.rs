@@ -115,7 +115,7 @@ pub fn review(args: ReviewArgs) -> ExitCode {
         .into_iter()
         .map(|(_, record)| (record.id.clone(), record))
         .collect();
-    match run_on_terminal(review, listing, Theme::from_env()) {
+    match run_on_terminal(review, listing, super::configured_theme()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("stardrill: terminal error: {err}");
