@@ -210,3 +210,34 @@ fn no_color_theme_draws_the_same_text() {
     );
     assert_eq!(terminal.backend().to_string(), render(&app, &clock, 80, 24));
 }
+
+#[test]
+fn long_principle_names_never_eat_the_border() {
+    let clock = FakeClock::fixed();
+    let bank = r#"
+[[question]]
+id = "hdb-06"
+text = "Tell me about a time you argued against hiring someone that others on the panel wanted to hire."
+principles = ["hire-and-develop-the-best", "have-backbone", "insist-on-the-highest-standards"]
+"#;
+    let catalog = Catalog::load(Some(("long.toml", bank))).expect("bank");
+    let app = App::new(
+        catalog,
+        Settings {
+            seconds: 120,
+            ..Settings::default()
+        },
+        vec![0],
+        Some(1),
+        &clock,
+    );
+    for (w, h) in [(60, 18), (80, 24)] {
+        let screen = render(&app, &clock, w, h);
+        let bottom = screen
+            .lines()
+            .find(|l| l.contains("Standards") || l.contains('…'))
+            .unwrap_or_else(|| panic!("principles line\n{screen}"));
+        assert!(bottom.starts_with("\"╰"), "{bottom}");
+        assert!(bottom.trim_end_matches('"').ends_with('╯'), "{bottom}");
+    }
+}

@@ -87,18 +87,20 @@ fn draw_question(
     theme: Theme,
 ) -> Rect {
     let question = app.catalog.bank.get(attempt.question);
-    let principles: Vec<Span> = question
+    // The principles ride on the bottom border; long names are cut so the
+    // corners stay intact.
+    let names: Vec<&str> = question
         .principles
         .iter()
-        .enumerate()
-        .flat_map(|(i, slug)| {
-            let sep = (i > 0).then(|| Span::styled(" · ", theme.muted()));
-            sep.into_iter().chain(std::iter::once(Span::styled(
-                app.catalog.principles.name_of(slug).to_string(),
-                theme.principle(),
-            )))
-        })
+        .map(|slug| app.catalog.principles.name_of(slug))
         .collect();
+    let principles = Span::styled(
+        widgets::truncate(
+            &names.join(" · "),
+            usize::from(area.width.saturating_sub(4)),
+        ),
+        theme.principle(),
+    );
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme.muted())
