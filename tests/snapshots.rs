@@ -235,9 +235,11 @@ principles = ["hire-and-develop-the-best", "have-backbone", "insist-on-the-highe
         let screen = render(&app, &clock, w, h);
         let bottom = screen
             .lines()
-            .find(|l| l.contains("Standards") || l.contains('…'))
+            .find(|l| l.starts_with("\"╰") && l.contains("Hire"))
             .unwrap_or_else(|| panic!("principles line\n{screen}"));
         assert!(bottom.starts_with("\"╰"), "{bottom}");
         assert!(bottom.trim_end_matches('"').ends_with('╯'), "{bottom}");
+        // Cut at the end, with an ellipsis, never at the start of the first name.
+        assert!(bottom.contains("Hire and Develop"), "{bottom}");
     }
 }
