@@ -8,7 +8,7 @@
 mod synth;
 
 use std::hint::black_box;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::NaiveDate;
@@ -84,24 +84,10 @@ fn bench(c: &mut Criterion) {
 
     // No cache yet (a first load, or a cache of another version): list the
     // folder and parse every file on both cores.
-    let mut group = c.benchmark_group("load");
-    group
-        .sample_size(10)
-        .measurement_time(Duration::from_secs(20));
-    for (dir, name) in &dirs {
-        group.bench_function(*name, |b| b.iter(|| black_box(load(dir.path()))));
-    }
-    group.finish();
+    per_dir(c, "load", &dirs, load);
 
     // What a user waits for: list the folder, parse, build the view, draw.
-    let mut group = c.benchmark_group("first_frame");
-    group
-        .sample_size(10)
-        .measurement_time(Duration::from_secs(20));
-    for (dir, name) in &dirs {
-        group.bench_function(*name, |b| b.iter(|| black_box(first_frame(dir.path()))));
-    }
-    group.finish();
+    per_dir(c, "first_frame", &dirs, first_frame);
 
     // Write the caches.
     for (dir, name) in &dirs {
@@ -112,23 +98,9 @@ fn bench(c: &mut Criterion) {
 
     // Every file unchanged since the cache was written: stat each file, read
     // the cache, no parsing, nothing written.
-    let mut group = c.benchmark_group("load_cached");
-    group
-        .sample_size(10)
-        .measurement_time(Duration::from_secs(20));
-    for (dir, name) in &dirs {
-        group.bench_function(*name, |b| b.iter(|| black_box(load(dir.path()))));
-    }
-    group.finish();
+    per_dir(c, "load_cached", &dirs, load);
 
-    let mut group = c.benchmark_group("first_frame_cached");
-    group
-        .sample_size(10)
-        .measurement_time(Duration::from_secs(20));
-    for (dir, name) in &dirs {
-        group.bench_function(*name, |b| b.iter(|| black_box(first_frame(dir.path()))));
-    }
-    group.finish();
+    per_dir(c, "first_frame_cached", &dirs, first_frame);
 
     let Some((big, _)) = dirs.last() else { return };
     let loaded = load(big.path());
@@ -170,6 +142,23 @@ fn bench(c: &mut Criterion) {
         });
         key(&mut review, KeyCode::Esc);
     });
+    group.finish();
+}
+
+/// One benchmark per data dir in a group of slow, whole-folder measurements.
+fn per_dir<T>(
+    c: &mut Criterion,
+    group: &str,
+    dirs: &[(tempfile::TempDir, &str)],
+    f: fn(&Path) -> T,
+) {
+    let mut group = c.benchmark_group(group);
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
+    for (dir, name) in dirs {
+        group.bench_function(*name, |b| b.iter(|| black_box(f(dir.path()))));
+    }
     group.finish();
 }
 
