@@ -243,3 +243,18 @@ principles = ["hire-and-develop-the-best", "have-backbone", "insist-on-the-highe
         assert!(bottom.contains("Hire and Develop"), "{bottom}");
     }
 }
+
+#[test]
+fn smallest_window_keeps_every_step_and_the_whole_rubric() {
+    let clock = FakeClock::fixed();
+    let mut app = app(&clock);
+    keys(&mut app, &clock, &[KeyCode::Char('f')]);
+    let (w, h) = (ui::MIN_WIDTH, ui::MIN_HEIGHT);
+    let drill = render(&app, &clock, w, h);
+    assert!(drill.contains("5 Lessons"), "{drill}");
+    insta::assert_snapshot!("drill_spsil_60x18", drill);
+    keys(&mut app, &clock, &[KeyCode::Enter]);
+    let wrap_up = render(&app, &clock, w, h);
+    assert!(wrap_up.contains("Finished in time"), "{wrap_up}");
+    insta::assert_snapshot!("wrap_up_60x18", wrap_up);
+}

@@ -545,6 +545,10 @@ impl App {
                 probe_secs,
             },
         );
+        // Notes like "switched to SPSIL" belong to the answer, not the card.
+        if self.status.as_ref().is_some_and(|s| !s.is_error) {
+            self.status = None;
+        }
         self.set_focus(Focus::Checklist);
     }
 

@@ -161,9 +161,16 @@ fn draw_checklist(
         .iter()
         .map(|step| wrap_indented(&step.hint, hint_width.saturating_sub(1), "      "))
         .collect();
-    // When every hint does not fit, only the step being spoken keeps its hint.
-    let all_fit = framework.steps.len() + hints.iter().map(Vec::len).sum::<usize>()
-        <= usize::from(inner.height);
+    // When every hint does not fit, only the step being spoken keeps its hint;
+    // in a very short pane not even that, so every step stays visible.
+    let rows = usize::from(inner.height);
+    let steps = framework.steps.len();
+    let all_fit = steps + hints.iter().map(Vec::len).sum::<usize>() <= rows;
+    let current_hint = times
+        .iter()
+        .position(|t| matches!(t, StepTime::Current { .. }))
+        .map_or(0, |i| hints[i].len());
+    let current_fits = steps + current_hint <= rows;
     let mut lines: Vec<Line> = Vec::new();
     for (index, (step, time)) in framework.steps.iter().zip(&times).enumerate() {
         let current = matches!(time, StepTime::Current { .. });
@@ -187,7 +194,7 @@ fn draw_checklist(
         spans.push(Span::raw(" ".repeat(gap)));
         spans.extend(right);
         lines.push(Line::from(spans));
-        if all_fit || current {
+        if all_fit || (current && current_fits) {
             lines.extend(
                 hints[index]
                     .iter()

@@ -203,6 +203,20 @@ fn draw_card(
         .border_style(theme.border(app.focus == Focus::Checklist))
         .title(Span::styled(" Wrap-up ", theme.title()))
         .padding(Padding::horizontal(1));
+    // In a short window the spacing goes first, then the step summary (review
+    // shows it in full), so the rating and the whole rubric stay on screen.
+    let inner = block.inner(area);
+    let height = |lines: &[Line]| {
+        Paragraph::new(Text::from(lines.to_vec()))
+            .wrap(Wrap { trim: false })
+            .line_count(inner.width)
+    };
+    if height(&lines) > usize::from(inner.height) {
+        lines.retain(|l| l.width() > 0);
+    }
+    if height(&lines) > usize::from(inner.height) && lines.len() > 1 {
+        lines.remove(1);
+    }
     frame.render_widget(
         Paragraph::new(Text::from(lines))
             .wrap(Wrap { trim: false })
