@@ -198,3 +198,30 @@ fn think_time_before_the_countdown() {
         Duration::from_secs(10)
     );
 }
+
+#[test]
+fn story_form_in_the_smallest_window_shows_every_field() {
+    let mut app = stories_app();
+    send(&mut app, &[KeyCode::Char('e')]);
+    let screen = render_stories(&app, stardrill::ui::MIN_WIDTH, stardrill::ui::MIN_HEIGHT);
+    for label in [
+        "Title",
+        "Situation",
+        "Task / Problem",
+        "Action / Solution",
+        "Result / Impact",
+        "Lessons",
+        "Numbers",
+    ] {
+        assert!(screen.contains(label), "{label} missing\n{screen}");
+    }
+    insta::assert_snapshot!("stories_form_60x18", screen);
+    // Tab to Action / Solution: it takes the room and shows its text.
+    send(
+        &mut app,
+        &[KeyCode::Tab, KeyCode::Tab, KeyCode::Tab, KeyCode::Tab],
+    );
+    let screen = render_stories(&app, stardrill::ui::MIN_WIDTH, stardrill::ui::MIN_HEIGHT);
+    assert!(screen.contains("Paused a feature for two days"), "{screen}");
+    insta::assert_snapshot!("stories_form_focused_60x18", screen);
+}

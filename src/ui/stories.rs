@@ -303,9 +303,25 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &StoriesApp, form: &Form, theme
         principles_area,
     );
 
-    // Right: the bullets, sharing the height.
+    // Right: the bullets, sharing the height. When they can't all show a line
+    // of text, the focused one takes the room and the others fold to their titles.
     let fields = TEXT_FIELDS.len() - 1;
-    let areas = Layout::vertical(vec![Constraint::Fill(1); fields]).split(right);
+    let focused_field = Form::text_index(form.focus).filter(|&i| i >= 1);
+    let constraints: Vec<Constraint> =
+        if usize::from(right.height) >= fields * 3 || focused_field.is_none() {
+            vec![Constraint::Fill(1); fields]
+        } else {
+            (1..=fields)
+                .map(|field| {
+                    if Some(field) == focused_field {
+                        Constraint::Fill(1)
+                    } else {
+                        Constraint::Length(2)
+                    }
+                })
+                .collect()
+        };
+    let areas = Layout::vertical(constraints).split(right);
     for (offset, rect) in areas.iter().enumerate() {
         let field = offset + 1;
         draw_field(frame, *rect, form, field, FIELD_LABELS[field], theme);
