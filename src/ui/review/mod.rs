@@ -74,25 +74,16 @@ pub fn draw(frame: &mut Frame, review: &Review, theme: Theme) {
     }
     let a = areas(area, review);
     draw_header(frame, a.header, review, theme);
+    // Everything between the header and the status line.
+    let body = Rect::new(
+        area.x,
+        a.header.bottom(),
+        area.width,
+        a.status.y.saturating_sub(a.header.bottom()),
+    );
     match review.tab {
-        Tab::Stats => {
-            let body = Rect::new(
-                area.x,
-                a.header.bottom(),
-                area.width,
-                a.status.y - a.header.bottom(),
-            );
-            stats::draw(frame, body, review, theme);
-        }
-        Tab::List if review.history.is_empty() => {
-            let body = Rect::new(
-                area.x,
-                a.header.bottom(),
-                area.width,
-                a.status.y - a.header.bottom(),
-            );
-            empty::draw(frame, body, review, theme);
-        }
+        Tab::Stats => stats::draw(frame, body, review, theme),
+        Tab::List if review.history.is_empty() => empty::draw(frame, body, review, theme),
         Tab::List => {
             if a.list.height > 0 {
                 list::draw(frame, a.list, review, theme);
