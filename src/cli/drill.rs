@@ -36,11 +36,15 @@ struct Prepared {
     settings: Settings,
 }
 
-fn prepare(common: &CommonArgs) -> Result<Prepared, ExitCode> {
-    let mut catalog = questions::load_catalog(common.questions.as_deref()).map_err(|err| {
+/// The question bank, checked; every problem is printed with its line.
+fn load_bank(common: &CommonArgs) -> Result<Catalog, ExitCode> {
+    questions::load_catalog(common.questions.as_deref()).map_err(|err| {
         eprintln!("{err}");
         fail("the question bank has problems; nothing was started")
-    })?;
+    })
+}
+
+fn prepare(mut catalog: Catalog, common: &CommonArgs) -> Result<Prepared, ExitCode> {
     let config = config_path()
         .map_or(Ok(Config::default()), |p| load_config(Some(&p)))
         .map_err(|err| {
@@ -115,12 +119,9 @@ fn principle_filter(catalog: &Catalog, names: &[String]) -> Result<Vec<String>, 
 
 pub fn drill(args: DrillArgs) -> ExitCode {
     // Filters are checked before anything else so a typo fails fast.
-    let catalog = match questions::load_catalog(args.common.questions.as_deref()) {
+    let catalog = match load_bank(&args.common) {
         Ok(c) => c,
-        Err(err) => {
-            eprintln!("{err}");
-            return fail("the question bank has problems; nothing was started");
-        }
+        Err(code) => return code,
     };
     let principles = match principle_filter(&catalog, &args.principles) {
         Ok(p) => p,
@@ -135,7 +136,7 @@ pub fn drill(args: DrillArgs) -> ExitCode {
     if pool.is_empty() {
         return fail("no question matches the --principle/--kind filters");
     }
-    let mut prepared = match prepare(&args.common) {
+    let mut prepared = match prepare(catalog, &args.common) {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -187,7 +188,8 @@ pub fn drill(args: DrillArgs) -> ExitCode {
 }
 
 pub fn interview_loop(args: LoopArgs) -> ExitCode {
-    let mut prepared = match prepare(&args.common) {
+    let prepared = load_bank(&args.common).and_then(|catalog| prepare(catalog, &args.common));
+    let mut prepared = match prepared {
         Ok(p) => p,
         Err(code) => return code,
     };
