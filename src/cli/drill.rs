@@ -27,9 +27,8 @@ use crate::storage::sessions::SessionStore;
 use crate::storage::stories::StoryStore;
 use crate::ui::theme::Theme;
 
-/// Everything a drill or a loop needs, checked and loaded.
+/// Everything a drill or a loop needs beside the catalog, checked and loaded.
 struct Prepared {
-    catalog: Catalog,
     config: Config,
     data_dir: PathBuf,
     store: SessionStore,
@@ -44,7 +43,8 @@ fn load_bank(common: &CommonArgs) -> Result<Catalog, ExitCode> {
     })
 }
 
-fn prepare(mut catalog: Catalog, common: &CommonArgs) -> Result<Prepared, ExitCode> {
+/// Checks settings, terminal and data dir, and adds the story bank to `catalog`.
+fn prepare(mut catalog: Catalog, common: &CommonArgs) -> Result<(Catalog, Prepared), ExitCode> {
     let config = config_path()
         .map_or(Ok(Config::default()), |p| load_config(Some(&p)))
         .map_err(|err| {
@@ -83,13 +83,15 @@ fn prepare(mut catalog: Catalog, common: &CommonArgs) -> Result<Prepared, ExitCo
         bell: (config.bell || common.bell) && !common.no_bell,
         count: None,
     };
-    Ok(Prepared {
+    Ok((
         catalog,
-        config,
-        data_dir,
-        store,
-        settings,
-    })
+        Prepared {
+            config,
+            data_dir,
+            store,
+            settings,
+        },
+    ))
 }
 
 /// Resolves `--principle` values to slugs, with a hint for near misses.
@@ -136,7 +138,7 @@ pub fn drill(args: DrillArgs) -> ExitCode {
     if pool.is_empty() {
         return fail("no question matches the --principle/--kind filters");
     }
-    let mut prepared = match prepare(catalog, &args.common) {
+    let (catalog, mut prepared) = match prepare(catalog, &args.common) {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -163,7 +165,6 @@ pub fn drill(args: DrillArgs) -> ExitCode {
         None if wants_weak && history.len() >= WEAK_MODE_THRESHOLD => Mode::Weak,
         _ => Mode::Random,
     };
-    let catalog = std::mem::replace(&mut prepared.catalog, Catalog::empty());
     let app = match mode {
         Mode::Random => App::new(
             catalog,
@@ -189,7 +190,7 @@ pub fn drill(args: DrillArgs) -> ExitCode {
 
 pub fn interview_loop(args: LoopArgs) -> ExitCode {
     let prepared = load_bank(&args.common).and_then(|catalog| prepare(catalog, &args.common));
-    let mut prepared = match prepared {
+    let (catalog, prepared) = match prepared {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -198,7 +199,6 @@ pub fn interview_loop(args: LoopArgs) -> ExitCode {
         Some(seed) => StdRng::seed_from_u64(seed),
         None => StdRng::from_os_rng(),
     };
-    let catalog = std::mem::replace(&mut prepared.catalog, Catalog::empty());
     let rounds = usize::try_from(args.rounds).unwrap_or(4);
     let plan = LoopPlan::new(&catalog.bank, &catalog.principles, rounds, &mut rng);
     let follow_up_secs = args

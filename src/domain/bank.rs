@@ -83,12 +83,6 @@ struct RawQuestion {
 }
 
 impl Bank {
-    pub fn empty() -> Self {
-        Self {
-            questions: Vec::new(),
-        }
-    }
-
     pub fn embedded(principles: &Principles) -> Result<Self, LoadError> {
         Self::parse(
             &Source::new("questions.toml", EMBEDDED_QUESTIONS),

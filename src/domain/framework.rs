@@ -54,10 +54,6 @@ pub struct Frameworks {
 }
 
 impl Frameworks {
-    pub fn empty() -> Self {
-        Self { list: Vec::new() }
-    }
-
     pub fn embedded() -> Result<Self, LoadError> {
         Self::parse(&Source::new("data/frameworks.toml", EMBEDDED_FRAMEWORKS))
     }

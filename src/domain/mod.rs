@@ -30,16 +30,6 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// A placeholder left behind when a catalog is moved out.
-    pub fn empty() -> Self {
-        Self {
-            principles: Principles::empty(),
-            frameworks: Frameworks::empty(),
-            bank: Bank::empty(),
-            stories: story::StoryBook::default(),
-        }
-    }
-
     /// The embedded data, with the bank optionally replaced by a user file.
     pub fn load(questions: Option<(&str, &str)>) -> Result<Self, LoadError> {
         let principles = Principles::embedded()?;

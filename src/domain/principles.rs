@@ -35,10 +35,6 @@ struct RawPrinciple {
 }
 
 impl Principles {
-    pub fn empty() -> Self {
-        Self { list: Vec::new() }
-    }
-
     pub fn embedded() -> Result<Self, LoadError> {
         Self::parse(&Source::new("data/principles.toml", EMBEDDED_PRINCIPLES))
     }
