@@ -658,7 +658,13 @@ impl App {
                 interview.record_and_advance(log);
             }
             interview.finish(LoopOutcome::Abandoned, now);
-            effects.push(Effect::SaveLoop);
+            // A loop left before its first question has nothing to record.
+            let attempted = interview.answers.iter().any(|r| !r.is_empty())
+                || interview.sessions.iter().any(|r| !r.is_empty())
+                || effects.iter().any(|e| matches!(e, Effect::Save(_)));
+            if attempted {
+                effects.push(Effect::SaveLoop);
+            }
         }
         self.screen = Screen::Between;
         self.should_quit = true;

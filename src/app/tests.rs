@@ -464,6 +464,15 @@ fn quitting_a_loop_saves_the_attempt_and_an_abandoned_record() {
 }
 
 #[test]
+fn leaving_a_loop_before_its_first_question_records_nothing() {
+    let clock = FakeClock::fixed();
+    let mut app = loop_app(&clock, 4);
+    let effects = press(&mut app, &clock, &[ch('q')]);
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(app.should_quit);
+}
+
+#[test]
 fn skipping_in_a_loop_replaces_the_question_from_the_same_round() {
     let clock = FakeClock::fixed();
     let mut app = loop_app(&clock, 4);
