@@ -7,7 +7,8 @@ use rand::SeedableRng;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use stardrill::app::{App, Effect, Msg, Screen, Settings};
+use stardrill::app::interview::Stage;
+use stardrill::app::{App, Effect, Mode, Msg, Settings};
 use stardrill::domain::Catalog;
 use stardrill::domain::clock::{Clock, FakeClock};
 use stardrill::domain::interview_loop::LoopPlan;
@@ -71,7 +72,7 @@ fn loop_screens() {
         &clock,
         &[KeyCode::Enter, KeyCode::Char('4'), KeyCode::Enter],
     );
-    while !matches!(app.screen, Screen::LoopSummary) {
+    while !matches!(&app.mode, Mode::Loop(run) if matches!(run.stage, Stage::Summary)) {
         press(&mut app, &clock, &[KeyCode::Enter]);
         clock.advance(Duration::from_secs(90));
         press(

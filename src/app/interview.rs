@@ -1,12 +1,17 @@
-//! The interview loop's progress: which round and question, what was saved,
-//! and the per-round results the summary is derived from.
+//! The interview loop as the app runs it: where in the loop the candidate is
+//! (`Stage`), its progress (`InterviewLoop`), and the transitions between
+//! rounds, questions, probes and the summary.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, SubsecRound};
+use rand::rngs::StdRng;
 
+use super::Screen;
+use super::attempt::Attempt;
 use super::countdown::Countdown;
+use crate::domain::bank::Bank;
 use crate::domain::interview_loop::{
     LOOP_SCHEMA_VERSION, LoggedRound, LoopOutcome, LoopPlan, LoopRecord,
 };
@@ -19,16 +24,99 @@ pub struct Probe {
     pub bell_rung: bool,
 }
 
-/// One answered (or skipped) question, as the summary needs it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Answer {
-    pub question_id: String,
-    pub principles: Vec<String>,
-    pub outcome: Outcome,
-    pub answer_secs: f64,
-    pub limit_secs: u64,
-    pub overtime_secs: f64,
-    pub rating: Option<u8>,
+/// Where in the loop the candidate is.
+pub enum Stage {
+    /// Who the next interviewer is and what they probe.
+    RoundIntro,
+    /// A question: answering it, its wrap-up card, or the pause after it.
+    Question(Screen),
+    /// The follow-up probe after the answer, before its wrap-up card.
+    Probe(Attempt, Probe),
+    /// The end-of-loop summary.
+    Summary,
+}
+
+/// `stardrill loop` while it runs: its plan and progress, the stage on
+/// screen, and the seeded random stream for follow-ups and replacements.
+pub struct LoopRun {
+    pub interview: InterviewLoop,
+    pub stage: Stage,
+    pub rng: StdRng,
+}
+
+impl LoopRun {
+    pub fn attempt(&self) -> Option<&Attempt> {
+        match &self.stage {
+            Stage::Question(screen) => screen.attempt(),
+            Stage::Probe(attempt, _) => Some(attempt),
+            Stage::RoundIntro | Stage::Summary => None,
+        }
+    }
+
+    pub fn attempt_mut(&mut self) -> Option<&mut Attempt> {
+        match &mut self.stage {
+            Stage::Question(screen) => screen.attempt_mut(),
+            Stage::Probe(attempt, _) => Some(attempt),
+            Stage::RoundIntro | Stage::Summary => None,
+        }
+    }
+
+    /// After a completed answer was saved: the next question of the round,
+    /// the next interviewer, or the summary. True when the loop just ended.
+    pub fn advance(&mut self, log: &SessionLog, now: Duration) -> bool {
+        if self.interview.record_and_advance(log) {
+            self.interview.finish(LoopOutcome::Completed, now);
+            self.stage = Stage::Summary;
+            return true;
+        }
+        self.stage = if self.interview.asked == 0 {
+            Stage::RoundIntro
+        } else {
+            Stage::Question(Screen::Between)
+        };
+        false
+    }
+
+    /// A skipped question is replaced by another on the same round's principles.
+    pub fn replace_current(&mut self, bank: &Bank) {
+        let interview = &mut self.interview;
+        let replacement = interview
+            .plan
+            .replacement(bank, interview.round, &mut self.rng);
+        if let (Some(q), Some(round)) =
+            (replacement, interview.plan.rounds.get_mut(interview.round))
+            && let Some(slot) = round.questions.get_mut(interview.asked)
+        {
+            *slot = q;
+        }
+    }
+
+    /// Leaving the loop early, after `last` (the attempt just saved, if
+    /// any). True when there is a record to write: a loop left before its
+    /// first question has nothing to record.
+    pub fn abandon(&mut self, last: Option<&SessionLog>, now: Duration) -> bool {
+        if self.interview.is_finished() {
+            return false;
+        }
+        if let Some(log) = last.filter(|l| l.outcome == Outcome::Completed) {
+            self.interview.record_and_advance(log);
+        }
+        self.interview.finish(LoopOutcome::Abandoned, now);
+        last.is_some()
+            || self.interview.answers.iter().any(|r| !r.is_empty())
+            || self.interview.sessions.iter().any(|r| !r.is_empty())
+    }
+
+    /// Notes where a session of this loop was saved.
+    pub fn on_session_saved(&mut self, log: &SessionLog, file_name: &str) {
+        let interview = &mut self.interview;
+        if let Some(round) = log.round
+            && log.loop_id.as_deref() == Some(interview.id.as_str())
+            && let Some(sessions) = interview.sessions.get_mut(round as usize - 1)
+        {
+            sessions.push(file_name.to_string());
+        }
+    }
 }
 
 pub struct InterviewLoop {
@@ -42,7 +130,9 @@ pub struct InterviewLoop {
     pub asked: usize,
     /// Session file names per round, filled in as saves succeed.
     pub sessions: Vec<Vec<String>>,
-    pub answers: Vec<Vec<Answer>>,
+    /// The logs of the questions answered or skipped, per round: the
+    /// summary is derived from them.
+    pub answers: Vec<Vec<SessionLog>>,
     pub outcome: Option<LoopOutcome>,
     pub ended_mono: Option<Duration>,
     pub record_path: Option<PathBuf>,
@@ -89,15 +179,7 @@ impl InterviewLoop {
     /// Notes an answer and moves on; true when that ended the loop.
     pub fn record_and_advance(&mut self, log: &SessionLog) -> bool {
         if let Some(round) = self.answers.get_mut(self.round) {
-            round.push(Answer {
-                question_id: log.question.id.clone(),
-                principles: log.question.principles.clone(),
-                outcome: log.outcome,
-                answer_secs: log.answer_secs,
-                limit_secs: log.time_limit_secs,
-                overtime_secs: log.overtime_secs,
-                rating: log.rating,
-            });
+            round.push(log.clone());
         }
         self.asked += 1;
         let in_round = self
@@ -150,13 +232,13 @@ impl InterviewLoop {
     /// of first appearance.
     pub fn principles_covered(&self) -> Vec<String> {
         let mut seen: Vec<String> = Vec::new();
-        for answer in self
+        for log in self
             .answers
             .iter()
             .flatten()
             .filter(|a| a.outcome == Outcome::Completed)
         {
-            for p in &answer.principles {
+            for p in &log.question.principles {
                 if !seen.contains(p) {
                     seen.push(p.clone());
                 }

@@ -4,24 +4,27 @@
 pub mod attempt;
 pub mod countdown;
 pub mod interview;
+pub mod keymap;
 pub mod review;
 pub mod stories;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 use ratatui::style::{Modifier, Style};
 
 use crate::domain::Catalog;
-use crate::domain::clock::Clock;
-use crate::domain::interview_loop::{LoopOutcome, LoopPlan, LoopRecord};
+use crate::domain::clock::{Clock, Now};
+use crate::domain::interview_loop::{LoopPlan, LoopRecord};
 use crate::domain::picker::Picker;
-use crate::domain::session::{Outcome, Rubric, SessionLog};
-use crate::storage::sessions::{StoreError, new_id};
+use crate::domain::session::{Outcome, Rubric, SessionLog, new_id};
 use attempt::{Attempt, WrapUp};
 use countdown::Countdown;
-use interview::{InterviewLoop, Probe};
+use interview::{InterviewLoop, LoopRun, Probe, Stage};
+use keymap::{Binding, Key, Keymap};
 
 /// What the drill is set up to do, from the command line.
 #[derive(Debug, Clone, Default)]
@@ -35,6 +38,9 @@ pub struct Settings {
     pub count: Option<usize>,
 }
 
+/// What the terminal and the system tell a full-screen program. The drill
+/// and the story editor take it as it is; review builds its own messages
+/// from it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Msg {
     Key(KeyEvent),
@@ -61,17 +67,35 @@ pub enum Focus {
     Notes,
 }
 
+/// The screens a question goes through, in the drill and in a loop alike.
 pub enum Screen {
     Answering(Attempt),
-    /// Interview loop: the follow-up probe after the answer.
-    Probe(Attempt, Probe),
     WrapUp(Attempt, WrapUp),
-    /// Interview loop: who the next interviewer is and what they probe.
-    RoundIntro,
-    /// Interview loop: the end-of-loop summary.
-    LoopSummary,
-    /// Between questions: the last attempt was saved (or not); Enter goes on.
+    /// After a question: the last attempt was saved (or not); Enter goes on.
     Between,
+}
+
+impl Screen {
+    pub fn attempt(&self) -> Option<&Attempt> {
+        match self {
+            Self::Answering(a) | Self::WrapUp(a, _) => Some(a),
+            Self::Between => None,
+        }
+    }
+
+    fn attempt_mut(&mut self) -> Option<&mut Attempt> {
+        match self {
+            Self::Answering(a) | Self::WrapUp(a, _) => Some(a),
+            Self::Between => None,
+        }
+    }
+}
+
+/// What the sitting is: a drill of questions from the picker, or an
+/// interview loop with its own rounds, probes and summary.
+pub enum Mode {
+    Drill { picker: Picker, screen: Screen },
+    Loop(Box<LoopRun>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,8 +114,7 @@ pub struct Unsaved {
 pub struct App {
     pub catalog: Catalog,
     pub settings: Settings,
-    picker: Picker,
-    pub screen: Screen,
+    pub mode: Mode,
     pub focus: Focus,
     pub help_open: bool,
     pub status: Option<Status>,
@@ -99,18 +122,200 @@ pub struct App {
     pub saved: Vec<PathBuf>,
     pub unsaved: Vec<Unsaved>,
     pub should_quit: bool,
-    /// Present when running `stardrill loop`.
-    pub interview: Option<InterviewLoop>,
+    /// Session ids come from a stream of their own, so a seed names the
+    /// files the same way every time without changing the questions.
+    ids: StdRng,
 }
 
-pub const RATING_LABELS: [&str; 5] = ["missed the mark", "weak", "okay", "strong", "bar-raising"];
-pub const RUBRIC_ITEMS: [&str; Rubric::LEN] = [
-    "Spoke as \"I\", not \"we\"",
-    "Quantified the result",
-    "Stated a lesson",
-    "Showed the principle",
-    "Finished in time",
-];
+/// Keys that act on every drill screen, before anything else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Global {
+    Quit,
+}
+
+pub const GLOBAL_KEYS: Keymap<Global> = Keymap(&[Binding::silent(&[Key::Ctrl('c')], Global::Quit)]);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answering {
+    Tick,
+    Toggle,
+    Notes,
+    Pause,
+    Finish,
+    Skip,
+    Framework,
+    Help,
+    Quit,
+}
+
+pub const ANSWERING_KEYS: Keymap<Answering> = Keymap(&[
+    Binding::silent(&[Key::Char(' ')], Answering::Tick)
+        .help("Space", "tick the next step")
+        .footer(0, "Space", "tick"),
+    Binding::silent(&[Key::Range('1', '9')], Answering::Toggle)
+        .help("1-5", "tick or untick a step")
+        .footer(8, "1-5", "toggle"),
+    Binding::silent(&[Key::Code(KeyCode::Tab)], Answering::Notes)
+        .help("Tab", "type notes (Tab or Esc to leave)")
+        .footer(2, "Tab", "notes"),
+    Binding::silent(&[Key::Char('p')], Answering::Pause)
+        .help("p", "pause / resume the countdown")
+        .footer(3, "p", "pause"),
+    Binding::silent(&[Key::Code(KeyCode::Enter)], Answering::Finish)
+        .help("Enter", "finish the answer")
+        .footer(1, "Enter", "done"),
+    Binding::silent(&[Key::Char('n')], Answering::Skip)
+        .help("n", "skip to a new question (saved as skipped)")
+        .footer(4, "n", "skip"),
+    Binding::silent(&[Key::Char('f')], Answering::Framework)
+        .help("f", "switch between STAR and SPSIL")
+        .footer(7, "f", "switch framework"),
+    Binding::silent(&[Key::Char('?')], Answering::Help)
+        .help("?", "this help")
+        .footer(6, "?", "help"),
+    Binding::silent(&[Key::Char('q'), Key::Code(KeyCode::Esc)], Answering::Quit)
+        .help("q Esc", "quit (the attempt is saved)")
+        .footer(5, "q", "quit"),
+]);
+
+/// Keys while typing notes; every other key is text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notes {
+    Leave,
+    Quit,
+}
+
+pub const NOTES_KEYS: Keymap<Notes> = Keymap(&[
+    Binding::silent(&[Key::Code(KeyCode::Tab)], Notes::Leave).footer(0, "Tab", "back to checklist"),
+    Binding::silent(&[Key::Code(KeyCode::Esc)], Notes::Leave).footer(1, "Esc", "back"),
+    Binding::silent(&[Key::Ctrl('c')], Notes::Quit).footer(2, "Ctrl-C", "save & quit"),
+]);
+
+/// The same keys on the wrap-up card, where leaving goes back to the card.
+pub const CARD_NOTES_KEYS: Keymap<Notes> = Keymap(&[
+    Binding::silent(&[Key::Code(KeyCode::Tab)], Notes::Leave).footer(0, "Tab", "back to card"),
+    Binding::silent(&[Key::Code(KeyCode::Esc)], Notes::Leave).footer(1, "Esc", "back"),
+    Binding::silent(&[Key::Ctrl('c')], Notes::Quit),
+]);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Card {
+    Rate,
+    Up,
+    Down,
+    Tick,
+    Story,
+    Notes,
+    Save,
+    Help,
+    Quit,
+}
+
+pub const WRAP_UP_KEYS: Keymap<Card> = Keymap(&[
+    Binding::silent(&[Key::Range('1', '5')], Card::Rate)
+        .help("1-5", "rate your answer")
+        .footer(0, "1-5", "rate"),
+    Binding::silent(&[Key::Code(KeyCode::Up), Key::Char('k')], Card::Up)
+        .help("↑↓ j k", "move in the rubric; Space ticks")
+        .footer(1, "↑↓", "move"),
+    Binding::silent(&[Key::Code(KeyCode::Down), Key::Char('j')], Card::Down),
+    Binding::silent(&[Key::Char(' ')], Card::Tick).footer(2, "Space", "tick"),
+    Binding::silent(&[Key::Char('s')], Card::Story)
+        .help("s", "pick the story you told")
+        .footer(4, "s", "story"),
+    Binding::silent(&[Key::Code(KeyCode::Tab)], Card::Notes).footer(5, "Tab", "notes"),
+    Binding::silent(&[Key::Code(KeyCode::Enter)], Card::Save)
+        .help("Enter", "save and go on")
+        .footer(3, "Enter", "save"),
+    Binding::silent(&[Key::Char('?')], Card::Help).footer(7, "?", "help"),
+    Binding::silent(&[Key::Char('q'), Key::Code(KeyCode::Esc)], Card::Quit).footer(
+        6,
+        "q",
+        "save & quit",
+    ),
+]);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Between {
+    /// Enter: the next question, or quit after the last one asked for.
+    NextOrQuit,
+    Next,
+    Help,
+    Quit,
+}
+
+pub const BETWEEN_KEYS: Keymap<Between> = Keymap(&[
+    Binding::silent(&[Key::Code(KeyCode::Enter)], Between::NextOrQuit).footer(
+        0,
+        "Enter",
+        "next question",
+    ),
+    Binding::silent(&[Key::Char(' '), Key::Char('n')], Between::Next),
+    Binding::silent(&[Key::Char('?')], Between::Help),
+    Binding::silent(&[Key::Char('q'), Key::Code(KeyCode::Esc)], Between::Quit)
+        .footer(1, "q", "quit"),
+]);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProbeKey {
+    Done,
+    Pause,
+    Notes,
+    Help,
+    Quit,
+}
+
+pub const PROBE_KEYS: Keymap<ProbeKey> = Keymap(&[
+    Binding::silent(&[Key::Code(KeyCode::Enter)], ProbeKey::Done).footer(0, "Enter", "done"),
+    Binding::silent(&[Key::Char('p')], ProbeKey::Pause).footer(1, "p", "pause"),
+    Binding::silent(&[Key::Code(KeyCode::Tab)], ProbeKey::Notes).footer(2, "Tab", "notes"),
+    Binding::silent(&[Key::Char('q'), Key::Code(KeyCode::Esc)], ProbeKey::Quit).footer(
+        3,
+        "q",
+        "stop the loop",
+    ),
+    Binding::silent(&[Key::Char('?')], ProbeKey::Help).footer(4, "?", "help"),
+]);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoundIntro {
+    Begin,
+    Help,
+    Quit,
+}
+
+pub const ROUND_INTRO_KEYS: Keymap<RoundIntro> = Keymap(&[
+    Binding::silent(
+        &[Key::Code(KeyCode::Enter), Key::Char(' ')],
+        RoundIntro::Begin,
+    )
+    .footer(0, "Enter", "begin"),
+    Binding::silent(&[Key::Char('?')], RoundIntro::Help),
+    Binding::silent(&[Key::Char('q'), Key::Code(KeyCode::Esc)], RoundIntro::Quit).footer(
+        1,
+        "q",
+        "stop the loop",
+    ),
+]);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Summary {
+    Finish,
+    Help,
+}
+
+pub const SUMMARY_KEYS: Keymap<Summary> = Keymap(&[
+    Binding::silent(
+        &[
+            Key::Code(KeyCode::Enter),
+            Key::Char('q'),
+            Key::Code(KeyCode::Esc),
+        ],
+        Summary::Finish,
+    )
+    .footer(0, "Enter q", "finish"),
+    Binding::silent(&[Key::Char('?')], Summary::Help),
+]);
 
 impl App {
     /// Starts the first attempt at once; `pool` is the filtered bank.
@@ -121,7 +326,7 @@ impl App {
         seed: Option<u64>,
         clock: &dyn Clock,
     ) -> Self {
-        Self::with_picker(catalog, settings, Picker::new(pool, seed), clock)
+        Self::with_picker(catalog, settings, Picker::new(pool, seed), seed, clock)
     }
 
     /// Starts the first attempt with questions from `picker` (weak mode
@@ -130,23 +335,15 @@ impl App {
         catalog: Catalog,
         settings: Settings,
         picker: Picker,
+        seed: Option<u64>,
         clock: &dyn Clock,
     ) -> Self {
-        let mut app = Self {
-            catalog,
-            settings,
+        let mode = Mode::Drill {
             picker,
             screen: Screen::Between,
-            focus: Focus::Checklist,
-            help_open: false,
-            status: None,
-            completed: 0,
-            saved: Vec::new(),
-            unsaved: Vec::new(),
-            should_quit: false,
-            interview: None,
         };
-        app.start_attempt(clock);
+        let mut app = Self::with_mode(catalog, settings, mode, seed);
+        app.start_attempt(Now::read(clock));
         app
     }
 
@@ -159,35 +356,83 @@ impl App {
         seed: Option<u64>,
         clock: &dyn Clock,
     ) -> Self {
-        let mut app = Self::with_picker(catalog, settings, Picker::new(Vec::new(), seed), clock);
-        // The empty picker ended the drill before it began; the loop draws its own questions.
-        app.should_quit = false;
-        app.interview = Some(InterviewLoop::new(
-            new_id(),
-            plan,
-            follow_up_secs,
-            clock.wall_now(),
-            clock.now(),
-        ));
-        app.screen = Screen::RoundIntro;
+        let now = Now::read(clock);
+        let mut ids = id_stream(seed);
+        let interview =
+            InterviewLoop::new(new_id(&mut ids), plan, follow_up_secs, now.wall, now.mono);
+        let run = LoopRun {
+            interview,
+            stage: Stage::RoundIntro,
+            rng: seeded(seed),
+        };
+        let mut app = Self::with_mode(catalog, settings, Mode::Loop(Box::new(run)), seed);
+        app.ids = ids;
         app
+    }
+
+    fn with_mode(catalog: Catalog, settings: Settings, mode: Mode, seed: Option<u64>) -> Self {
+        Self {
+            catalog,
+            settings,
+            mode,
+            focus: Focus::Checklist,
+            help_open: false,
+            status: None,
+            completed: 0,
+            saved: Vec::new(),
+            unsaved: Vec::new(),
+            should_quit: false,
+            ids: id_stream(seed),
+        }
+    }
+
+    /// The interview loop, when this sitting is one.
+    pub fn interview_loop(&self) -> Option<&InterviewLoop> {
+        match &self.mode {
+            Mode::Loop(run) => Some(&run.interview),
+            Mode::Drill { .. } => None,
+        }
+    }
+
+    /// The shared question screen, unless a loop-only stage is showing.
+    pub fn screen(&self) -> Option<&Screen> {
+        match &self.mode {
+            Mode::Drill { screen, .. } => Some(screen),
+            Mode::Loop(run) => match &run.stage {
+                Stage::Question(screen) => Some(screen),
+                _ => None,
+            },
+        }
+    }
+
+    fn screen_mut(&mut self) -> Option<&mut Screen> {
+        match &mut self.mode {
+            Mode::Drill { screen, .. } => Some(screen),
+            Mode::Loop(run) => match &mut run.stage {
+                Stage::Question(screen) => Some(screen),
+                _ => None,
+            },
+        }
     }
 
     /// Why the current question came up, in weak mode.
     pub fn reason(&self) -> Option<&str> {
-        self.attempt().and_then(|a| self.picker.reason(a.question))
+        match &self.mode {
+            Mode::Drill { picker, screen } => picker.reason(screen.attempt()?.question),
+            Mode::Loop(_) => None,
+        }
     }
 
     /// The loop's record, naming the sessions saved so far.
     pub fn loop_record(&self) -> Option<LoopRecord> {
-        self.interview.as_ref().map(InterviewLoop::record)
+        self.interview_loop().map(InterviewLoop::record)
     }
 
     pub fn on_loop_saved(&mut self, result: Result<PathBuf, String>) {
         match result {
             Ok(path) => {
-                if let Some(interview) = &mut self.interview {
-                    interview.record_path = Some(path);
+                if let Mode::Loop(run) = &mut self.mode {
+                    run.interview.record_path = Some(path);
                 }
             }
             Err(err) => {
@@ -200,20 +445,31 @@ impl App {
     }
 
     pub fn pool_len(&self) -> usize {
-        self.picker.pool_len()
+        match &self.mode {
+            Mode::Drill { picker, .. } => picker.pool_len(),
+            Mode::Loop(run) => run.interview.plan.question_count(),
+        }
     }
 
     pub fn attempt(&self) -> Option<&Attempt> {
-        match &self.screen {
-            Screen::Answering(a) | Screen::Probe(a, _) | Screen::WrapUp(a, _) => Some(a),
-            _ => None,
+        match &self.mode {
+            Mode::Drill { screen, .. } => screen.attempt(),
+            Mode::Loop(run) => run.attempt(),
         }
     }
 
     fn attempt_mut(&mut self) -> Option<&mut Attempt> {
-        match &mut self.screen {
-            Screen::Answering(a) | Screen::Probe(a, _) | Screen::WrapUp(a, _) => Some(a),
-            _ => None,
+        match &mut self.mode {
+            Mode::Drill { screen, .. } => screen.attempt_mut(),
+            Mode::Loop(run) => run.attempt_mut(),
+        }
+    }
+
+    /// The seeded stream follow-ups and replacements are drawn from.
+    fn rng(&mut self) -> &mut StdRng {
+        match &mut self.mode {
+            Mode::Drill { picker, .. } => picker.rng(),
+            Mode::Loop(run) => &mut run.rng,
         }
     }
 
@@ -222,17 +478,33 @@ impl App {
         self.settings.count.is_some_and(|n| self.completed >= n)
     }
 
-    /// When the loop must wake even without input.
-    pub fn next_deadline(&self, now: Duration) -> Option<Duration> {
-        match &self.screen {
-            Screen::Answering(a) => a.countdown.until_next_change(now),
-            Screen::Probe(_, probe) => probe.countdown.until_next_change(now),
-            _ => None,
+    /// The note-taking keys of the screen on show.
+    pub fn notes_keys(&self) -> &'static Keymap<Notes> {
+        match self.screen() {
+            Some(Screen::WrapUp(..)) => &CARD_NOTES_KEYS,
+            _ => &NOTES_KEYS,
         }
     }
 
+    /// When the loop must wake even without input.
+    pub fn next_deadline(&self, now: Duration) -> Option<Duration> {
+        match &self.mode {
+            Mode::Loop(run) => match &run.stage {
+                Stage::Probe(_, probe) => probe.countdown.until_next_change(now),
+                Stage::Question(Screen::Answering(a)) => a.countdown.until_next_change(now),
+                _ => None,
+            },
+            Mode::Drill {
+                screen: Screen::Answering(a),
+                ..
+            } => a.countdown.until_next_change(now),
+            Mode::Drill { .. } => None,
+        }
+    }
+
+    /// Reads the clock once: every step of one message sees the same time.
     pub fn update(&mut self, msg: Msg, clock: &dyn Clock) -> Vec<Effect> {
-        let now = clock.now();
+        let now = Now::read(clock);
         let mut effects = Vec::new();
         match msg {
             Msg::Tick | Msg::Resize => {}
@@ -245,24 +517,22 @@ impl App {
                 }
             }
             Msg::Key(key) if key.kind != KeyEventKind::Release => {
-                self.on_key(key, clock, &mut effects)
+                self.on_key(key, now, &mut effects)
             }
             Msg::Key(_) => {}
         }
-        self.ring_bell_if_due(now, &mut effects);
+        self.ring_bell_if_due(now.mono, &mut effects);
         effects
     }
 
     /// Records the result of a `Save` effect.
-    pub fn on_saved(&mut self, log: SessionLog, result: Result<PathBuf, StoreError>) {
+    pub fn on_saved(&mut self, log: SessionLog, result: Result<PathBuf, String>) {
         match result {
             Ok(path) => {
-                if let (Some(interview), Some(round)) = (&mut self.interview, log.round)
-                    && log.loop_id.as_deref() == Some(interview.id.as_str())
-                    && let Some(sessions) = interview.sessions.get_mut(round as usize - 1)
+                if let Mode::Loop(run) = &mut self.mode
                     && let Some(name) = path.file_name().and_then(|n| n.to_str())
                 {
-                    sessions.push(name.to_string());
+                    run.on_session_saved(&log, name);
                 }
                 self.status = Some(Status {
                     text: format!("Saved {}", path.display()),
@@ -277,19 +547,13 @@ impl App {
                     ),
                     is_error: true,
                 });
-                self.unsaved.push(Unsaved {
-                    log,
-                    error: err.to_string(),
-                });
+                self.unsaved.push(Unsaved { log, error: err });
             }
         }
     }
 
-    fn on_key(&mut self, key: KeyEvent, clock: &dyn Clock, effects: &mut Vec<Effect>) {
-        let now = clock.now();
-        if key.modifiers.contains(KeyModifiers::CONTROL)
-            && matches!(key.code, KeyCode::Char('c' | 'C'))
-        {
+    fn on_key(&mut self, key: KeyEvent, now: Now, effects: &mut Vec<Effect>) {
+        if let Some(Global::Quit) = GLOBAL_KEYS.action(&key) {
             self.quit(now, effects);
             return;
         }
@@ -298,46 +562,44 @@ impl App {
             return;
         }
         if self.focus == Focus::Notes {
-            self.on_notes_key(key);
+            self.on_notes_key(key, now, effects);
             return;
         }
-        if key.code == KeyCode::Char('?') {
-            self.help_open = true;
-            return;
-        }
-        match self.screen {
-            Screen::Answering(_) => self.on_answering_key(key, clock, effects),
-            Screen::Probe(..) => self.on_probe_key(key, clock, effects),
-            Screen::WrapUp(..) => self.on_wrap_up_key(key, clock, effects),
-            Screen::RoundIntro => match key.code {
-                KeyCode::Enter | KeyCode::Char(' ') => self.start_attempt(clock),
-                KeyCode::Char('q') | KeyCode::Esc => self.quit(now, effects),
-                _ => {}
+        let stage = match &self.mode {
+            Mode::Drill { .. } => None,
+            Mode::Loop(run) => match &run.stage {
+                Stage::Question(_) => None,
+                Stage::RoundIntro => Some(LoopStage::RoundIntro),
+                Stage::Probe(..) => Some(LoopStage::Probe),
+                Stage::Summary => Some(LoopStage::Summary),
             },
-            Screen::LoopSummary => {
-                if matches!(key.code, KeyCode::Enter | KeyCode::Char('q') | KeyCode::Esc) {
-                    self.should_quit = true;
-                }
-            }
-            Screen::Between if self.interview.is_some() => match key.code {
-                KeyCode::Enter | KeyCode::Char(' ' | 'n') => self.start_attempt(clock),
-                KeyCode::Char('q') | KeyCode::Esc => self.quit(now, effects),
-                _ => {}
+        };
+        match stage {
+            Some(LoopStage::RoundIntro) => match ROUND_INTRO_KEYS.action(&key) {
+                Some(RoundIntro::Begin) => self.start_attempt(now),
+                Some(RoundIntro::Help) => self.help_open = true,
+                Some(RoundIntro::Quit) => self.quit(now, effects),
+                None => {}
             },
-            Screen::Between => match key.code {
-                KeyCode::Enter | KeyCode::Char(' ' | 'n') if !self.is_last() => {
-                    self.start_attempt(clock)
-                }
-                KeyCode::Enter | KeyCode::Char('q') | KeyCode::Esc => self.should_quit = true,
-                _ => {}
+            Some(LoopStage::Summary) => match SUMMARY_KEYS.action(&key) {
+                Some(Summary::Finish) => self.should_quit = true,
+                Some(Summary::Help) => self.help_open = true,
+                None => {}
+            },
+            Some(LoopStage::Probe) => self.on_probe_key(key, now, effects),
+            None => match self.screen() {
+                Some(Screen::Answering(_)) => self.on_answering_key(key, now, effects),
+                Some(Screen::WrapUp(..)) => self.on_wrap_up_key(key, now, effects),
+                Some(Screen::Between) | None => self.on_between_key(key, now, effects),
             },
         }
     }
 
-    fn on_notes_key(&mut self, key: KeyEvent) {
-        match key.code {
-            KeyCode::Tab | KeyCode::Esc => self.set_focus(Focus::Checklist),
-            _ => {
+    fn on_notes_key(&mut self, key: KeyEvent, now: Now, effects: &mut Vec<Effect>) {
+        match self.notes_keys().action(&key) {
+            Some(Notes::Leave) => self.set_focus(Focus::Checklist),
+            Some(Notes::Quit) => self.quit(now, effects),
+            None => {
                 if let Some(a) = self.attempt_mut() {
                     a.notes.input(key);
                 }
@@ -345,104 +607,138 @@ impl App {
         }
     }
 
-    fn on_answering_key(&mut self, key: KeyEvent, clock: &dyn Clock, effects: &mut Vec<Effect>) {
-        let now = clock.now();
+    fn on_between_key(&mut self, key: KeyEvent, now: Now, effects: &mut Vec<Effect>) {
+        match BETWEEN_KEYS.action(&key) {
+            Some(Between::NextOrQuit) if self.is_last() => self.quit(now, effects),
+            Some(Between::Next | Between::NextOrQuit) if !self.is_last() => self.start_attempt(now),
+            Some(Between::Help) => self.help_open = true,
+            Some(Between::Quit) => self.quit(now, effects),
+            _ => {}
+        }
+    }
+
+    fn on_answering_key(&mut self, key: KeyEvent, now: Now, effects: &mut Vec<Effect>) {
+        let Some(action) = ANSWERING_KEYS.action(&key) else {
+            return;
+        };
         let steps = self.step_count();
-        let Screen::Answering(attempt) = &mut self.screen else {
+        let frameworks = self.catalog.frameworks.len();
+        let Some(Screen::Answering(attempt)) = self.screen_mut() else {
             return;
         };
         let paused = attempt.countdown.is_paused();
-        if attempt.countdown.is_waiting(now) {
+        if attempt.countdown.is_waiting(now.mono) {
             // Think time: Space or Enter starts the answer; ticking waits.
-            match key.code {
-                KeyCode::Char(' ') | KeyCode::Enter => attempt.countdown.start_now(now),
-                KeyCode::Char('1'..='9' | 'p') => {}
-                _ => return self.on_answering_key_any_time(key, clock, effects),
+            match action {
+                Answering::Tick | Answering::Finish => {
+                    attempt.countdown.start_now(now.mono);
+                    return;
+                }
+                Answering::Toggle | Answering::Pause => return,
+                _ => {}
             }
-            return;
         }
-        match key.code {
-            KeyCode::Char(' ' | '1'..='9') if paused => {
+        match action {
+            Answering::Tick | Answering::Toggle if paused => {
                 self.status = Some(Status {
                     text: "Paused: press p to resume before ticking steps".into(),
                     is_error: false,
                 });
             }
-            KeyCode::Char(' ') => {
-                attempt.tick_next(steps, now);
+            Answering::Tick => {
+                attempt.tick_next(steps, now.mono);
             }
-            KeyCode::Char(digit @ '1'..='9') => {
-                let index = digit as usize - '1' as usize;
-                if index < steps {
-                    attempt.toggle(index, now);
+            Answering::Toggle => {
+                if let KeyCode::Char(digit) = key.code {
+                    let index = (digit as usize).saturating_sub('1' as usize);
+                    if index < steps {
+                        attempt.toggle(index, now.mono);
+                    }
                 }
             }
-            KeyCode::Char('p') if paused => attempt.countdown.resume(now),
-            KeyCode::Char('p') => attempt.countdown.pause(now),
-            KeyCode::Enter => self.finish_answer(now),
-            _ => self.on_answering_key_any_time(key, clock, effects),
-        }
-    }
-
-    /// Keys that work during think time as well as while answering.
-    fn on_answering_key_any_time(
-        &mut self,
-        key: KeyEvent,
-        clock: &dyn Clock,
-        effects: &mut Vec<Effect>,
-    ) {
-        let now = clock.now();
-        let Screen::Answering(attempt) = &mut self.screen else {
-            return;
-        };
-        match key.code {
-            KeyCode::Tab => self.set_focus(Focus::Notes),
-            KeyCode::Char('n') => {
-                self.save_current(Outcome::Skipped, now, effects);
-                self.replace_loop_question();
-                self.start_attempt(clock);
-            }
-            KeyCode::Char('f') => {
-                attempt.framework = (attempt.framework + 1) % self.catalog.frameworks.len();
-                let name = &self.catalog.frameworks.get(attempt.framework).name;
+            Answering::Pause if paused => attempt.countdown.resume(now.mono),
+            Answering::Pause => attempt.countdown.pause(now.mono),
+            Answering::Finish => self.finish_answer(now),
+            Answering::Notes => self.set_focus(Focus::Notes),
+            Answering::Skip => self.skip(now, effects),
+            Answering::Framework => {
+                attempt.framework = (attempt.framework + 1) % frameworks;
+                let framework = attempt.framework;
+                let name = &self.catalog.frameworks.get(framework).name;
                 self.status = Some(Status {
                     text: format!("Checklist switched to {name}"),
                     is_error: false,
                 });
             }
-            KeyCode::Char('q') | KeyCode::Esc => self.quit(now, effects),
-            _ => {}
+            Answering::Help => self.help_open = true,
+            Answering::Quit => self.quit(now, effects),
         }
     }
 
-    fn on_wrap_up_key(&mut self, key: KeyEvent, clock: &dyn Clock, effects: &mut Vec<Effect>) {
-        let now = clock.now();
-        let Screen::WrapUp(_, wrap) = &mut self.screen else {
+    fn on_wrap_up_key(&mut self, key: KeyEvent, now: Now, effects: &mut Vec<Effect>) {
+        let Some(action) = WRAP_UP_KEYS.action(&key) else {
             return;
         };
-        match key.code {
-            KeyCode::Char(digit @ '1'..='5') => wrap.rating = Some(digit as u8 - b'0'),
-            KeyCode::Up | KeyCode::Char('k') => wrap.cursor = wrap.cursor.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => {
-                wrap.cursor = (wrap.cursor + 1).min(Rubric::LEN - 1)
-            }
-            KeyCode::Char(' ') => wrap.rubric.toggle(wrap.cursor),
-            KeyCode::Char('s') => {
-                let question = self.catalog.bank.get(attempt_question(&self.screen));
-                let order = self.catalog.stories.story_order(&question.principles);
-                if let Screen::WrapUp(_, wrap) = &mut self.screen {
-                    wrap.story = next_story(&order, wrap.story.as_deref());
+        let Some(Screen::WrapUp(attempt, wrap)) = self.screen_mut() else {
+            return;
+        };
+        match action {
+            Card::Rate => {
+                if let KeyCode::Char(digit) = key.code {
+                    wrap.rating = Some(digit as u8 - b'0');
                 }
             }
-            KeyCode::Tab => self.set_focus(Focus::Notes),
-            KeyCode::Enter => {
-                self.save_current(Outcome::Completed, now, effects);
-                self.completed += 1;
-                self.screen = Screen::Between;
-                self.advance_loop(now, effects);
+            Card::Up => wrap.cursor = wrap.cursor.saturating_sub(1),
+            Card::Down => wrap.cursor = (wrap.cursor + 1).min(Rubric::LEN - 1),
+            Card::Tick => wrap.rubric.toggle(wrap.cursor),
+            Card::Story => {
+                let (question, current) = (attempt.question, wrap.story.take());
+                let principles = &self.catalog.bank.get(question).principles;
+                let order = self.catalog.stories.story_order(principles);
+                if let Some(Screen::WrapUp(_, wrap)) = self.screen_mut() {
+                    wrap.story = next_story(&order, current.as_deref());
+                }
             }
-            KeyCode::Char('q') | KeyCode::Esc => self.quit(now, effects),
-            _ => {}
+            Card::Notes => self.set_focus(Focus::Notes),
+            Card::Save => {
+                let log = self.save_current(Outcome::Completed, now);
+                self.completed += 1;
+                if let Some(screen) = self.screen_mut() {
+                    *screen = Screen::Between;
+                }
+                if let Some(log) = log {
+                    if let Mode::Loop(run) = &mut self.mode
+                        && run.advance(&log, now.mono)
+                    {
+                        effects.push(Effect::Save(Box::new(log)));
+                        effects.push(Effect::SaveLoop);
+                        return;
+                    }
+                    effects.push(Effect::Save(Box::new(log)));
+                }
+            }
+            Card::Help => self.help_open = true,
+            Card::Quit => self.quit(now, effects),
+        }
+    }
+
+    fn on_probe_key(&mut self, key: KeyEvent, now: Now, effects: &mut Vec<Effect>) {
+        let Some(action) = PROBE_KEYS.action(&key) else {
+            return;
+        };
+        let Mode::Loop(run) = &mut self.mode else {
+            return;
+        };
+        let Stage::Probe(_, probe) = &mut run.stage else {
+            return;
+        };
+        match action {
+            ProbeKey::Done => self.finish_probe(now),
+            ProbeKey::Pause if probe.countdown.is_paused() => probe.countdown.resume(now.mono),
+            ProbeKey::Pause => probe.countdown.pause(now.mono),
+            ProbeKey::Notes => self.set_focus(Focus::Notes),
+            ProbeKey::Help => self.help_open = true,
+            ProbeKey::Quit => self.quit(now, effects),
         }
     }
 
@@ -470,10 +766,10 @@ impl App {
         }
     }
 
-    fn start_attempt(&mut self, clock: &dyn Clock) {
-        let next = match &self.interview {
-            Some(interview) => interview.current_question(),
-            None => self.picker.next_question(),
+    fn start_attempt(&mut self, now: Now) {
+        let next = match &mut self.mode {
+            Mode::Drill { picker, .. } => picker.next_question(),
+            Mode::Loop(run) => run.interview.current_question(),
         };
         let Some(question) = next else {
             self.should_quit = true;
@@ -482,15 +778,19 @@ impl App {
         let limit = Duration::from_secs(self.settings.seconds);
         // With think time the countdown starts in the future; until then the
         // candidate is thinking.
-        let starts = clock.now() + Duration::from_secs(self.settings.think_secs);
-        self.screen = Screen::Answering(Attempt::new(
+        let starts = now.mono + Duration::from_secs(self.settings.think_secs);
+        let attempt = Attempt::new(
             question,
             self.settings.framework,
             limit,
-            clock.now(),
+            now.mono,
             starts,
-            clock.wall_now(),
-        ));
+            now.wall,
+        );
+        match &mut self.mode {
+            Mode::Drill { screen, .. } => *screen = Screen::Answering(attempt),
+            Mode::Loop(run) => run.stage = Stage::Question(Screen::Answering(attempt)),
+        }
         self.set_focus(Focus::Checklist);
         self.help_open = false;
         if self.status.as_ref().is_some_and(|s| !s.is_error) {
@@ -498,25 +798,44 @@ impl App {
         }
     }
 
-    fn finish_answer(&mut self, now: Duration) {
-        let Screen::Answering(mut attempt) = std::mem::replace(&mut self.screen, Screen::Between)
-        else {
+    fn skip(&mut self, now: Now, effects: &mut Vec<Effect>) {
+        if let Some(log) = self.save_current(Outcome::Skipped, now) {
+            effects.push(Effect::Save(Box::new(log)));
+        }
+        if let Mode::Loop(run) = &mut self.mode {
+            run.replace_current(&self.catalog.bank);
+        }
+        self.start_attempt(now);
+    }
+
+    /// Takes the attempt off the screen it is on (leaving `Between`).
+    fn take_attempt(&mut self) -> Option<Attempt> {
+        let screen = self.screen_mut()?;
+        match std::mem::replace(screen, Screen::Between) {
+            Screen::Answering(attempt) => Some(attempt),
+            other => {
+                *screen = other;
+                None
+            }
+        }
+    }
+
+    fn finish_answer(&mut self, now: Now) {
+        let Some(mut attempt) = self.take_attempt() else {
             return;
         };
-        attempt.countdown.stop(now);
-        let follow_ups = &self.catalog.bank.get(attempt.question).follow_ups;
-        let follow_up = self
-            .picker
-            .pick_index(follow_ups.len())
-            .map(|i| follow_ups[i].clone());
-        if let (Some(interview), Some(question)) = (&self.interview, follow_up.clone()) {
-            let limit = Duration::from_secs(interview.follow_up_secs);
+        attempt.countdown.stop(now.mono);
+        let count = self.catalog.bank.get(attempt.question).follow_ups.len();
+        let follow_up = pick_index(self.rng(), count)
+            .map(|i| self.catalog.bank.get(attempt.question).follow_ups[i].clone());
+        if let (Mode::Loop(run), Some(question)) = (&mut self.mode, follow_up.clone()) {
+            let limit = Duration::from_secs(run.interview.follow_up_secs);
             let probe = Probe {
-                countdown: Countdown::start(limit, now),
+                countdown: Countdown::start(limit, now.mono),
                 question,
                 bell_rung: false,
             };
-            self.screen = Screen::Probe(attempt, probe);
+            run.stage = Stage::Probe(attempt, probe);
             self.set_focus(Focus::Checklist);
             return;
         }
@@ -528,13 +847,13 @@ impl App {
         attempt: Attempt,
         follow_up: Option<String>,
         probe_secs: Option<f64>,
-        now: Duration,
+        now: Now,
     ) {
         let rubric = Rubric {
-            finished_in_time: !attempt.countdown.is_over(now),
+            finished_in_time: !attempt.countdown.is_over(now.mono),
             ..Rubric::default()
         };
-        self.screen = Screen::WrapUp(
+        let card = Screen::WrapUp(
             attempt,
             WrapUp {
                 rating: None,
@@ -545,6 +864,10 @@ impl App {
                 probe_secs,
             },
         );
+        match &mut self.mode {
+            Mode::Drill { screen, .. } => *screen = card,
+            Mode::Loop(run) => run.stage = Stage::Question(card),
+        }
         // Notes like "switched to SPSIL" belong to the answer, not the card.
         if self.status.as_ref().is_some_and(|s| !s.is_error) {
             self.status = None;
@@ -552,129 +875,92 @@ impl App {
         self.set_focus(Focus::Checklist);
     }
 
-    fn on_probe_key(&mut self, key: KeyEvent, clock: &dyn Clock, effects: &mut Vec<Effect>) {
-        let now = clock.now();
-        let Screen::Probe(_, probe) = &mut self.screen else {
+    fn finish_probe(&mut self, now: Now) {
+        let Mode::Loop(run) = &mut self.mode else {
             return;
         };
-        match key.code {
-            KeyCode::Enter => self.finish_probe(now),
-            KeyCode::Char('p') if probe.countdown.is_paused() => probe.countdown.resume(now),
-            KeyCode::Char('p') => probe.countdown.pause(now),
-            KeyCode::Tab => self.set_focus(Focus::Notes),
-            KeyCode::Char('q') | KeyCode::Esc => self.quit(now, effects),
-            _ => {}
-        }
-    }
-
-    fn finish_probe(&mut self, now: Duration) {
-        let Screen::Probe(attempt, mut probe) =
-            std::mem::replace(&mut self.screen, Screen::Between)
+        let Stage::Probe(attempt, mut probe) =
+            std::mem::replace(&mut run.stage, Stage::Question(Screen::Between))
         else {
             return;
         };
-        probe.countdown.stop(now);
-        let secs = crate::domain::session::secs(probe.countdown.elapsed(now));
+        probe.countdown.stop(now.mono);
+        let secs = crate::domain::session::secs(probe.countdown.elapsed(now.mono));
         self.open_wrap_up(attempt, Some(probe.question), Some(secs), now);
     }
 
-    /// After a completed answer in a loop: the next question, the next
-    /// interviewer, or the summary.
-    fn advance_loop(&mut self, now: Duration, effects: &mut Vec<Effect>) {
-        let Some(interview) = &mut self.interview else {
-            return;
+    /// The log of the attempt on screen, as it stands.
+    fn save_current(&mut self, outcome: Outcome, now: Now) -> Option<SessionLog> {
+        let id = new_id(&mut self.ids);
+        let catalog = &self.catalog;
+        let mut log = match &self.mode {
+            Mode::Loop(run) => match &run.stage {
+                Stage::Probe(a, probe) => {
+                    let wrap = WrapUp {
+                        rating: None,
+                        rubric: Rubric::default(),
+                        cursor: 0,
+                        follow_up: Some(probe.question.clone()),
+                        story: None,
+                        probe_secs: Some(crate::domain::session::secs(
+                            probe.countdown.elapsed(now.mono),
+                        )),
+                    };
+                    a.to_log(catalog, outcome, Some(&wrap), id, now.mono)
+                }
+                Stage::Question(screen) => screen_log(screen, catalog, outcome, id, now)?,
+                Stage::RoundIntro | Stage::Summary => return None,
+            },
+            Mode::Drill { screen, .. } => screen_log(screen, catalog, outcome, id, now)?,
         };
-        let Some(Effect::Save(log)) = effects.iter().rev().find(|e| matches!(e, Effect::Save(_)))
-        else {
-            return;
-        };
-        if interview.record_and_advance(log) {
-            interview.finish(LoopOutcome::Completed, now);
-            effects.push(Effect::SaveLoop);
-            self.screen = Screen::LoopSummary;
-        } else if interview.asked == 0 {
-            self.screen = Screen::RoundIntro;
+        if let Mode::Loop(run) = &self.mode {
+            log.loop_id = Some(run.interview.id.clone());
+            log.round = u32::try_from(run.interview.round + 1).ok();
         }
-    }
-
-    /// A skipped loop question is replaced by another on the same principles.
-    fn replace_loop_question(&mut self) {
-        let Some(interview) = &mut self.interview else {
-            return;
-        };
-        let replacement =
-            interview
-                .plan
-                .replacement(&self.catalog.bank, interview.round, self.picker.rng());
-        if let (Some(q), Some(round)) =
-            (replacement, interview.plan.rounds.get_mut(interview.round))
-            && let Some(slot) = round.questions.get_mut(interview.asked)
-        {
-            *slot = q;
-        }
-    }
-
-    fn save_current(&mut self, outcome: Outcome, now: Duration, effects: &mut Vec<Effect>) {
-        let mut log = match &self.screen {
-            Screen::Answering(a) => a.to_log(&self.catalog, outcome, None, new_id(), now),
-            Screen::Probe(a, probe) => {
-                let wrap = WrapUp {
-                    rating: None,
-                    rubric: Rubric::default(),
-                    cursor: 0,
-                    follow_up: Some(probe.question.clone()),
-                    story: None,
-                    probe_secs: Some(crate::domain::session::secs(probe.countdown.elapsed(now))),
-                };
-                a.to_log(&self.catalog, outcome, Some(&wrap), new_id(), now)
-            }
-            Screen::WrapUp(a, w) => a.to_log(&self.catalog, outcome, Some(w), new_id(), now),
-            _ => return,
-        };
-        if let Some(interview) = &self.interview {
-            log.loop_id = Some(interview.id.clone());
-            log.round = u32::try_from(interview.round + 1).ok();
-        }
-        effects.push(Effect::Save(Box::new(log)));
+        Some(log)
     }
 
     /// Leaving never loses an answer: mid-answer it is saved as abandoned,
     /// on the wrap-up card as completed with whatever was filled in.
-    fn quit(&mut self, now: Duration, effects: &mut Vec<Effect>) {
-        match self.screen {
-            Screen::Answering(_) => self.save_current(Outcome::Abandoned, now, effects),
-            Screen::Probe(..) | Screen::WrapUp(..) => {
-                self.save_current(Outcome::Completed, now, effects);
-                self.completed += 1;
-            }
-            _ => {}
+    fn quit(&mut self, now: Now, effects: &mut Vec<Effect>) {
+        let answering = matches!(self.screen(), Some(Screen::Answering(_)));
+        let outcome = if answering {
+            Outcome::Abandoned
+        } else {
+            Outcome::Completed
+        };
+        let log = self.save_current(outcome, now);
+        if log.is_some() && !answering {
+            self.completed += 1;
         }
-        if let Some(interview) = &mut self.interview
-            && !interview.is_finished()
-        {
-            if let Some(Effect::Save(log)) = effects.last()
-                && log.outcome == Outcome::Completed
-            {
-                interview.record_and_advance(log);
-            }
-            interview.finish(LoopOutcome::Abandoned, now);
-            // A loop left before its first question has nothing to record.
-            let attempted = interview.answers.iter().any(|r| !r.is_empty())
-                || interview.sessions.iter().any(|r| !r.is_empty())
-                || effects.iter().any(|e| matches!(e, Effect::Save(_)));
-            if attempted {
+        if let Mode::Loop(run) = &mut self.mode {
+            let record = run.abandon(log.as_ref(), now.mono);
+            run.stage = Stage::Question(Screen::Between);
+            effects.extend(log.map(|l| Effect::Save(Box::new(l))));
+            if record {
                 effects.push(Effect::SaveLoop);
             }
+        } else {
+            effects.extend(log.map(|l| Effect::Save(Box::new(l))));
+            if let Some(screen) = self.screen_mut() {
+                *screen = Screen::Between;
+            }
         }
-        self.screen = Screen::Between;
         self.should_quit = true;
     }
 
     fn ring_bell_if_due(&mut self, now: Duration, effects: &mut Vec<Effect>) {
-        let (countdown, rung) = match &mut self.screen {
-            Screen::Answering(a) => (&a.countdown, &mut a.bell_rung),
-            Screen::Probe(_, p) => (&p.countdown, &mut p.bell_rung),
-            _ => return,
+        let (countdown, rung) = match &mut self.mode {
+            Mode::Loop(run) => match &mut run.stage {
+                Stage::Probe(_, p) => (&p.countdown, &mut p.bell_rung),
+                Stage::Question(Screen::Answering(a)) => (&a.countdown, &mut a.bell_rung),
+                _ => return,
+            },
+            Mode::Drill {
+                screen: Screen::Answering(a),
+                ..
+            } => (&a.countdown, &mut a.bell_rung),
+            Mode::Drill { .. } => return,
         };
         if !*rung && countdown.is_over(now) {
             *rung = true;
@@ -685,11 +971,44 @@ impl App {
     }
 }
 
-fn attempt_question(screen: &Screen) -> usize {
+/// The loop-only stages, for dispatching keys without holding a borrow.
+enum LoopStage {
+    RoundIntro,
+    Probe,
+    Summary,
+}
+
+fn screen_log(
+    screen: &Screen,
+    catalog: &Catalog,
+    outcome: Outcome,
+    id: String,
+    now: Now,
+) -> Option<SessionLog> {
     match screen {
-        Screen::Answering(a) | Screen::Probe(a, _) | Screen::WrapUp(a, _) => a.question,
-        _ => 0,
+        Screen::Answering(a) => Some(a.to_log(catalog, outcome, None, id, now.mono)),
+        Screen::WrapUp(a, w) => Some(a.to_log(catalog, outcome, Some(w), id, now.mono)),
+        Screen::Between => None,
     }
+}
+
+fn seeded(seed: Option<u64>) -> StdRng {
+    match seed {
+        Some(seed) => StdRng::seed_from_u64(seed),
+        None => StdRng::from_os_rng(),
+    }
+}
+
+/// Session ids: seeded apart from the question order, so drawing an id
+/// never changes which question comes next.
+fn id_stream(seed: Option<u64>) -> StdRng {
+    seeded(seed.map(|s| s ^ 0x5e55_1011_d5ee_d5ee))
+}
+
+/// A random index below `len`, from the given seeded stream.
+fn pick_index(rng: &mut StdRng, len: usize) -> Option<usize> {
+    use rand::Rng;
+    (len > 0).then(|| rng.random_range(0..len))
 }
 
 /// The story after `current` in `order`, wrapping to none after the last.

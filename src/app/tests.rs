@@ -6,6 +6,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::*;
 use crate::domain::clock::FakeClock;
+use crate::domain::interview_loop::LoopOutcome;
 use std::path::PathBuf;
 
 fn app_with(clock: &FakeClock, seconds: u64, count: Option<usize>) -> App {
@@ -46,9 +47,17 @@ fn saved_logs(effects: &[Effect]) -> Vec<&SessionLog> {
 }
 
 fn answering(app: &App) -> &Attempt {
-    match &app.screen {
-        Screen::Answering(a) => a,
+    match app.screen() {
+        Some(Screen::Answering(a)) => a,
         _ => panic!("not answering"),
+    }
+}
+
+/// The loop's stage, when the app runs one.
+fn stage(app: &App) -> &Stage {
+    match &app.mode {
+        Mode::Loop(run) => &run.stage,
+        Mode::Drill { .. } => panic!("not a loop"),
     }
 }
 
@@ -156,7 +165,7 @@ fn finish_rate_and_save_a_completed_attempt() {
     press(&mut app, &clock, &[ch(' ')]);
     clock.advance(Duration::from_secs(70));
     assert!(press(&mut app, &clock, &[key(KeyCode::Enter)]).is_empty());
-    let Screen::WrapUp(_, wrap) = &app.screen else {
+    let Some(Screen::WrapUp(_, wrap)) = app.screen() else {
         panic!("expected the wrap-up card")
     };
     assert!(wrap.rubric.finished_in_time, "pre-ticked from the clock");
@@ -183,7 +192,7 @@ fn finish_rate_and_save_a_completed_attempt() {
     assert_eq!(log.steps[0].checked_at_secs, Some(25.0));
     assert_eq!(log.started_at.to_rfc3339(), "2026-01-05T09:00:00+01:00");
     assert_eq!(log.ended_at.to_rfc3339(), "2026-01-05T09:02:05+01:00");
-    assert!(matches!(app.screen, Screen::Between));
+    assert!(matches!(app.screen(), Some(Screen::Between)));
     assert_eq!(app.completed, 1);
     // Enter moves on to a fresh question.
     press(&mut app, &clock, &[key(KeyCode::Enter)]);
@@ -196,7 +205,7 @@ fn overtime_is_recorded_and_unticks_finished_in_time() {
     let mut app = app_with(&clock, 60, None);
     clock.advance(Duration::from_secs(75));
     press(&mut app, &clock, &[key(KeyCode::Enter)]);
-    let Screen::WrapUp(_, wrap) = &app.screen else {
+    let Some(Screen::WrapUp(_, wrap)) = app.screen() else {
         panic!("expected the wrap-up card")
     };
     assert!(!wrap.rubric.finished_in_time);
@@ -321,11 +330,10 @@ fn a_failed_save_is_shown_and_kept_for_printing() {
     let mut app = app_with(&clock, 120, None);
     let effects = press(&mut app, &clock, &[ch('n')]);
     let log = saved_logs(&effects)[0].clone();
-    let err = StoreError::Write {
-        path: "/nowhere/x.toml".into(),
-        source: std::io::Error::other("disk full"),
-    };
-    app.on_saved(log.clone(), Err(err));
+    app.on_saved(
+        log.clone(),
+        Err("could not write /nowhere/x.toml: disk full".into()),
+    );
     assert_eq!(app.unsaved.len(), 1);
     assert_eq!(app.unsaved[0].log, log);
     let status = app.status.as_ref().expect("status");
@@ -383,12 +391,12 @@ fn perform(app: &mut App, effects: Vec<Effect>) -> (Vec<SessionLog>, bool) {
 fn a_two_round_loop_runs_answer_probe_wrap_up_and_records_its_sessions() {
     let clock = FakeClock::fixed();
     let mut app = loop_app(&clock, 2);
-    assert!(matches!(app.screen, Screen::RoundIntro));
+    assert!(matches!(stage(&app), Stage::RoundIntro));
     let mut all_logs = Vec::new();
     let mut loop_saved = false;
     for round in 0..2 {
         assert!(
-            matches!(app.screen, Screen::RoundIntro),
+            matches!(stage(&app), Stage::RoundIntro),
             "round {round} opens with its interviewer"
         );
         press(&mut app, &clock, &[key(KeyCode::Enter)]);
@@ -396,27 +404,27 @@ fn a_two_round_loop_runs_answer_probe_wrap_up_and_records_its_sessions() {
             clock.advance(Duration::from_secs(50));
             press(&mut app, &clock, &[key(KeyCode::Enter)]);
             assert!(
-                matches!(app.screen, Screen::Probe(..)),
+                matches!(stage(&app), Stage::Probe(..)),
                 "a follow-up probe after each answer"
             );
             clock.advance(Duration::from_secs(25));
             // The probe rings once at its own limit.
             assert_eq!(app.update(Msg::Tick, &clock), [Effect::Bell]);
             press(&mut app, &clock, &[key(KeyCode::Enter)]);
-            assert!(matches!(app.screen, Screen::WrapUp(..)));
+            assert!(matches!(app.screen(), Some(Screen::WrapUp(..))));
             let effects = press(&mut app, &clock, &[ch('3'), key(KeyCode::Enter)]);
             let (logs, saved) = perform(&mut app, effects);
             all_logs.extend(logs);
             loop_saved |= saved;
-            if matches!(app.screen, Screen::Between) {
+            if matches!(app.screen(), Some(Screen::Between)) {
                 press(&mut app, &clock, &[key(KeyCode::Enter)]);
             }
         }
     }
-    assert!(matches!(app.screen, Screen::LoopSummary));
+    assert!(matches!(stage(&app), Stage::Summary));
     assert!(loop_saved);
     assert_eq!(all_logs.len(), 4);
-    let interview = app.interview.as_ref().expect("loop");
+    let interview = app.interview_loop().expect("loop");
     assert!(
         all_logs
             .iter()
@@ -478,7 +486,7 @@ fn skipping_in_a_loop_replaces_the_question_from_the_same_round() {
     let mut app = loop_app(&clock, 4);
     press(&mut app, &clock, &[key(KeyCode::Enter)]);
     let first = answering(&app).question;
-    let round_principles = app.interview.as_ref().expect("loop").plan.rounds[0]
+    let round_principles = app.interview_loop().expect("loop").plan.rounds[0]
         .principles
         .clone();
     let effects = press(&mut app, &clock, &[ch('n')]);

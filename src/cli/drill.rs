@@ -182,7 +182,13 @@ pub fn drill(args: DrillArgs) -> ExitCode {
                 clock.wall_now(),
             );
             let picker = Picker::weighted(weights, args.common.seed);
-            App::with_picker(catalog, prepared.settings.clone(), picker, &clock)
+            App::with_picker(
+                catalog,
+                prepared.settings.clone(),
+                picker,
+                args.common.seed,
+                &clock,
+            )
         }
     };
     run(app, prepared, &clock)
@@ -264,7 +270,7 @@ fn run(mut app: App, mut prepared: Prepared, clock: &dyn Clock) -> ExitCode {
             prepared.store.dir().display()
         );
     }
-    if let Some(path) = app.interview.as_ref().and_then(|i| i.record_path.as_ref()) {
+    if let Some(path) = app.interview_loop().and_then(|i| i.record_path.as_ref()) {
         let _ = writeln!(
             out,
             "stardrill: interview loop recorded in {}",

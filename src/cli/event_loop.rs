@@ -92,7 +92,7 @@ impl DrillOutputs<'_> {
     pub fn perform(&mut self, app: &mut App, effect: Effect) {
         match effect {
             Effect::Save(log) => {
-                let result = self.sessions.save(&log);
+                let result = self.sessions.save(&log).map_err(|e| e.to_string());
                 app.on_saved(*log, result);
             }
             Effect::SaveLoop => {

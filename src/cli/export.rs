@@ -11,9 +11,9 @@ use clap::{Args, ValueEnum};
 
 use super::fail;
 use super::review::{catalogue, open_data_dir};
-use crate::app::{RATING_LABELS, RUBRIC_ITEMS};
 use crate::domain::history::{History, Session};
 use crate::domain::principles::Principles;
+use crate::domain::session::{RATING_LABELS, RUBRIC_ITEMS};
 use crate::storage::history;
 use crate::storage::paths::DATA_DIR_ENV;
 use crate::ui::review::mmss;

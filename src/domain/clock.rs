@@ -12,6 +12,23 @@ pub trait Clock {
     fn wall_now(&self) -> DateTime<FixedOffset>;
 }
 
+/// One reading of both clocks. A message is handled at one instant: it reads
+/// the clock once and hands this on, so every step of it sees the same time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Now {
+    pub mono: Duration,
+    pub wall: DateTime<FixedOffset>,
+}
+
+impl Now {
+    pub fn read(clock: &dyn Clock) -> Self {
+        Self {
+            mono: clock.now(),
+            wall: clock.wall_now(),
+        }
+    }
+}
+
 pub struct SystemClock {
     origin: Instant,
 }

@@ -115,11 +115,6 @@ impl Picker {
     pub fn rng(&mut self) -> &mut StdRng {
         &mut self.rng
     }
-
-    /// A random index below `len`, from the same seeded stream.
-    pub fn pick_index(&mut self, len: usize) -> Option<usize> {
-        (len > 0).then(|| self.rng.random_range(0..len))
-    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The session log: one readable TOML record per attempt.
 
 use chrono::{DateTime, FixedOffset, Utc};
+use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use super::bank::QuestionKind;
@@ -52,6 +53,18 @@ pub struct LoggedStep {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checked_at_secs: Option<f64>,
 }
+
+/// What each self-rating means, from 1 to 5.
+pub const RATING_LABELS: [&str; 5] = ["missed the mark", "weak", "okay", "strong", "bar-raising"];
+
+/// The rubric's items, in the order of `Rubric`'s fields.
+pub const RUBRIC_ITEMS: [&str; Rubric::LEN] = [
+    "Spoke as \"I\", not \"we\"",
+    "Quantified the result",
+    "Stated a lesson",
+    "Showed the principle",
+    "Finished in time",
+];
 
 /// The self-assessment ticked on the wrap-up card.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,6 +168,13 @@ pub fn record_file_name(started_at: DateTime<FixedOffset>, id: &str) -> String {
         "{}-{id}.toml",
         started_at.with_timezone(&Utc).format("%Y%m%dT%H%M%SZ")
     )
+}
+
+/// A session's short id: six lower-case hex digits, short enough to read,
+/// random enough for one person. Drawn from `rng`, so a seeded run names its
+/// files the same way every time.
+pub fn new_id(rng: &mut impl Rng) -> String {
+    format!("{:06x}", rng.random_range(0..0x100_0000u32))
 }
 
 /// Seconds rounded to a tenth: precise enough for review, short enough to read.

@@ -4,10 +4,8 @@ use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use rand::Rng;
-
 use super::atomic::create_new_atomic;
-use crate::domain::session::SessionLog;
+use crate::domain::session::{SessionLog, new_id};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -68,7 +66,9 @@ impl SessionSink for SessionStore {
             let text = log.to_toml()?;
             match create_new_atomic(&self.dir, &name, text.as_bytes()) {
                 Ok(()) => return Ok(self.dir.join(name)),
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => log.id = new_id(),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    log.id = new_id(&mut rand::rng())
+                }
                 Err(source) => {
                     return Err(StoreError::Write {
                         path: self.dir.join(name),
@@ -107,11 +107,6 @@ pub fn recent_story_use(sessions_dir: &Path, window: usize) -> HashMap<String, u
         }
     }
     uses
-}
-
-/// Six lower-case hex digits: short enough to read, random enough for one person.
-pub fn new_id() -> String {
-    format!("{:06x}", rand::rng().random_range(0..0x100_0000u32))
 }
 
 #[cfg(test)]
@@ -221,7 +216,7 @@ mod tests {
 
     #[test]
     fn new_ids_are_six_hex_digits() {
-        let id = new_id();
+        let id = new_id(&mut rand::rng());
         assert_eq!(id.len(), 6);
         assert!(id.chars().all(|c| c.is_ascii_hexdigit()));
     }

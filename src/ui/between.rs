@@ -6,8 +6,8 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
 use super::theme::Theme;
-use super::widgets::centered;
-use crate::app::App;
+use super::widgets::{centered, either_key, inline_hints};
+use crate::app::{App, BETWEEN_KEYS, Between};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let mut lines = Vec::new();
@@ -34,19 +34,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             "That was the last question you asked for.",
             theme.text(),
         ));
-        lines.push(Line::from(vec![
-            Span::styled("Enter", theme.key()),
-            Span::raw(" or "),
-            Span::styled("q", theme.key()),
-            Span::raw(" to quit"),
-        ]));
+        let keys = [Between::NextOrQuit, Between::Quit].map(|a| BETWEEN_KEYS.key_of(a));
+        lines.push(either_key(
+            &keys.into_iter().flatten().collect::<Vec<_>>().join(" "),
+            "to quit",
+            theme,
+        ));
     } else {
-        lines.push(Line::from(vec![
-            Span::styled("Enter", theme.key()),
-            Span::raw(" next question    "),
-            Span::styled("q", theme.key()),
-            Span::raw(" quit"),
-        ]));
+        lines.push(inline_hints(&BETWEEN_KEYS.footer_as_written(), theme));
     }
     let card = centered(area, 72.min(area.width), 11);
     let block = Block::bordered()

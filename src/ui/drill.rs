@@ -13,7 +13,7 @@ use super::widgets::{bar, key_hints, wrap_indented};
 use super::{answer_layout, draw_notes, draw_status};
 use crate::app::attempt::{Attempt, StepTime};
 use crate::app::countdown::{TimeLeft, clock_face};
-use crate::app::{App, Focus};
+use crate::app::{ANSWERING_KEYS, Answering, App, Focus};
 use crate::domain::framework::Framework;
 
 pub fn draw(
@@ -51,23 +51,15 @@ pub fn draw(
     } else {
         "pause"
     };
-    let hints: Vec<(&str, &str)> = match app.focus {
-        Focus::Notes => vec![
-            ("Tab", "back to checklist"),
-            ("Esc", "back"),
-            ("Ctrl-C", "save & quit"),
-        ],
-        Focus::Checklist => vec![
-            ("Space", "tick"),
-            ("Enter", "done"),
-            ("Tab", "notes"),
-            ("p", pause),
-            ("n", "skip"),
-            ("q", "quit"),
-            ("?", "help"),
-            ("f", other),
-            ("1-5", "toggle"),
-        ],
+    let hints = match app.focus {
+        Focus::Notes => app.notes_keys().footer_as_written(),
+        Focus::Checklist => ANSWERING_KEYS.footer(|action, text| {
+            Some(match action {
+                Answering::Pause => pause,
+                Answering::Framework => other,
+                _ => text,
+            })
+        }),
     };
     frame.render_widget(key_hints(&hints, footer.width, theme), footer);
 }

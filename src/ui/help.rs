@@ -7,32 +7,8 @@ use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
 use super::theme::Theme;
 use super::widgets::centered;
-
-const SECTIONS: &[(&str, &[(&str, &str)])] = &[
-    (
-        "While answering",
-        &[
-            ("Space", "tick the next step"),
-            ("1-5", "tick or untick a step"),
-            ("Tab", "type notes (Tab or Esc to leave)"),
-            ("p", "pause / resume the countdown"),
-            ("Enter", "finish the answer"),
-            ("n", "skip to a new question (saved as skipped)"),
-            ("f", "switch between STAR and SPSIL"),
-            ("?", "this help"),
-            ("q Esc", "quit (the attempt is saved)"),
-        ],
-    ),
-    (
-        "Wrap-up card",
-        &[
-            ("1-5", "rate your answer"),
-            ("↑↓ j k", "move in the rubric; Space ticks"),
-            ("s", "pick the story you told"),
-            ("Enter", "save and go on"),
-        ],
-    ),
-];
+use crate::app::keymap::Hint;
+use crate::app::{ANSWERING_KEYS, WRAP_UP_KEYS};
 
 const TIPS: &[&str] = &[
     "Set the Situation in 30 seconds or less.",
@@ -43,12 +19,16 @@ const TIPS: &[&str] = &[
 
 pub fn draw(frame: &mut Frame, area: Rect, theme: Theme) {
     let mut lines: Vec<Line> = Vec::new();
-    for (title, keys) in SECTIONS {
-        lines.push(Line::styled(*title, theme.title()));
-        for (key, what) in *keys {
+    let sections: [(&str, Vec<Hint>); 2] = [
+        ("While answering", ANSWERING_KEYS.help().collect()),
+        ("Wrap-up card", WRAP_UP_KEYS.help().collect()),
+    ];
+    for (title, rows) in sections {
+        lines.push(Line::styled(title, theme.title()));
+        for Hint { key, text } in rows {
             lines.push(Line::from(vec![
                 Span::styled(format!("  {key:<8}"), theme.key()),
-                Span::raw(*what),
+                Span::raw(text),
             ]));
         }
         lines.push(Line::default());

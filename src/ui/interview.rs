@@ -8,12 +8,12 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph, Wrap};
 
 use super::theme::Theme;
-use super::widgets::{centered, key_hints};
+use super::widgets::{centered, either_key, inline_hints, key_hints};
 use super::{answer_layout, draw_notes, draw_status};
 use crate::app::attempt::Attempt;
 use crate::app::countdown::{TimeLeft, clock_face};
 use crate::app::interview::{InterviewLoop, Probe};
-use crate::app::{App, Focus};
+use crate::app::{App, Focus, PROBE_KEYS, ROUND_INTRO_KEYS, SUMMARY_KEYS, Summary};
 use crate::domain::session::Outcome;
 
 pub fn draw_round_intro(
@@ -64,12 +64,7 @@ pub fn draw_round_intro(
         theme.muted(),
     ));
     lines.push(Line::default());
-    lines.push(Line::from(vec![
-        Span::styled("Enter", theme.key()),
-        Span::raw(" begin    "),
-        Span::styled("q", theme.key()),
-        Span::raw(" stop the loop"),
-    ]));
+    lines.push(inline_hints(&ROUND_INTRO_KEYS.footer_as_written(), theme));
     let width = 80.min(area.width);
     let paragraph = Paragraph::new(Text::from(lines))
         .alignment(Alignment::Center)
@@ -138,13 +133,7 @@ pub fn draw_probe(
     );
     draw_notes(frame, notes, attempt, app.focus == Focus::Notes, theme);
     draw_status(frame, status, app, None, theme);
-    let hints = [
-        ("Enter", "done"),
-        ("p", "pause"),
-        ("Tab", "notes"),
-        ("q", "stop the loop"),
-        ("?", "help"),
-    ];
+    let hints = PROBE_KEYS.footer_as_written();
     frame.render_widget(key_hints(&hints, footer.width, theme), footer);
 }
 
@@ -236,12 +225,11 @@ pub fn draw_summary(
             theme.muted(),
         ));
     }
-    lines.push(Line::from(vec![
-        Span::styled("Enter", theme.key()),
-        Span::raw(" or "),
-        Span::styled("q", theme.key()),
-        Span::raw(" to finish"),
-    ]));
+    lines.push(either_key(
+        SUMMARY_KEYS.key_of(Summary::Finish).unwrap_or_default(),
+        "to finish",
+        theme,
+    ));
     let width = 96.min(area.width);
     let paragraph = Paragraph::new(Text::from(lines)).wrap(Wrap { trim: true });
     let height = paragraph.line_count(width.saturating_sub(4)) as u16 + 4;

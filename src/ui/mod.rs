@@ -20,7 +20,8 @@ use ratatui::widgets::{Block, BorderType, Padding, Paragraph, Wrap};
 use widgets::wrap_indented;
 
 use crate::app::attempt::Attempt;
-use crate::app::{App, Screen};
+use crate::app::interview::Stage;
+use crate::app::{App, Mode, Screen};
 use theme::Theme;
 
 /// Below this the checklist and notes no longer fit side by side.
@@ -33,26 +34,37 @@ pub fn draw(frame: &mut Frame, app: &App, now: Duration, theme: Theme) {
         draw_too_small(frame, area, (MIN_WIDTH, MIN_HEIGHT), theme);
         return;
     }
-    match &app.screen {
-        Screen::Answering(attempt) => drill::draw(frame, area, app, attempt, now, theme),
-        Screen::WrapUp(attempt, wrap) => wrapup::draw(frame, area, app, attempt, wrap, now, theme),
-        Screen::Probe(attempt, probe) => {
-            interview::draw_probe(frame, area, app, attempt, probe, now, theme)
-        }
-        Screen::Between => between::draw(frame, area, app, theme),
-        Screen::RoundIntro => {
-            if let Some(interview) = &app.interview {
-                interview::draw_round_intro(frame, area, app, interview, theme);
+    match &app.mode {
+        Mode::Drill { screen, .. } => draw_screen(frame, area, app, screen, now, theme),
+        Mode::Loop(run) => match &run.stage {
+            Stage::Question(screen) => draw_screen(frame, area, app, screen, now, theme),
+            Stage::Probe(attempt, probe) => {
+                interview::draw_probe(frame, area, app, attempt, probe, now, theme)
             }
-        }
-        Screen::LoopSummary => {
-            if let Some(interview) = &app.interview {
-                interview::draw_summary(frame, area, app, interview, theme);
+            Stage::RoundIntro => {
+                interview::draw_round_intro(frame, area, app, &run.interview, theme)
             }
-        }
+            Stage::Summary => interview::draw_summary(frame, area, app, &run.interview, theme),
+        },
     }
     if app.help_open {
         help::draw(frame, area, theme);
+    }
+}
+
+/// The screens a question goes through, in the drill and in a loop alike.
+fn draw_screen(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    screen: &Screen,
+    now: Duration,
+    theme: Theme,
+) {
+    match screen {
+        Screen::Answering(attempt) => drill::draw(frame, area, app, attempt, now, theme),
+        Screen::WrapUp(attempt, wrap) => wrapup::draw(frame, area, app, attempt, wrap, now, theme),
+        Screen::Between => between::draw(frame, area, app, theme),
     }
 }
 
@@ -166,7 +178,7 @@ fn answer_layout(
 
 /// "Round 2/4 · Peer on the team · Q1/2" in an interview loop.
 fn loop_badge(app: &App) -> String {
-    let Some(interview) = &app.interview else {
+    let Some(interview) = app.interview_loop() else {
         return String::new();
     };
     let Some(round) = interview.plan.rounds.get(interview.round) else {

@@ -58,6 +58,32 @@ pub fn key_hints(hints: &[(&str, &str)], width: u16, theme: Theme) -> Line<'stat
     Line::from(spans)
 }
 
+/// Key hints inside a card: "Enter next question    q quit".
+pub fn inline_hints(hints: &[(&str, &str)], theme: Theme) -> Line<'static> {
+    let mut spans = Vec::new();
+    for (i, (key, text)) in hints.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw("    "));
+        }
+        spans.push(Span::styled(key.to_string(), theme.key()));
+        spans.push(Span::raw(format!(" {text}")));
+    }
+    Line::from(spans)
+}
+
+/// Keys that all do one thing, inside a card: "Enter or q to finish".
+pub fn either_key(keys: &str, text: &str, theme: Theme) -> Line<'static> {
+    let mut spans = Vec::new();
+    for (i, key) in keys.split_whitespace().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw(" or "));
+        }
+        spans.push(Span::styled(key.to_string(), theme.key()));
+    }
+    spans.push(Span::raw(format!(" {text}")));
+    Line::from(spans)
+}
+
 /// A bar of `width` cells, `filled` share of it solid.
 pub fn bar(filled: f64, width: u16) -> (String, String) {
     let width = usize::from(width);

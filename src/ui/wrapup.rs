@@ -12,7 +12,8 @@ use super::widgets::key_hints;
 use super::{draw_notes, draw_question, draw_status};
 use crate::app::attempt::{Attempt, WrapUp};
 use crate::app::countdown::clock_face;
-use crate::app::{App, Focus, RATING_LABELS, RUBRIC_ITEMS};
+use crate::app::{App, Focus, WRAP_UP_KEYS};
+use crate::domain::session::{RATING_LABELS, RUBRIC_ITEMS};
 
 pub fn draw(
     frame: &mut Frame,
@@ -55,18 +56,9 @@ pub fn draw(
     draw_notes(frame, notes, attempt, app.focus == Focus::Notes, theme);
     draw_status(frame, status, app, None, theme);
 
-    let hints: Vec<(&str, &str)> = match app.focus {
-        Focus::Notes => vec![("Tab", "back to card"), ("Esc", "back")],
-        Focus::Checklist => vec![
-            ("1-5", "rate"),
-            ("↑↓", "move"),
-            ("Space", "tick"),
-            ("Enter", "save"),
-            ("s", "story"),
-            ("Tab", "notes"),
-            ("q", "save & quit"),
-            ("?", "help"),
-        ],
+    let hints = match app.focus {
+        Focus::Notes => app.notes_keys().footer_as_written(),
+        Focus::Checklist => WRAP_UP_KEYS.footer_as_written(),
     };
     frame.render_widget(key_hints(&hints, footer.width, theme), footer);
 }

@@ -9,8 +9,8 @@ use ratatui::widgets::{Block, BorderType, Padding, Paragraph};
 use super::list::fit;
 use super::{mmss, stars};
 use crate::app::review::Review;
-use crate::app::{RATING_LABELS, RUBRIC_ITEMS};
 use crate::domain::history::{History, Session};
+use crate::domain::session::{RATING_LABELS, RUBRIC_ITEMS};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::wrap_indented;
 
