@@ -95,7 +95,7 @@ impl Screen {
 /// interview loop with its own rounds, probes and summary.
 pub enum Mode {
     Drill { picker: Picker, screen: Screen },
-    Loop(Box<LoopRun>),
+    Loop(LoopRun),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -365,7 +365,7 @@ impl App {
             stage: Stage::RoundIntro,
             rng: seeded(seed),
         };
-        let mut app = Self::with_mode(catalog, settings, Mode::Loop(Box::new(run)), seed);
+        let mut app = Self::with_mode(catalog, settings, Mode::Loop(run), seed);
         app.ids = ids;
         app
     }
