@@ -152,8 +152,15 @@ fn loop_runs_the_whole_browser() {
     ] {
         tx.send(press(code)).unwrap_or_else(|e| panic!("{e}"));
     }
-    stardrill::cli::review::run(&mut terminal, &mut review, &rx, Theme::MONO)
-        .unwrap_or_else(|e| panic!("{e}"));
+    stardrill::cli::event_loop::run(
+        &mut terminal,
+        &mut review,
+        &rx,
+        &stardrill::domain::clock::FakeClock::fixed(),
+        Theme::MONO,
+        &mut stardrill::cli::review::perform,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     assert!(review.should_quit);
     assert_eq!(review.history.len(), 7);
     assert_eq!(review.skipped.len(), 2);

@@ -58,9 +58,8 @@ fn stories_app() -> StoriesApp {
 }
 
 fn send(app: &mut StoriesApp, codes: &[KeyCode]) {
-    let clock = FakeClock::fixed();
     for code in codes {
-        app.update(Msg::Key(KeyEvent::new(*code, KeyModifiers::NONE)), &clock);
+        app.update(Msg::Key(KeyEvent::new(*code, KeyModifiers::NONE)));
     }
 }
 

@@ -16,11 +16,24 @@ use crate::storage::history::{Loaded, Skipped};
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
+    /// Pasted text and the countdown's ticks mean nothing here.
+    Ignored,
     Resize,
     Terminate,
     /// Files parsed so far.
     Progress(usize),
     Loaded(Box<Loaded>),
+}
+
+impl From<super::Msg> for Msg {
+    fn from(input: super::Msg) -> Self {
+        match input {
+            super::Msg::Key(key) => Self::Key(key),
+            super::Msg::Resize => Self::Resize,
+            super::Msg::Terminate => Self::Terminate,
+            super::Msg::Paste(_) | super::Msg::Tick => Self::Ignored,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -449,7 +462,7 @@ impl Review {
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         let mut effects = Vec::new();
         match msg {
-            Msg::Resize => {}
+            Msg::Resize | Msg::Ignored => {}
             Msg::Terminate => self.should_quit = true,
             Msg::Progress(done) => {
                 if let Phase::Loading { total, .. } = self.phase {

@@ -8,7 +8,6 @@ use ratatui::style::{Modifier, Style};
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
 use super::{Msg, Status};
-use crate::domain::clock::Clock;
 use crate::domain::principles::Principles;
 use crate::domain::story::{Story, StoryBook, TEXT_FIELDS};
 
@@ -171,7 +170,7 @@ impl StoriesApp {
         }
     }
 
-    pub fn update(&mut self, msg: Msg, _clock: &dyn Clock) -> Vec<StoriesEffect> {
+    pub fn update(&mut self, msg: Msg) -> Vec<StoriesEffect> {
         match msg {
             Msg::Terminate => {
                 self.should_quit = true;
@@ -372,7 +371,6 @@ impl StoriesApp {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::clock::FakeClock;
 
     fn app() -> StoriesApp {
         let principles = Principles::embedded().expect("principles");
@@ -392,19 +390,17 @@ mod tests {
     }
 
     fn send(app: &mut StoriesApp, codes: &[KeyCode]) -> Vec<StoriesEffect> {
-        let clock = FakeClock::fixed();
         codes
             .iter()
-            .flat_map(|c| app.update(Msg::Key(KeyEvent::new(*c, KeyModifiers::NONE)), &clock))
+            .flat_map(|c| app.update(Msg::Key(KeyEvent::new(*c, KeyModifiers::NONE))))
             .collect()
     }
 
     fn ctrl_s(app: &mut StoriesApp) -> Vec<StoriesEffect> {
-        let clock = FakeClock::fixed();
-        app.update(
-            Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
-            &clock,
-        )
+        app.update(Msg::Key(KeyEvent::new(
+            KeyCode::Char('s'),
+            KeyModifiers::CONTROL,
+        )))
     }
 
     fn typed(app: &mut StoriesApp, text: &str) {
@@ -474,7 +470,7 @@ mod tests {
         let mut app = app();
         send(&mut app, &[KeyCode::Char('a')]);
         typed(&mut app, "Half-written story");
-        let effects = app.update(Msg::Terminate, &FakeClock::fixed());
+        let effects = app.update(Msg::Terminate);
         let [StoriesEffect::Save(book)] = effects.as_slice() else {
             panic!("expected a save, got {effects:?}")
         };

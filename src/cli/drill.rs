@@ -231,7 +231,7 @@ fn run(mut app: App, mut prepared: Prepared, clock: &dyn Clock) -> ExitCode {
         bell: &mut bell,
     };
     let theme = Theme::choose(prepared.config.theme);
-    let result = event_loop::run_on_terminal(&mut app, clock, theme, &mut |app, effect| {
+    let result = event_loop::run_on_terminal(&mut app, clock, theme, |_| {}, &mut |app, effect| {
         outputs.perform(app, effect)
     });
 

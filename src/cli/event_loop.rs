@@ -8,6 +8,7 @@ use std::thread;
 use std::time::Duration;
 
 use ratatui::crossterm::event::{self, Event};
+use ratatui::layout::Size;
 use ratatui::{DefaultTerminal, Frame, Terminal, backend::Backend};
 
 use crate::app::{App, Effect, Msg};
@@ -17,31 +18,42 @@ use crate::storage::sessions::SessionSink;
 use crate::ui::{self, theme::Theme};
 
 /// A full-screen program the event loop can drive: pure state that takes
-/// messages, returns effects, and draws itself from `&self`.
+/// messages, returns effects, and draws itself from `&self`. The drill, the
+/// story editor and review all run through `run`.
 pub trait Program {
+    /// The program's own messages: terminal input and signals arrive as
+    /// `Msg` and are turned into these; background work sends them directly.
+    type Msg: From<Msg> + Send + 'static;
     type Effect;
-    fn update(&mut self, msg: Msg, clock: &dyn Clock) -> Vec<Self::Effect>;
+    fn update(&mut self, msg: Self::Msg, clock: &dyn Clock) -> Vec<Self::Effect>;
     fn draw(&self, frame: &mut Frame, now: Duration, theme: Theme);
     /// When the loop must wake even without input; `None` sleeps until input.
-    fn next_deadline(&self, now: Duration) -> Option<Duration>;
+    fn next_deadline(&self, _now: Duration) -> Option<Duration> {
+        None
+    }
     fn should_quit(&self) -> bool;
+    /// Told the terminal's size before each draw and update, for state that
+    /// depends on it (how many rows a page of review's list holds).
+    fn fit(&mut self, _size: Size) {}
 }
 
-/// Runs until the program wants to quit. Sleeps until input, a signal, or the
-/// next moment the screen must change (the countdown's next second): no busy loop.
+/// Runs until the program wants to quit. Sleeps until input, a signal, a
+/// background result, or the next moment the screen must change (the
+/// countdown's next second): no busy loop.
 pub fn run<B: Backend, P: Program>(
     terminal: &mut Terminal<B>,
     program: &mut P,
-    events: &Receiver<Msg>,
+    events: &Receiver<P::Msg>,
     clock: &dyn Clock,
     theme: Theme,
     perform: &mut dyn FnMut(&mut P, P::Effect),
 ) -> Result<(), B::Error> {
     while !program.should_quit() {
+        program.fit(terminal.size()?);
         if let Err(err) = terminal.draw(|frame| program.draw(frame, clock.now(), theme)) {
             // The terminal is gone (closed window, broken pty): save what
             // there is before reporting the error.
-            for effect in program.update(Msg::Terminate, clock) {
+            for effect in program.update(Msg::Terminate.into(), clock) {
                 perform(program, effect);
             }
             return Err(err);
@@ -49,11 +61,12 @@ pub fn run<B: Backend, P: Program>(
         let msg = match program.next_deadline(clock.now()) {
             Some(wait) => match events.recv_timeout(wait) {
                 Ok(msg) => msg,
-                Err(RecvTimeoutError::Timeout) => Msg::Tick,
-                Err(RecvTimeoutError::Disconnected) => Msg::Terminate,
+                Err(RecvTimeoutError::Timeout) => Msg::Tick.into(),
+                Err(RecvTimeoutError::Disconnected) => Msg::Terminate.into(),
             },
-            None => events.recv().unwrap_or(Msg::Terminate),
+            None => events.recv().unwrap_or_else(|_| Msg::Terminate.into()),
         };
+        program.fit(terminal.size()?);
         for effect in program.update(msg, clock) {
             perform(program, effect);
         }
@@ -62,6 +75,7 @@ pub fn run<B: Backend, P: Program>(
 }
 
 impl Program for App {
+    type Msg = Msg;
     type Effect = Effect;
 
     fn update(&mut self, msg: Msg, clock: &dyn Clock) -> Vec<Effect> {
@@ -120,7 +134,7 @@ pub fn check_interactive() -> Result<(), String> {
 }
 
 /// Forwards terminal events to the loop from a thread that blocks on input.
-pub fn spawn_input(tx: Sender<Msg>) {
+pub fn spawn_input<M: From<Msg> + Send + 'static>(tx: Sender<M>) {
     thread::spawn(move || {
         loop {
             let msg = match event::read() {
@@ -131,7 +145,7 @@ pub fn spawn_input(tx: Sender<Msg>) {
                 Err(_) => Msg::Terminate,
             };
             let stop = msg == Msg::Terminate;
-            if tx.send(msg).is_err() || stop {
+            if tx.send(msg.into()).is_err() || stop {
                 break;
             }
         }
@@ -140,12 +154,12 @@ pub fn spawn_input(tx: Sender<Msg>) {
 
 /// Turns SIGTERM, SIGHUP, SIGINT and SIGQUIT into a `Terminate` message, so the
 /// attempt is saved and the terminal restored before the process ends.
-pub fn spawn_signals(tx: Sender<Msg>) -> std::io::Result<()> {
+pub fn spawn_signals<M: From<Msg> + Send + 'static>(tx: Sender<M>) -> std::io::Result<()> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
     let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])?;
     thread::spawn(move || {
         for _ in signals.forever() {
-            if tx.send(Msg::Terminate).is_err() {
+            if tx.send(Msg::Terminate.into()).is_err() {
                 break;
             }
         }
@@ -182,17 +196,21 @@ pub fn with_terminal<T>(
     result
 }
 
-/// Runs a program on the real terminal.
+/// Runs a program on the real terminal. `start` gets a sender into the
+/// loop's channel before the first frame, for background work whose results
+/// arrive as messages (review's loader).
 pub fn run_on_terminal<P: Program>(
     program: &mut P,
     clock: &dyn Clock,
     theme: Theme,
+    start: impl FnOnce(Sender<P::Msg>),
     perform: &mut dyn FnMut(&mut P, P::Effect),
 ) -> std::io::Result<()> {
     let (tx, rx) = mpsc::channel();
     spawn_signals(tx.clone())?;
     with_terminal(|terminal| {
-        spawn_input(tx);
+        spawn_input(tx.clone());
+        start(tx);
         run(terminal, program, &rx, clock, theme, perform)
     })
 }

@@ -5,17 +5,19 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver};
+use std::sync::mpsc;
 use std::thread;
+use std::time::Duration;
 
 use chrono::NaiveDate;
 use clap::Args;
-use ratatui::{Terminal, backend::Backend};
+use ratatui::Frame;
+use ratatui::layout::Size;
 
-use super::event_loop::{check_interactive, spawn_input, spawn_signals, with_terminal};
+use super::event_loop::{self, Program, check_interactive};
 use super::fail;
-use crate::app::Msg as DrillMsg;
 use crate::app::review::{Effect, Msg, Review};
+use crate::domain::clock::{Clock, SystemClock};
 use crate::domain::principles::Principles;
 use crate::domain::stats::Stats;
 use crate::storage::history::{self, Listing, Loaded, Skipped, move_to_trash};
@@ -178,31 +180,36 @@ pub fn stats(args: StatsArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Runs the browser until the user quits. Sleeps on the channel: input, a
-/// signal, loading progress and the loaded history all arrive there.
-pub fn run<B: Backend>(
-    terminal: &mut Terminal<B>,
-    review: &mut Review,
-    events: &Receiver<Msg>,
-    theme: Theme,
-) -> Result<(), B::Error> {
-    while !review.should_quit {
-        let size = terminal.size()?;
-        review.set_page(list_rows(size.width, size.height, review));
-        terminal.draw(|frame| draw(frame, review, theme))?;
-        let msg = events.recv().unwrap_or(Msg::Terminate);
-        let size = terminal.size()?;
-        review.set_page(list_rows(size.width, size.height, review));
-        for effect in review.update(msg) {
-            match effect {
-                Effect::Trash(file) => {
-                    let result = move_to_trash(&review.data_dir, &file);
-                    review.on_trashed(&file, result);
-                }
-            }
+impl Program for Review {
+    type Msg = Msg;
+    type Effect = Effect;
+
+    fn update(&mut self, msg: Msg, _clock: &dyn Clock) -> Vec<Effect> {
+        Review::update(self, msg)
+    }
+
+    fn draw(&self, frame: &mut Frame, _now: Duration, theme: Theme) {
+        draw(frame, self, theme);
+    }
+
+    fn should_quit(&self) -> bool {
+        self.should_quit
+    }
+
+    fn fit(&mut self, size: Size) {
+        let rows = list_rows(size.width, size.height, self);
+        self.set_page(rows);
+    }
+}
+
+/// Carries out review's effects: moving a session's file to the trash.
+pub fn perform(review: &mut Review, effect: Effect) {
+    match effect {
+        Effect::Trash(file) => {
+            let result = move_to_trash(&review.data_dir, &file);
+            review.on_trashed(&file, result);
         }
     }
-    Ok(())
 }
 
 /// The background loader: after sending the history it saves the refreshed
@@ -244,31 +251,14 @@ pub fn spawn_loader(listing: Listing, tx: mpsc::Sender<Msg>) -> Loader {
 }
 
 fn run_on_terminal(mut review: Review, listing: Listing, theme: Theme) -> std::io::Result<()> {
-    let (tx, rx) = mpsc::channel();
-    // The drill's input and signal threads speak the drill's messages; a small
-    // thread translates them, so both screens share one terminal plumbing.
-    let (drill_tx, drill_rx) = mpsc::channel::<DrillMsg>();
-    spawn_signals(drill_tx.clone())?;
     let mut loader = None;
-    let result = with_terminal(|terminal| {
-        spawn_input(drill_tx);
-        let forward = tx.clone();
-        thread::spawn(move || {
-            for msg in drill_rx {
-                let msg = match msg {
-                    DrillMsg::Key(key) => Msg::Key(key),
-                    DrillMsg::Resize => Msg::Resize,
-                    DrillMsg::Terminate => Msg::Terminate,
-                    DrillMsg::Paste(_) | DrillMsg::Tick => continue,
-                };
-                if forward.send(msg).is_err() {
-                    break;
-                }
-            }
-        });
-        loader = Some(spawn_loader(listing, tx));
-        run(terminal, &mut review, &rx, theme)
-    });
+    let result = event_loop::run_on_terminal(
+        &mut review,
+        &SystemClock::new(),
+        theme,
+        |tx| loader = Some(spawn_loader(listing, tx)),
+        &mut perform,
+    );
     // With the terminal given back, let a cache write in progress end.
     if let Some(loader) = loader {
         loader.finish();

@@ -22,18 +22,15 @@ use crate::storage::stories::StoryStore;
 use crate::ui::theme::Theme;
 
 impl Program for StoriesApp {
+    type Msg = Msg;
     type Effect = StoriesEffect;
 
-    fn update(&mut self, msg: Msg, clock: &dyn Clock) -> Vec<StoriesEffect> {
-        StoriesApp::update(self, msg, clock)
+    fn update(&mut self, msg: Msg, _clock: &dyn Clock) -> Vec<StoriesEffect> {
+        StoriesApp::update(self, msg)
     }
 
     fn draw(&self, frame: &mut Frame, _now: Duration, theme: Theme) {
         crate::ui::stories::draw(frame, self, theme);
-    }
-
-    fn next_deadline(&self, _now: Duration) -> Option<Duration> {
-        None
     }
 
     fn should_quit(&self) -> bool {
@@ -82,7 +79,7 @@ pub fn run(args: StoriesArgs, theme: Theme) -> ExitCode {
         }
     };
     let clock = SystemClock::new();
-    let result = event_loop::run_on_terminal(&mut app, &clock, theme, &mut perform);
+    let result = event_loop::run_on_terminal(&mut app, &clock, theme, |_| {}, &mut perform);
     if let Err(err) = result {
         eprintln!("stardrill: terminal error: {err}");
         return ExitCode::from(EXIT_UNSAVED);
