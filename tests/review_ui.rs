@@ -226,3 +226,18 @@ fn detail_names_the_interview_loop_and_the_story_told() {
     assert!(screen.contains("(answered in 0:42)"), "{screen}");
     insta::assert_snapshot!("detail_loop_and_story_120x40", screen);
 }
+
+/// The help overlay and the search prompt's footer, both drawn from the key table.
+#[test]
+fn help_and_search() {
+    let mut r = fixture();
+    key(&mut r, KeyCode::Char('?'));
+    insta::assert_snapshot!("help_100x30", render(&mut r, 100, 30));
+    key(&mut r, KeyCode::Esc);
+    key(&mut r, KeyCode::Char('/'));
+    key(&mut r, KeyCode::Char('x'));
+    insta::assert_snapshot!("search_100x30", render(&mut r, 100, 30));
+    key(&mut r, KeyCode::Esc);
+    key(&mut r, KeyCode::Enter);
+    insta::assert_snapshot!("zoomed_100x30", render(&mut r, 100, 30));
+}

@@ -258,3 +258,17 @@ fn smallest_window_keeps_every_step_and_the_whole_rubric() {
     assert!(wrap_up.contains("Finished in time"), "{wrap_up}");
     insta::assert_snapshot!("wrap_up_60x18", wrap_up);
 }
+
+#[test]
+fn last_question_asked_for() {
+    let clock = FakeClock::fixed();
+    let catalog = Catalog::load(Some(("snapshot.toml", BANK))).expect("test bank");
+    let settings = Settings {
+        seconds: 120,
+        count: Some(1),
+        ..Settings::default()
+    };
+    let mut app = App::new(catalog, settings, vec![0], Some(1), &clock);
+    keys(&mut app, &clock, &[KeyCode::Enter, KeyCode::Enter]);
+    insta::assert_snapshot!("between_last_80x24", render(&app, &clock, 80, 24));
+}

@@ -224,3 +224,10 @@ fn story_form_in_the_smallest_window_shows_every_field() {
     assert!(screen.contains("Paused a feature for two days"), "{screen}");
     insta::assert_snapshot!("stories_form_focused_60x18", screen);
 }
+
+#[test]
+fn story_bank_help() {
+    let mut app = stories_app();
+    send(&mut app, &[KeyCode::Char('?')]);
+    insta::assert_snapshot!("stories_help_80x24", render_stories(&app, 80, 24));
+}

@@ -77,8 +77,21 @@ impl<A> Binding<A> {
         self
     }
 
-    pub const fn footer(mut self, place: u8, key: &'static str, text: &'static str) -> Self {
-        self.footer = Some((place, Hint { key, text }));
+    pub const fn footer(self, place: u8, key: &'static str, text: &'static str) -> Self {
+        self.footer_at(Some(place), key, text)
+    }
+
+    /// A footer hint in some tables built from one template and not in others.
+    pub const fn footer_at(
+        mut self,
+        place: Option<u8>,
+        key: &'static str,
+        text: &'static str,
+    ) -> Self {
+        self.footer = match place {
+            Some(place) => Some((place, Hint { key, text })),
+            None => None,
+        };
         self
     }
 }
@@ -145,7 +158,12 @@ impl<A: Copy> Keymap<A> {
 /// check every hint against its table.
 pub fn keys_named(label: &str) -> Vec<KeyEvent> {
     let mut keys = Vec::new();
-    for word in label.split([' ', '/']).filter(|w| !w.is_empty()) {
+    // "j/k" names two keys; "/" alone is the slash key.
+    let words = label.split(' ').flat_map(|w| match w {
+        "/" => vec![w],
+        _ => w.split('/').collect(),
+    });
+    for word in words.filter(|w| !w.is_empty()) {
         let named = match word {
             "Space" => Some(KeyCode::Char(' ')),
             "Enter" => Some(KeyCode::Enter),

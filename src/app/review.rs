@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::Status;
+use super::keymap::{Binding, Key, Keymap};
+use super::{GLOBAL_KEYS, Status};
 use crate::domain::history::{History, Session};
 use crate::domain::principles::Principles;
 use crate::domain::session::Outcome;
@@ -167,6 +168,166 @@ impl Filter {
         parts.join(" · ")
     }
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKey {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    First,
+    Last,
+    Zoom,
+    Search,
+    Filter,
+    Clear,
+    Sort,
+    Reverse,
+    Delete,
+    SwitchTab,
+    Help,
+    Quit,
+    /// Esc: out of the detail, else clear the filters, else quit.
+    Back,
+}
+
+pub const LIST_KEYS: Keymap<ListKey> = Keymap(&[
+    Binding::silent(&[Key::Code(KeyCode::Up), Key::Char('k')], ListKey::Up)
+        .help("↑↓ j k", "move through the sessions")
+        .footer(0, "↑↓", "move"),
+    Binding::silent(&[Key::Code(KeyCode::Down), Key::Char('j')], ListKey::Down),
+    Binding::silent(&[Key::Code(KeyCode::PageUp)], ListKey::PageUp)
+        .help("PgUp PgDn", "a page at a time (Space too)"),
+    Binding::silent(
+        &[Key::Code(KeyCode::PageDown), Key::Char(' ')],
+        ListKey::PageDown,
+    ),
+    Binding::silent(&[Key::Code(KeyCode::Home), Key::Char('g')], ListKey::First)
+        .help("Home End", "first / last (g G too)"),
+    Binding::silent(&[Key::Code(KeyCode::End), Key::Char('G')], ListKey::Last),
+    Binding::silent(&[Key::Code(KeyCode::Enter)], ListKey::Zoom)
+        .help("Enter", "show the details full size, or back")
+        .footer(1, "Enter", "detail"),
+    Binding::silent(&[Key::Char('/')], ListKey::Search)
+        .help("/", "search question text and notes")
+        .footer(2, "/", "search"),
+    Binding::silent(&[Key::Char('f')], ListKey::Filter)
+        .help("f", "filter by principle, outcome, rating, dates")
+        .footer(3, "f", "filter"),
+    Binding::silent(&[Key::Char('c')], ListKey::Clear)
+        .help("c", "clear the search and filters (Esc too)"),
+    Binding::silent(&[Key::Char('o')], ListKey::Sort)
+        .help("o  O", "sort by date, rating or time / reverse")
+        .footer(7, "o", "sort"),
+    Binding::silent(&[Key::Char('O')], ListKey::Reverse),
+    Binding::silent(
+        &[Key::Char('d'), Key::Code(KeyCode::Delete)],
+        ListKey::Delete,
+    )
+    .help("d", "delete the session (y confirms; kept in trash/)")
+    .footer(8, "d", "delete"),
+    Binding::silent(
+        &[Key::Code(KeyCode::Tab), Key::Code(KeyCode::BackTab)],
+        ListKey::SwitchTab,
+    )
+    .help("Tab", "switch between sessions and stats")
+    .footer(4, "Tab", "stats"),
+    Binding::silent(&[Key::Char('q')], ListKey::Quit)
+        .help("q Esc", "quit")
+        .footer(6, "q", "quit"),
+    Binding::silent(&[Key::Char('?')], ListKey::Help).footer(5, "?", "help"),
+    Binding::silent(&[Key::Code(KeyCode::Esc)], ListKey::Back),
+]);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatsKey {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    SwitchTab,
+    Help,
+    Quit,
+    /// Esc: back to the sessions.
+    Back,
+}
+
+pub const STATS_KEYS: Keymap<StatsKey> = Keymap(&[
+    Binding::silent(&[Key::Code(KeyCode::Up), Key::Char('k')], StatsKey::Up)
+        .footer(1, "↑↓", "scroll"),
+    Binding::silent(&[Key::Code(KeyCode::Down), Key::Char('j')], StatsKey::Down),
+    Binding::silent(&[Key::Code(KeyCode::PageUp)], StatsKey::PageUp),
+    Binding::silent(
+        &[Key::Code(KeyCode::PageDown), Key::Char(' ')],
+        StatsKey::PageDown,
+    ),
+    Binding::silent(&[Key::Code(KeyCode::Home), Key::Char('g')], StatsKey::Top),
+    Binding::silent(
+        &[Key::Code(KeyCode::Tab), Key::Code(KeyCode::BackTab)],
+        StatsKey::SwitchTab,
+    )
+    .footer(0, "Tab", "sessions"),
+    Binding::silent(&[Key::Char('?')], StatsKey::Help).footer(2, "?", "help"),
+    Binding::silent(&[Key::Char('q')], StatsKey::Quit).footer(3, "q", "quit"),
+    Binding::silent(&[Key::Code(KeyCode::Esc)], StatsKey::Back),
+]);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchKey {
+    Keep,
+    Cancel,
+    Clear,
+    Erase,
+}
+
+/// Keys while typing a search; other characters are the search.
+pub const SEARCH_KEYS: Keymap<SearchKey> = Keymap(&[
+    Binding::silent(&[Key::Code(KeyCode::Enter)], SearchKey::Keep).footer(0, "Enter", "keep"),
+    Binding::silent(&[Key::Code(KeyCode::Esc)], SearchKey::Cancel).footer(1, "Esc", "cancel"),
+    Binding::silent(&[Key::Ctrl('u')], SearchKey::Clear).footer(2, "^U", "clear"),
+    Binding::silent(&[Key::Code(KeyCode::Backspace)], SearchKey::Erase),
+]);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterKey {
+    Cancel,
+    Apply,
+    PreviousField,
+    NextField,
+    NextValue,
+    PreviousValue,
+    Erase,
+    /// A digit or a dash, typed into a date field.
+    Type,
+}
+
+pub const FILTER_KEYS: Keymap<FilterKey> = Keymap(&[
+    Binding::silent(&[Key::Code(KeyCode::Esc)], FilterKey::Cancel),
+    Binding::silent(&[Key::Code(KeyCode::Enter)], FilterKey::Apply),
+    Binding::silent(
+        &[Key::Code(KeyCode::Up), Key::Code(KeyCode::BackTab)],
+        FilterKey::PreviousField,
+    ),
+    Binding::silent(
+        &[Key::Code(KeyCode::Down), Key::Code(KeyCode::Tab)],
+        FilterKey::NextField,
+    ),
+    Binding::silent(&[Key::Code(KeyCode::Right)], FilterKey::NextValue),
+    Binding::silent(&[Key::Code(KeyCode::Left)], FilterKey::PreviousValue),
+    Binding::silent(&[Key::Code(KeyCode::Backspace)], FilterKey::Erase),
+    Binding::silent(&[Key::Range('0', '9'), Key::Char('-')], FilterKey::Type),
+]);
+
+/// While the history loads, keys only quit.
+pub const LOADING_KEYS: Keymap<()> = Keymap(&[Binding::silent(
+    &[Key::Char('q'), Key::Code(KeyCode::Esc)],
+    (),
+)]);
+
+/// Deleting asks first: y deletes, any other key keeps the session.
+pub const CONFIRM_KEYS: Keymap<()> =
+    Keymap(&[Binding::silent(&[Key::Char('y'), Key::Char('Y')], ())]);
 
 /// Rows of the filter form.
 pub const FILTER_FIELDS: [&str; 5] = ["Principle", "Outcome", "Rating", "From", "To"];
@@ -505,14 +666,12 @@ impl Review {
     }
 
     fn on_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) {
-        if key.modifiers.contains(KeyModifiers::CONTROL)
-            && matches!(key.code, KeyCode::Char('c' | 'C'))
-        {
+        if GLOBAL_KEYS.action(&key).is_some() {
             self.should_quit = true;
             return;
         }
         if matches!(self.phase, Phase::Loading { .. }) {
-            if matches!(key.code, KeyCode::Char('q') | KeyCode::Esc) {
+            if LOADING_KEYS.action(&key).is_some() {
                 self.should_quit = true;
             }
             return;
@@ -524,7 +683,7 @@ impl Review {
             Overlay::Search { before } => return self.on_search_key(key, before),
             Overlay::Filter(form) => return self.on_filter_key(key, form),
             Overlay::Confirm { file } => {
-                if matches!(key.code, KeyCode::Char('y' | 'Y')) {
+                if CONFIRM_KEYS.action(&key).is_some() {
                     effects.push(Effect::Trash(file));
                 } else {
                     self.status = Some(Status {
@@ -535,42 +694,42 @@ impl Review {
                 return;
             }
         }
-        match key.code {
-            KeyCode::Char('q') => self.should_quit = true,
-            KeyCode::Char('?') => self.overlay = Overlay::Help,
-            KeyCode::Tab | KeyCode::BackTab => {
-                self.tab = match self.tab {
-                    Tab::List => Tab::Stats,
-                    Tab::Stats => Tab::List,
-                };
-            }
-            _ => match self.tab {
-                Tab::List => self.on_list_key(key),
-                Tab::Stats => self.on_stats_key(key),
-            },
+        match self.tab {
+            Tab::List => self.on_list_key(key),
+            Tab::Stats => self.on_stats_key(key),
         }
+    }
+
+    fn switch_tab(&mut self) {
+        self.tab = match self.tab {
+            Tab::List => Tab::Stats,
+            Tab::Stats => Tab::List,
+        };
     }
 
     fn on_list_key(&mut self, key: KeyEvent) {
         let page = self.page.max(1) as isize;
-        match key.code {
-            KeyCode::Down | KeyCode::Char('j') => self.move_by(1),
-            KeyCode::Up | KeyCode::Char('k') => self.move_by(-1),
-            KeyCode::PageDown | KeyCode::Char(' ') => self.move_by(page),
-            KeyCode::PageUp => self.move_by(-page),
-            KeyCode::Home | KeyCode::Char('g') => self.move_by(isize::MIN / 2),
-            KeyCode::End | KeyCode::Char('G') => self.move_by(isize::MAX / 2),
-            KeyCode::Enter => self.zoom = !self.zoom,
-            KeyCode::Char('/') => {
+        let Some(action) = LIST_KEYS.action(&key) else {
+            return;
+        };
+        match action {
+            ListKey::Down => self.move_by(1),
+            ListKey::Up => self.move_by(-1),
+            ListKey::PageDown => self.move_by(page),
+            ListKey::PageUp => self.move_by(-page),
+            ListKey::First => self.move_by(isize::MIN / 2),
+            ListKey::Last => self.move_by(isize::MAX / 2),
+            ListKey::Zoom => self.zoom = !self.zoom,
+            ListKey::Search => {
                 self.overlay = Overlay::Search {
                     before: self.search.clone(),
                 }
             }
-            KeyCode::Char('f') => {
+            ListKey::Filter => {
                 self.overlay =
                     Overlay::Filter(FilterForm::from_filter(&self.filter, &self.catalogue))
             }
-            KeyCode::Char('o') => {
+            ListKey::Sort => {
                 self.sort = match self.sort {
                     SortKey::Date => SortKey::Rating,
                     SortKey::Rating => SortKey::Time,
@@ -579,22 +738,25 @@ impl Review {
                 self.descending = true;
                 self.refresh(None);
             }
-            KeyCode::Char('O') => {
+            ListKey::Reverse => {
                 self.descending = !self.descending;
                 self.refresh(None);
             }
-            KeyCode::Char('c') if self.is_filtered() => self.clear_filters(),
-            KeyCode::Char('d') | KeyCode::Delete => {
+            ListKey::Clear if self.is_filtered() => self.clear_filters(),
+            ListKey::Clear => {}
+            ListKey::Delete => {
                 if let Some(s) = self.selected_session() {
                     self.overlay = Overlay::Confirm {
                         file: s.file.to_string(),
                     };
                 }
             }
-            KeyCode::Esc if self.zoom => self.zoom = false,
-            KeyCode::Esc if self.is_filtered() => self.clear_filters(),
-            KeyCode::Esc => self.should_quit = true,
-            _ => {}
+            ListKey::SwitchTab => self.switch_tab(),
+            ListKey::Help => self.overlay = Overlay::Help,
+            ListKey::Quit => self.should_quit = true,
+            ListKey::Back if self.zoom => self.zoom = false,
+            ListKey::Back if self.is_filtered() => self.clear_filters(),
+            ListKey::Back => self.should_quit = true,
         }
     }
 
@@ -609,42 +771,42 @@ impl Review {
     }
 
     fn on_stats_key(&mut self, key: KeyEvent) {
-        match key.code {
-            KeyCode::Down | KeyCode::Char('j') => {
-                self.stats_scroll = self.stats_scroll.saturating_add(1)
-            }
-            KeyCode::Up | KeyCode::Char('k') => {
-                self.stats_scroll = self.stats_scroll.saturating_sub(1)
-            }
-            KeyCode::PageDown | KeyCode::Char(' ') => {
-                self.stats_scroll = self.stats_scroll.saturating_add(10)
-            }
-            KeyCode::PageUp => self.stats_scroll = self.stats_scroll.saturating_sub(10),
-            KeyCode::Home | KeyCode::Char('g') => self.stats_scroll = 0,
-            KeyCode::Esc => self.tab = Tab::List,
-            _ => {}
+        let Some(action) = STATS_KEYS.action(&key) else {
+            return;
+        };
+        match action {
+            StatsKey::Down => self.stats_scroll = self.stats_scroll.saturating_add(1),
+            StatsKey::Up => self.stats_scroll = self.stats_scroll.saturating_sub(1),
+            StatsKey::PageDown => self.stats_scroll = self.stats_scroll.saturating_add(10),
+            StatsKey::PageUp => self.stats_scroll = self.stats_scroll.saturating_sub(10),
+            StatsKey::Top => self.stats_scroll = 0,
+            StatsKey::SwitchTab => self.switch_tab(),
+            StatsKey::Help => self.overlay = Overlay::Help,
+            StatsKey::Quit => self.should_quit = true,
+            StatsKey::Back => self.tab = Tab::List,
         }
     }
 
     /// Searching filters the list as the user types.
     fn on_search_key(&mut self, key: KeyEvent, before: String) {
-        match key.code {
-            KeyCode::Enter => return,
-            KeyCode::Esc => {
+        match SEARCH_KEYS.action(&key) {
+            Some(SearchKey::Keep) => return,
+            Some(SearchKey::Cancel) => {
                 self.search = before;
                 self.refresh(None);
                 return;
             }
-            KeyCode::Backspace => {
+            Some(SearchKey::Erase) => {
                 self.search.pop();
             }
-            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                self.search.clear()
+            Some(SearchKey::Clear) => self.search.clear(),
+            None => {
+                if let KeyCode::Char(c) = key.code
+                    && !key.modifiers.contains(KeyModifiers::CONTROL)
+                {
+                    self.search.push(c)
+                }
             }
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                self.search.push(c)
-            }
-            _ => {}
         }
         self.refresh(None);
         self.overlay = Overlay::Search { before };
@@ -652,9 +814,10 @@ impl Review {
 
     fn on_filter_key(&mut self, key: KeyEvent, mut form: FilterForm) {
         let principles = self.catalogue.all().len();
-        match key.code {
-            KeyCode::Esc => return,
-            KeyCode::Enter => match form.to_filter(&self.catalogue) {
+        let fields = FILTER_FIELDS.len();
+        match FILTER_KEYS.action(&key) {
+            Some(FilterKey::Cancel) => return,
+            Some(FilterKey::Apply) => match form.to_filter(&self.catalogue) {
                 Ok(filter) => {
                     self.filter = filter;
                     self.refresh(None);
@@ -662,30 +825,30 @@ impl Review {
                 }
                 Err(e) => form.error = Some(e),
             },
-            KeyCode::Up | KeyCode::BackTab => {
-                form.field = (form.field + FILTER_FIELDS.len() - 1) % FILTER_FIELDS.len()
-            }
-            KeyCode::Down | KeyCode::Tab => form.field = (form.field + 1) % FILTER_FIELDS.len(),
-            KeyCode::Right => form.cycle(true, principles),
-            KeyCode::Left => form.cycle(false, principles),
-            KeyCode::Backspace => match form.field {
+            Some(FilterKey::PreviousField) => form.field = (form.field + fields - 1) % fields,
+            Some(FilterKey::NextField) => form.field = (form.field + 1) % fields,
+            Some(FilterKey::NextValue) => form.cycle(true, principles),
+            Some(FilterKey::PreviousValue) => form.cycle(false, principles),
+            Some(FilterKey::Erase) => match form.field {
                 0 => form.principle = 0,
                 1 => form.outcome = 0,
                 2 => form.rating = 0,
                 3 => drop(form.from.pop()),
                 _ => drop(form.to.pop()),
             },
-            KeyCode::Char(c @ ('0'..='9' | '-')) if form.field >= 3 => {
-                let text = if form.field == 3 {
-                    &mut form.from
-                } else {
-                    &mut form.to
-                };
-                if text.len() < 10 {
-                    text.push(c);
+            Some(FilterKey::Type) if form.field >= 3 => {
+                if let KeyCode::Char(c) = key.code {
+                    let text = if form.field == 3 {
+                        &mut form.from
+                    } else {
+                        &mut form.to
+                    };
+                    if text.len() < 10 {
+                        text.push(c);
+                    }
                 }
             }
-            _ => {}
+            Some(FilterKey::Type) | None => {}
         }
         self.overlay = Overlay::Filter(form);
     }

@@ -3,11 +3,12 @@
 
 use std::collections::HashMap;
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 use ratatui::style::{Modifier, Style};
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
-use super::{Msg, Status};
+use super::keymap::{Binding, Key, Keymap};
+use super::{GLOBAL_KEYS, Msg, Status};
 use crate::domain::principles::Principles;
 use crate::domain::story::{Story, StoryBook, TEXT_FIELDS};
 
@@ -19,6 +20,125 @@ pub const RECENT_WINDOW: usize = 10;
 pub enum StoriesEffect {
     Save(StoryBook),
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BookKey {
+    Down,
+    Up,
+    First,
+    Last,
+    Add,
+    Edit,
+    Delete,
+    SwitchView,
+    Help,
+    Quit,
+}
+
+/// The list and the coverage grid answer to the same keys; each shows its
+/// own hints.
+macro_rules! book_keys {
+    ($add:expr, $edit:expr, $delete:expr, $switch:expr, $switch_text:expr, $moves:expr, $help:expr, $quit:expr) => {
+        Keymap(&[
+            Binding::silent(&[Key::Code(KeyCode::Down), Key::Char('j')], BookKey::Down)
+                .help("j k ↑ ↓", "move; g/G first/last")
+                .footer_at($moves, "j/k", "move"),
+            Binding::silent(&[Key::Code(KeyCode::Up), Key::Char('k')], BookKey::Up),
+            Binding::silent(&[Key::Code(KeyCode::Home), Key::Char('g')], BookKey::First),
+            Binding::silent(&[Key::Code(KeyCode::End), Key::Char('G')], BookKey::Last),
+            Binding::silent(&[Key::Char('a')], BookKey::Add)
+                .help("a", "add a story")
+                .footer_at($add, "a", "add"),
+            Binding::silent(&[Key::Char('e'), Key::Code(KeyCode::Enter)], BookKey::Edit)
+                .help("e Enter", "edit the selected story")
+                .footer_at($edit, "e", "edit"),
+            Binding::silent(&[Key::Char('d')], BookKey::Delete)
+                .help("d", "delete it (y confirms)")
+                .footer_at($delete, "d", "delete"),
+            Binding::silent(
+                &[Key::Code(KeyCode::Tab), Key::Char('c')],
+                BookKey::SwitchView,
+            )
+            .help("Tab c", "switch list / coverage grid")
+            .footer_at($switch, "Tab", $switch_text),
+            Binding::silent(&[Key::Char('q'), Key::Code(KeyCode::Esc)], BookKey::Quit)
+                .help("q Esc", "quit")
+                .footer_at($quit, "q", "quit"),
+            Binding::silent(&[Key::Char('?')], BookKey::Help).footer_at($help, "?", "help"),
+        ])
+    };
+}
+
+pub const LIST_KEYS: Keymap<BookKey> = book_keys!(
+    Some(0),
+    Some(1),
+    Some(2),
+    Some(3),
+    "coverage grid",
+    Some(4),
+    Some(5),
+    Some(6)
+);
+/// The grid hides edit and delete from its footer (they act on the story
+/// selected in the list).
+pub const GRID_KEYS: Keymap<BookKey> = book_keys!(
+    Some(2),
+    None,
+    None,
+    Some(0),
+    "list",
+    Some(1),
+    Some(3),
+    Some(4)
+);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKey {
+    Save,
+    Cancel,
+    NextField,
+    PreviousField,
+}
+
+/// Keys of the story form; in a text field every other key is text.
+pub const FORM_KEYS: Keymap<FormKey> = Keymap(&[
+    Binding::silent(&[Key::Code(KeyCode::Tab)], FormKey::NextField)
+        .help("Tab S-Tab", "next / previous field")
+        .footer(0, "Tab", "next field"),
+    Binding::silent(&[Key::Code(KeyCode::BackTab)], FormKey::PreviousField)
+        .footer(1, "S-Tab", "previous"),
+    Binding::silent(&[Key::Ctrl('s')], FormKey::Save)
+        .help("Ctrl-S", "save")
+        .footer(2, "Ctrl-S", "save"),
+    Binding::silent(&[Key::Code(KeyCode::Esc)], FormKey::Cancel)
+        .help("Esc", "cancel (twice with changes)")
+        .footer(3, "Esc", "cancel"),
+]);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrincipleKey {
+    Down,
+    Up,
+    Tick,
+}
+
+/// Keys of the form's principle checklist.
+pub const PRINCIPLE_KEYS: Keymap<PrincipleKey> = Keymap(&[
+    Binding::silent(
+        &[Key::Code(KeyCode::Down), Key::Char('j')],
+        PrincipleKey::Down,
+    ),
+    Binding::silent(&[Key::Code(KeyCode::Up), Key::Char('k')], PrincipleKey::Up),
+    Binding::silent(
+        &[Key::Char(' '), Key::Code(KeyCode::Enter)],
+        PrincipleKey::Tick,
+    )
+    .help("Space", "tick a principle"),
+]);
+
+/// Deleting asks first: y deletes, any other key keeps the story.
+pub const CONFIRM_KEYS: Keymap<()> =
+    Keymap(&[Binding::silent(&[Key::Char('y'), Key::Char('Y')], ())]);
 
 pub enum View {
     List,
@@ -194,9 +314,16 @@ impl StoriesApp {
         }
     }
 
+    /// The keys of the list or the grid, whichever is on show.
+    pub fn book_keys(&self) -> &'static Keymap<BookKey> {
+        match self.view {
+            View::Grid => &GRID_KEYS,
+            _ => &LIST_KEYS,
+        }
+    }
+
     fn on_key(&mut self, key: KeyEvent) -> Vec<StoriesEffect> {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        if ctrl && matches!(key.code, KeyCode::Char('c')) {
+        if GLOBAL_KEYS.action(&key).is_some() {
             self.should_quit = true;
             return Vec::new();
         }
@@ -211,38 +338,37 @@ impl StoriesApp {
             return self.on_confirm_key(key);
         }
         let count = self.book.stories.len();
-        match key.code {
-            KeyCode::Char('q') | KeyCode::Esc => self.should_quit = true,
-            KeyCode::Char('?') => self.help_open = true,
-            KeyCode::Down | KeyCode::Char('j') => {
-                self.selected = (self.selected + 1).min(count.saturating_sub(1))
-            }
-            KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
-            KeyCode::Home | KeyCode::Char('g') => self.selected = 0,
-            KeyCode::End | KeyCode::Char('G') => self.selected = count.saturating_sub(1),
-            KeyCode::Tab | KeyCode::Char('c') => {
+        let Some(action) = self.book_keys().action(&key) else {
+            return Vec::new();
+        };
+        match action {
+            BookKey::Quit => self.should_quit = true,
+            BookKey::Help => self.help_open = true,
+            BookKey::Down => self.selected = (self.selected + 1).min(count.saturating_sub(1)),
+            BookKey::Up => self.selected = self.selected.saturating_sub(1),
+            BookKey::First => self.selected = 0,
+            BookKey::Last => self.selected = count.saturating_sub(1),
+            BookKey::SwitchView => {
                 self.view = match self.view {
                     View::Grid => View::List,
                     _ => View::Grid,
                 };
             }
-            KeyCode::Char('a') => {
-                self.view = View::Edit(Box::new(Form::new(None, &self.principles)))
-            }
-            KeyCode::Char('e') | KeyCode::Enter => {
+            BookKey::Add => self.view = View::Edit(Box::new(Form::new(None, &self.principles))),
+            BookKey::Edit => {
                 if let Some(story) = self.selected_story() {
                     self.view = View::Edit(Box::new(Form::new(Some(story), &self.principles)));
                 }
             }
-            KeyCode::Char('d') if count > 0 => self.view = View::ConfirmDelete,
-            _ => {}
+            BookKey::Delete if count > 0 => self.view = View::ConfirmDelete,
+            BookKey::Delete => {}
         }
         Vec::new()
     }
 
     fn on_confirm_key(&mut self, key: KeyEvent) -> Vec<StoriesEffect> {
         self.view = View::List;
-        if !matches!(key.code, KeyCode::Char('y' | 'Y')) {
+        if CONFIRM_KEYS.action(&key).is_none() {
             self.status = Some(Status {
                 text: "Kept the story".into(),
                 is_error: false,
@@ -262,58 +388,59 @@ impl StoriesApp {
     }
 
     fn on_form_key(&mut self, key: KeyEvent) -> Vec<StoriesEffect> {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let View::Edit(form) = &mut self.view else {
             return Vec::new();
         };
-        if ctrl && matches!(key.code, KeyCode::Char('s')) {
+        let action = FORM_KEYS.action(&key);
+        if action == Some(FormKey::Save) {
             return self.save_form();
         }
-        if key.code != KeyCode::Esc {
+        if action != Some(FormKey::Cancel) {
             form.confirm_discard = false;
         }
-        match key.code {
-            KeyCode::Esc if form.dirty && !form.confirm_discard => {
+        match action {
+            Some(FormKey::Cancel) if form.dirty && !form.confirm_discard => {
                 form.confirm_discard = true;
                 self.status = Some(Status {
                     text: "Unsaved changes: Esc again discards them, Ctrl-S saves".into(),
                     is_error: false,
                 });
             }
-            KeyCode::Esc => {
+            Some(FormKey::Cancel) => {
                 self.view = View::List;
                 self.status = None;
             }
-            KeyCode::Tab => {
+            Some(FormKey::NextField) => {
                 form.focus = (form.focus + 1) % FORM_FIELDS;
                 form.update_cursors();
             }
-            KeyCode::BackTab => {
+            Some(FormKey::PreviousField) => {
                 form.focus = (form.focus + FORM_FIELDS - 1) % FORM_FIELDS;
                 form.update_cursors();
             }
-            _ if form.focus == PRINCIPLES_FIELD => match key.code {
-                KeyCode::Down | KeyCode::Char('j') => {
+            Some(FormKey::Save) => {}
+            None if form.focus == PRINCIPLES_FIELD => match PRINCIPLE_KEYS.action(&key) {
+                Some(PrincipleKey::Down) => {
                     form.principle_cursor =
                         (form.principle_cursor + 1).min(form.principles.len().saturating_sub(1));
                 }
-                KeyCode::Up | KeyCode::Char('k') => {
+                Some(PrincipleKey::Up) => {
                     form.principle_cursor = form.principle_cursor.saturating_sub(1)
                 }
-                KeyCode::Char(' ') | KeyCode::Enter => {
+                Some(PrincipleKey::Tick) => {
                     if let Some(on) = form.principles.get_mut(form.principle_cursor) {
                         *on = !*on;
                         form.dirty = true;
                     }
                 }
-                _ => {}
+                None => {}
             },
             // The title is one line: Enter moves on instead of breaking it.
-            KeyCode::Enter if form.focus == 0 => {
+            None if form.focus == 0 && key.code == KeyCode::Enter => {
                 form.focus = PRINCIPLES_FIELD;
                 form.update_cursors();
             }
-            _ => {
+            None => {
                 if let Some(i) = Form::text_index(form.focus) {
                     form.dirty |= form.texts[i].input(key);
                 }
@@ -371,6 +498,7 @@ impl StoriesApp {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ratatui::crossterm::event::KeyModifiers;
 
     fn app() -> StoriesApp {
         let principles = Principles::embedded().expect("principles");

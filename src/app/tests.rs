@@ -497,3 +497,83 @@ fn skipping_in_a_loop_replaces_the_question_from_the_same_round() {
     let q = app.catalog.bank.get(replacement);
     assert!(q.principles.iter().any(|p| round_principles.contains(p)));
 }
+
+/// Every table: each key reaches its binding, and each hint names keys
+/// that do what the hint says.
+#[test]
+fn every_key_table_holds_together() {
+    use crate::app::keymap::check;
+    use crate::app::{review, stories};
+    let mut problems = Vec::new();
+    problems.extend(check(&GLOBAL_KEYS));
+    problems.extend(check(&ANSWERING_KEYS));
+    problems.extend(check(&NOTES_KEYS));
+    problems.extend(check(&CARD_NOTES_KEYS));
+    problems.extend(check(&WRAP_UP_KEYS));
+    problems.extend(check(&BETWEEN_KEYS));
+    problems.extend(check(&PROBE_KEYS));
+    problems.extend(check(&ROUND_INTRO_KEYS));
+    problems.extend(check(&SUMMARY_KEYS));
+    problems.extend(check(&review::LIST_KEYS));
+    problems.extend(check(&review::STATS_KEYS));
+    problems.extend(check(&review::SEARCH_KEYS));
+    problems.extend(check(&review::FILTER_KEYS));
+    problems.extend(check(&review::LOADING_KEYS));
+    problems.extend(check(&review::CONFIRM_KEYS));
+    problems.extend(check(&stories::LIST_KEYS));
+    problems.extend(check(&stories::GRID_KEYS));
+    problems.extend(check(&stories::FORM_KEYS));
+    problems.extend(check(&stories::PRINCIPLE_KEYS));
+    problems.extend(check(&stories::CONFIRM_KEYS));
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+/// Each key the answering footer shows, pressed on a fresh answer, does
+/// what its hint says.
+#[test]
+fn each_answering_hint_does_what_it_says() {
+    use crate::app::keymap::keys_named;
+    for (label, text) in ANSWERING_KEYS.footer_as_written() {
+        let clock = FakeClock::fixed();
+        let mut app = app_with(&clock, 120, None);
+        clock.advance(Duration::from_secs(3));
+        let first = answering(&app).question;
+        let key = keys_named(label)[0];
+        let effects = app.update(Msg::Key(key), &clock);
+        let action = ANSWERING_KEYS.action(&key);
+        let done = match action {
+            Some(Answering::Tick | Answering::Toggle) => answering(&app).ticks[0].is_some(),
+            Some(Answering::Finish) => matches!(app.screen(), Some(Screen::WrapUp(..))),
+            Some(Answering::Notes) => app.focus == Focus::Notes,
+            Some(Answering::Pause) => answering(&app).countdown.is_paused(),
+            Some(Answering::Skip) => {
+                saved_logs(&effects)[0].outcome == Outcome::Skipped
+                    && answering(&app).question != first
+            }
+            Some(Answering::Framework) => answering(&app).framework == 1,
+            Some(Answering::Help) => app.help_open,
+            Some(Answering::Quit) => app.should_quit && !saved_logs(&effects).is_empty(),
+            None => false,
+        };
+        assert!(done, "{label} ({text}) did not do it: {action:?}");
+    }
+}
+
+#[test]
+fn the_same_seed_names_sessions_the_same_way_and_asks_the_same_questions() {
+    let run = || {
+        let clock = FakeClock::fixed();
+        let mut app = app_with(&clock, 120, None);
+        (0..3)
+            .map(|_| {
+                let question = answering(&app).question;
+                let effects = press(&mut app, &clock, &[ch('n')]);
+                (question, saved_logs(&effects)[0].id.clone())
+            })
+            .collect::<Vec<_>>()
+    };
+    let first = run();
+    assert_eq!(first, run());
+    let ids: std::collections::HashSet<_> = first.iter().map(|(_, id)| id).collect();
+    assert_eq!(ids.len(), 3, "{first:?}");
+}

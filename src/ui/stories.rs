@@ -8,7 +8,10 @@ use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph, Wrap};
 use super::coverage;
 use super::theme::Theme;
 use super::widgets::{centered, draw_text_box, key_hints, truncate};
-use crate::app::stories::{Form, PRINCIPLES_FIELD, StoriesApp, View};
+use crate::app::keymap::Hint;
+use crate::app::stories::{
+    FORM_KEYS, Form, GRID_KEYS, LIST_KEYS, PRINCIPLE_KEYS, PRINCIPLES_FIELD, StoriesApp, View,
+};
 use crate::domain::story::TEXT_FIELDS;
 
 const FIELD_LABELS: [&str; 7] = [
@@ -33,37 +36,18 @@ pub fn draw(frame: &mut Frame, app: &StoriesApp, theme: Theme) {
         Constraint::Length(1),
     ])
     .areas(area);
-    let hints: Vec<(&str, &str)> = match &app.view {
+    let hints = match &app.view {
         View::List | View::ConfirmDelete => {
             draw_list(frame, body, app, theme);
-            vec![
-                ("a", "add"),
-                ("e", "edit"),
-                ("d", "delete"),
-                ("Tab", "coverage grid"),
-                ("j/k", "move"),
-                ("?", "help"),
-                ("q", "quit"),
-            ]
+            LIST_KEYS.footer_as_written()
         }
         View::Grid => {
             coverage::draw(frame, body, app, theme);
-            vec![
-                ("Tab", "list"),
-                ("j/k", "move"),
-                ("a", "add"),
-                ("?", "help"),
-                ("q", "quit"),
-            ]
+            GRID_KEYS.footer_as_written()
         }
         View::Edit(form) => {
             draw_form(frame, body, app, form, theme);
-            vec![
-                ("Tab", "next field"),
-                ("S-Tab", "previous"),
-                ("Ctrl-S", "save"),
-                ("Esc", "cancel"),
-            ]
+            FORM_KEYS.footer_as_written()
         }
     };
     let status_line = match &app.status {
@@ -368,29 +352,23 @@ fn draw_confirm(frame: &mut Frame, area: Rect, app: &StoriesApp, theme: Theme) {
 }
 
 fn draw_help(frame: &mut Frame, area: Rect, theme: Theme) {
-    let rows: &[(&str, &str)] = &[
-        ("j k ↑ ↓", "move; g/G first/last"),
-        ("a", "add a story"),
-        ("e Enter", "edit the selected story"),
-        ("d", "delete it (y confirms)"),
-        ("Tab c", "switch list / coverage grid"),
-        ("q Esc", "quit"),
-        ("", ""),
-        ("In the form", ""),
-        ("Tab S-Tab", "next / previous field"),
-        ("Space", "tick a principle"),
-        ("Ctrl-S", "save"),
-        ("Esc", "cancel (twice with changes)"),
-    ];
-    let lines: Vec<Line> = rows
-        .iter()
-        .map(|(k, v)| {
-            Line::from(vec![
-                Span::styled(format!("  {k:<11}"), theme.key()),
-                Span::raw(*v),
-            ])
-        })
-        .collect();
+    let row = |Hint { key, text }: Hint| {
+        Line::from(vec![
+            Span::styled(format!("  {key:<11}"), theme.key()),
+            Span::raw(text),
+        ])
+    };
+    let mut lines: Vec<Line> = LIST_KEYS.help().map(row).collect();
+    lines.push(Line::default());
+    lines.push(Line::styled(
+        format!("  {:<11}", "In the form"),
+        theme.key(),
+    ));
+    // The form's rows, with the principle checklist's after the first.
+    let mut form = FORM_KEYS.help();
+    lines.extend(form.next().map(row));
+    lines.extend(PRINCIPLE_KEYS.help().map(row));
+    lines.extend(form.map(row));
     let rect = centered(area, 52, lines.len() as u16 + 2);
     let block = Block::bordered()
         .border_type(BorderType::Rounded)

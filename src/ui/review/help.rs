@@ -5,29 +5,17 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
+use crate::app::keymap::Hint;
+use crate::app::review::LIST_KEYS;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::centered;
 
-pub const KEYS: &[(&str, &str)] = &[
-    ("↑↓ j k", "move through the sessions"),
-    ("PgUp PgDn", "a page at a time (Space too)"),
-    ("Home End", "first / last (g G too)"),
-    ("Enter", "show the details full size, or back"),
-    ("/", "search question text and notes"),
-    ("f", "filter by principle, outcome, rating, dates"),
-    ("c", "clear the search and filters (Esc too)"),
-    ("o  O", "sort by date, rating or time / reverse"),
-    ("d", "delete the session (y confirms; kept in trash/)"),
-    ("Tab", "switch between sessions and stats"),
-    ("q Esc", "quit"),
-];
-
 pub fn draw(frame: &mut Frame, area: Rect, theme: Theme) {
     let mut lines: Vec<Line> = vec![Line::styled("Review keys", theme.title())];
-    for (key, what) in KEYS {
+    for Hint { key, text } in LIST_KEYS.help() {
         lines.push(Line::from(vec![
             Span::styled(format!("  {key:<10}"), theme.key()),
-            Span::raw(*what),
+            Span::raw(text),
         ]));
     }
     lines.push(Line::default());

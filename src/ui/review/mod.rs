@@ -14,7 +14,9 @@ use ratatui::widgets::{Block, BorderType, Gauge, Paragraph};
 
 use super::theme::Theme;
 use super::widgets::{centered, key_hints};
-use crate::app::review::{Overlay, Phase, Review, Tab};
+use crate::app::review::{
+    LIST_KEYS, ListKey, Overlay, Phase, Review, SEARCH_KEYS, STATS_KEYS, Tab,
+};
 
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 15;
@@ -185,28 +187,18 @@ fn draw_status(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
 }
 
 fn draw_footer(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
-    let hints: &[(&str, &str)] = match (&review.overlay, review.tab) {
-        (Overlay::Search { .. }, _) => &[("Enter", "keep"), ("Esc", "cancel"), ("^U", "clear")],
-        (_, Tab::Stats) => &[
-            ("Tab", "sessions"),
-            ("↑↓", "scroll"),
-            ("?", "help"),
-            ("q", "quit"),
-        ],
-        (_, Tab::List) if review.history.is_empty() => &[("Tab", "stats"), ("q", "quit")],
-        (_, Tab::List) => &[
-            ("↑↓", "move"),
-            ("Enter", if review.zoom { "list" } else { "detail" }),
-            ("/", "search"),
-            ("f", "filter"),
-            ("Tab", "stats"),
-            ("?", "help"),
-            ("q", "quit"),
-            ("o", "sort"),
-            ("d", "delete"),
-        ],
+    let empty = review.history.is_empty();
+    let hints = match (&review.overlay, review.tab) {
+        (Overlay::Search { .. }, _) => SEARCH_KEYS.footer_as_written(),
+        (_, Tab::Stats) => STATS_KEYS.footer_as_written(),
+        (_, Tab::List) => LIST_KEYS.footer(|action, text| match action {
+            ListKey::SwitchTab | ListKey::Quit => Some(text),
+            _ if empty => None,
+            ListKey::Zoom if review.zoom => Some("list"),
+            _ => Some(text),
+        }),
     };
-    frame.render_widget(key_hints(hints, area.width, theme), area);
+    frame.render_widget(key_hints(&hints, area.width, theme), area);
 }
 
 fn draw_loading(frame: &mut Frame, area: Rect, done: usize, total: usize, theme: Theme) {
