@@ -168,20 +168,12 @@ impl Form {
         let texts = TEXT_FIELDS
             .iter()
             .map(|field| {
-                let value = story.map_or("", |s| s.field(field));
+                let value = story.map_or("", |s| field.of(s));
                 let mut area = TextArea::new(value.lines().map(str::to_string).collect());
                 area.set_wrap_mode(WrapMode::WordOrGlyph);
                 area.set_cursor_line_style(Style::default());
                 area.set_placeholder_style(Style::default().add_modifier(Modifier::DIM));
-                area.set_placeholder_text(match *field {
-                    "title" => "A short name, e.g. Checkout bug fix",
-                    "situation" => "Context in 30 s: role, team, stakes",
-                    "task" => "Task / Problem: what you had to achieve",
-                    "action" => "Action / Solution: what YOU did",
-                    "result" => "Result / Impact: the outcome, quantified",
-                    "lessons" => "What you learned, what you do differently",
-                    _ => "The numbers: -90% failed checkouts, 12→0 pages a week",
-                });
+                area.set_placeholder_text(field.placeholder);
                 area
             })
             .collect();
@@ -478,9 +470,7 @@ impl StoriesApp {
             ..Story::default()
         };
         for (i, field) in TEXT_FIELDS.iter().enumerate() {
-            if let Some(slot) = story.field_mut(field) {
-                *slot = form.value(i);
-            }
+            *field.of_mut(&mut story) = form.value(i);
         }
         let id = story.id.clone();
         self.book.upsert(story);

@@ -31,44 +31,80 @@ pub struct Story {
     pub numbers: String,
 }
 
+/// A text field of a story: its key (in TOML and CSV), its label in the
+/// editor, the hint in an empty field, and where it lives in `Story`.
+pub struct TextField {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub placeholder: &'static str,
+    get: fn(&Story) -> &String,
+    get_mut: fn(&mut Story) -> &mut String,
+}
+
+impl TextField {
+    pub fn of<'a>(&self, story: &'a Story) -> &'a str {
+        (self.get)(story)
+    }
+
+    pub fn of_mut<'a>(&self, story: &'a mut Story) -> &'a mut String {
+        (self.get_mut)(story)
+    }
+}
+
 /// The text fields of a story, in the order the editor and CSV show them.
-pub const TEXT_FIELDS: [&str; 7] = [
-    "title",
-    "situation",
-    "task",
-    "action",
-    "result",
-    "lessons",
-    "numbers",
+pub const TEXT_FIELDS: [TextField; 7] = [
+    TextField {
+        key: "title",
+        label: "Title",
+        placeholder: "A short name, e.g. Checkout bug fix",
+        get: |s| &s.title,
+        get_mut: |s| &mut s.title,
+    },
+    TextField {
+        key: "situation",
+        label: "Situation",
+        placeholder: "Context in 30 s: role, team, stakes",
+        get: |s| &s.situation,
+        get_mut: |s| &mut s.situation,
+    },
+    TextField {
+        key: "task",
+        label: "Task / Problem",
+        placeholder: "Task / Problem: what you had to achieve",
+        get: |s| &s.task,
+        get_mut: |s| &mut s.task,
+    },
+    TextField {
+        key: "action",
+        label: "Action / Solution",
+        placeholder: "Action / Solution: what YOU did",
+        get: |s| &s.action,
+        get_mut: |s| &mut s.action,
+    },
+    TextField {
+        key: "result",
+        label: "Result / Impact",
+        placeholder: "Result / Impact: the outcome, quantified",
+        get: |s| &s.result,
+        get_mut: |s| &mut s.result,
+    },
+    TextField {
+        key: "lessons",
+        label: "Lessons",
+        placeholder: "What you learned, what you do differently",
+        get: |s| &s.lessons,
+        get_mut: |s| &mut s.lessons,
+    },
+    TextField {
+        key: "numbers",
+        label: "Numbers",
+        placeholder: "The numbers: -90% failed checkouts, 12→0 pages a week",
+        get: |s| &s.numbers,
+        get_mut: |s| &mut s.numbers,
+    },
 ];
 
 impl Story {
-    pub fn field(&self, name: &str) -> &str {
-        match name {
-            "title" => &self.title,
-            "situation" => &self.situation,
-            "task" => &self.task,
-            "action" => &self.action,
-            "result" => &self.result,
-            "lessons" => &self.lessons,
-            "numbers" => &self.numbers,
-            _ => "",
-        }
-    }
-
-    pub fn field_mut(&mut self, name: &str) -> Option<&mut String> {
-        Some(match name {
-            "title" => &mut self.title,
-            "situation" => &mut self.situation,
-            "task" => &mut self.task,
-            "action" => &mut self.action,
-            "result" => &mut self.result,
-            "lessons" => &mut self.lessons,
-            "numbers" => &mut self.numbers,
-            _ => return None,
-        })
-    }
-
     pub fn proves(&self, slug: &str) -> bool {
         self.principles.iter().any(|p| p == slug)
     }
@@ -237,13 +273,13 @@ impl StoryBook {
     pub fn to_csv(&self, principles: &Principles) -> Result<String, csv::Error> {
         let mut writer = csv::Writer::from_writer(Vec::new());
         let mut header = vec!["id", "title", "principles"];
-        header.extend(&TEXT_FIELDS[1..]);
+        header.extend(TEXT_FIELDS[1..].iter().map(|f| f.key));
         writer.write_record(&header)?;
         for s in &self.stories {
             let names: Vec<&str> = s.principles.iter().map(|p| principles.name_of(p)).collect();
             let joined = names.join("; ");
             let mut row = vec![s.id.as_str(), s.title.as_str(), joined.as_str()];
-            row.extend(TEXT_FIELDS[1..].iter().map(|f| s.field(f)));
+            row.extend(TEXT_FIELDS[1..].iter().map(|f| f.of(s)));
             writer.write_record(&row)?;
         }
         let bytes = writer
@@ -320,9 +356,7 @@ impl StoryBook {
                 story.id = scratch.new_id(&story.title);
             }
             for field in &TEXT_FIELDS[1..] {
-                if let Some(slot) = story.field_mut(field) {
-                    *slot = cell(column(field));
-                }
+                *field.of_mut(&mut story) = cell(column(field.key));
             }
             for p in cell(column("principles"))
                 .split([';', ',', '|'])

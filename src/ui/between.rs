@@ -1,12 +1,12 @@
 //! Between questions: what was saved, and what comes next.
 
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Rect};
-use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
 
+use super::card::Card;
 use super::theme::Theme;
-use super::widgets::{centered, either_key, inline_hints};
+use super::widgets::{either_key, inline_hints};
 use crate::app::{App, BETWEEN_KEYS, Between};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
@@ -43,17 +43,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     } else {
         lines.push(inline_hints(&BETWEEN_KEYS.footer_as_written(), theme));
     }
-    let card = centered(area, 72.min(area.width), 11);
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.muted())
-        .title(Span::styled(" stardrill ", theme.title()));
-    frame.render_widget(Clear, card);
-    frame.render_widget(
-        Paragraph::new(Text::from(lines))
-            .alignment(Alignment::Center)
-            .wrap(Wrap { trim: true })
-            .block(block),
-        card,
-    );
+    Card::new(lines, 72, theme.muted())
+        .title(Span::styled(" stardrill ", theme.title()))
+        .height(11)
+        .centred_text()
+        .wrapped()
+        .render(frame, area);
 }

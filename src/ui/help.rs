@@ -2,11 +2,10 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+use ratatui::text::{Line, Span};
 
+use super::card::Card;
 use super::theme::Theme;
-use super::widgets::centered;
 use crate::app::keymap::Hint;
 use crate::app::{ANSWERING_KEYS, WRAP_UP_KEYS};
 
@@ -38,18 +37,9 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: Theme) {
         lines.push(Line::raw(format!("  • {tip}")));
     }
 
-    let height = (lines.len() as u16 + 2).min(area.height);
-    let rect = centered(area, 64.min(area.width), height);
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.title())
+    Card::new(lines, 64, theme.title())
         .title(Span::styled(" Help ", theme.title()))
-        .title_bottom(Span::styled(" any key closes ", theme.muted()));
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(Text::from(lines))
-            .wrap(Wrap { trim: false })
-            .block(block),
-        rect,
-    );
+        .bottom(Span::styled(" any key closes ", theme.muted()))
+        .wrapped_keeping_indent()
+        .render(frame, area);
 }

@@ -3,12 +3,13 @@
 use std::time::Duration;
 
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Padding, Paragraph, Wrap};
 
+use super::card::Card;
 use super::theme::Theme;
-use super::widgets::{centered, either_key, inline_hints, key_hints};
+use super::widgets::{either_key, inline_hints, key_hints};
 use super::{answer_layout, draw_notes, draw_status};
 use crate::app::attempt::Attempt;
 use crate::app::countdown::{TimeLeft, clock_face};
@@ -65,19 +66,12 @@ pub fn draw_round_intro(
     ));
     lines.push(Line::default());
     lines.push(inline_hints(&ROUND_INTRO_KEYS.footer_as_written(), theme));
-    let width = 80.min(area.width);
-    let paragraph = Paragraph::new(Text::from(lines))
-        .alignment(Alignment::Center)
-        .wrap(Wrap { trim: true });
-    let height = paragraph.line_count(width.saturating_sub(4)) as u16 + 4;
-    let card = centered(area, width, height.min(area.height));
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.title())
+    Card::new(lines, 80, theme.title())
         .title(Span::styled(" Interview loop ", theme.title()))
-        .padding(Padding::uniform(1));
-    frame.render_widget(Clear, card);
-    frame.render_widget(paragraph.block(block), card);
+        .padding(Padding::uniform(1))
+        .centred_text()
+        .wrapped()
+        .render(frame, area);
 }
 
 pub fn draw_probe(
@@ -230,15 +224,9 @@ pub fn draw_summary(
         "to finish",
         theme,
     ));
-    let width = 96.min(area.width);
-    let paragraph = Paragraph::new(Text::from(lines)).wrap(Wrap { trim: true });
-    let height = paragraph.line_count(width.saturating_sub(4)) as u16 + 4;
-    let card = centered(area, width, height.min(area.height));
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.title())
+    Card::new(lines, 96, theme.title())
         .title(Span::styled(" Loop summary ", theme.title()))
-        .padding(Padding::uniform(1));
-    frame.render_widget(Clear, card);
-    frame.render_widget(paragraph.block(block), card);
+        .padding(Padding::uniform(1))
+        .wrapped()
+        .render(frame, area);
 }

@@ -1,6 +1,7 @@
 //! Drawing: a pure function of `&App` and the current time. One module per screen.
 
 pub mod between;
+pub mod card;
 pub mod coverage;
 pub mod drill;
 pub mod help;

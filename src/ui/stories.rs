@@ -3,26 +3,17 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Padding, Paragraph, Wrap};
 
+use super::card::Card;
 use super::coverage;
 use super::theme::Theme;
-use super::widgets::{centered, draw_text_box, key_hints, truncate};
+use super::widgets::{draw_text_box, key_hints, truncate};
 use crate::app::keymap::Hint;
 use crate::app::stories::{
     FORM_KEYS, Form, GRID_KEYS, LIST_KEYS, PRINCIPLE_KEYS, PRINCIPLES_FIELD, StoriesApp, View,
 };
 use crate::domain::story::TEXT_FIELDS;
-
-const FIELD_LABELS: [&str; 7] = [
-    "Title",
-    "Situation",
-    "Task / Problem",
-    "Action / Solution",
-    "Result / Impact",
-    "Lessons",
-    "Numbers",
-];
 
 pub fn draw(frame: &mut Frame, app: &StoriesApp, theme: Theme) {
     let area = frame.area();
@@ -200,13 +191,13 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &StoriesApp, theme: Theme) {
             style,
         ));
     }
-    for (field, label) in TEXT_FIELDS.iter().zip(FIELD_LABELS).skip(1) {
-        let value = story.field(field);
+    for field in &TEXT_FIELDS[1..] {
+        let value = field.of(story);
         if value.is_empty() {
             continue;
         }
         lines.push(Line::default());
-        lines.push(Line::styled(label, theme.title()));
+        lines.push(Line::styled(field.label, theme.title()));
         lines.extend(value.lines().map(|l| Line::raw(l.to_string())));
     }
     let block = Block::bordered()
@@ -240,7 +231,7 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &StoriesApp, form: &Form, theme
     // Left: title on top, the principle checklist below.
     let [title_area, principles_area] =
         Layout::vertical([Constraint::Length(3), Constraint::Fill(1)]).areas(left);
-    draw_field(frame, title_area, form, 0, FIELD_LABELS[0], theme);
+    draw_field(frame, title_area, form, 0, theme);
     let focused = form.focus == PRINCIPLES_FIELD;
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
@@ -308,19 +299,19 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &StoriesApp, form: &Form, theme
     let areas = Layout::vertical(constraints).split(right);
     for (offset, rect) in areas.iter().enumerate() {
         let field = offset + 1;
-        draw_field(frame, *rect, form, field, FIELD_LABELS[field], theme);
+        draw_field(frame, *rect, form, field, theme);
     }
 }
 
 /// One text field of the form; `field` indexes `TEXT_FIELDS`.
-fn draw_field(frame: &mut Frame, area: Rect, form: &Form, field: usize, label: &str, theme: Theme) {
+fn draw_field(frame: &mut Frame, area: Rect, form: &Form, field: usize, theme: Theme) {
     let focus_position = if field == 0 { 0 } else { field + 1 };
     let focused = form.focus == focus_position;
     draw_text_box(
         frame,
         area,
         &form.texts[field],
-        &format!(" {label} "),
+        &format!(" {} ", TEXT_FIELDS[field].label),
         focused,
         theme,
     );
@@ -330,12 +321,6 @@ fn draw_confirm(frame: &mut Frame, area: Rect, app: &StoriesApp, theme: Theme) {
     let Some(story) = app.selected_story() else {
         return;
     };
-    let rect = centered(area, 56, 5);
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.danger())
-        .title(Span::styled(" Delete story? ", theme.danger()));
-    frame.render_widget(Clear, rect);
     let text = Text::from(vec![
         Line::raw(truncate(&format!("Delete \"{}\"?", story.title), 50)),
         Line::from(vec![
@@ -345,10 +330,11 @@ fn draw_confirm(frame: &mut Frame, area: Rect, app: &StoriesApp, theme: Theme) {
             Span::raw(" keep"),
         ]),
     ]);
-    frame.render_widget(
-        Paragraph::new(text).block(block.padding(Padding::horizontal(1))),
-        rect,
-    );
+    Card::new(text, 56, theme.danger())
+        .title(Span::styled(" Delete story? ", theme.danger()))
+        .padding(Padding::horizontal(1))
+        .height(5)
+        .render(frame, area);
 }
 
 fn draw_help(frame: &mut Frame, area: Rect, theme: Theme) {
@@ -369,12 +355,8 @@ fn draw_help(frame: &mut Frame, area: Rect, theme: Theme) {
     lines.extend(form.next().map(row));
     lines.extend(PRINCIPLE_KEYS.help().map(row));
     lines.extend(form.map(row));
-    let rect = centered(area, 52, lines.len() as u16 + 2);
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.title())
+    Card::new(lines, 52, theme.title())
         .title(Span::styled(" Story bank help ", theme.title()))
-        .title_bottom(Span::styled(" any key closes ", theme.muted()));
-    frame.render_widget(Clear, rect);
-    frame.render_widget(Paragraph::new(Text::from(lines)).block(block), rect);
+        .bottom(Span::styled(" any key closes ", theme.muted()))
+        .render(frame, area);
 }

@@ -1,13 +1,13 @@
 //! What a first-time user sees: no sessions yet, and how to record one.
 
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Rect};
-use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, BorderType, Padding, Paragraph, Wrap};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Padding;
 
 use crate::app::review::Review;
+use crate::ui::card::Card;
 use crate::ui::theme::Theme;
-use crate::ui::widgets::centered;
 
 pub fn draw(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
     let mut lines = vec![
@@ -42,18 +42,10 @@ pub fn draw(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
             theme.warn(),
         ));
     }
-    let height = lines.len() as u16 + 2;
-    let rect = centered(area, 66.min(area.width), height);
-    frame.render_widget(
-        Paragraph::new(Text::from(lines))
-            .alignment(Alignment::Center)
-            .wrap(Wrap { trim: true })
-            .block(
-                Block::bordered()
-                    .border_type(BorderType::Rounded)
-                    .border_style(theme.muted())
-                    .padding(Padding::horizontal(1)),
-            ),
-        rect,
-    );
+    Card::new(lines, 66, theme.muted())
+        .padding(Padding::horizontal(1))
+        .centred_text()
+        .wrapped()
+        .over_nothing()
+        .render(frame, area);
 }

@@ -2,13 +2,12 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+use ratatui::text::{Line, Span};
 
 use crate::app::keymap::Hint;
 use crate::app::review::LIST_KEYS;
+use crate::ui::card::Card;
 use crate::ui::theme::Theme;
-use crate::ui::widgets::centered;
 
 pub fn draw(frame: &mut Frame, area: Rect, theme: Theme) {
     let mut lines: Vec<Line> = vec![Line::styled("Review keys", theme.title())];
@@ -24,18 +23,8 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: Theme) {
         theme.muted(),
     ));
     lines.push(Line::styled("Any key closes this help.", theme.muted()));
-    let height = (lines.len() as u16 + 2).min(area.height);
-    let rect = centered(area, 70.min(area.width), height);
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(Text::from(lines))
-            .wrap(Wrap { trim: false })
-            .block(
-                Block::bordered()
-                    .border_type(BorderType::Rounded)
-                    .border_style(theme.title())
-                    .title(Span::styled(" Help ", theme.title())),
-            ),
-        rect,
-    );
+    Card::new(lines, 70, theme.title())
+        .title(Span::styled(" Help ", theme.title()))
+        .wrapped_keeping_indent()
+        .render(frame, area);
 }

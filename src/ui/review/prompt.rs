@@ -3,12 +3,13 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph, Wrap};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Padding;
 
 use crate::app::review::{FILTER_FIELDS, FilterForm, Review};
+use crate::ui::card::Card;
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{centered, truncate};
+use crate::ui::widgets::truncate;
 
 pub fn draw_filter(
     frame: &mut Frame,
@@ -45,18 +46,10 @@ pub fn draw_filter(
         theme.muted(),
     ));
     lines.push(Line::styled("Enter apply · Esc cancel", theme.muted()));
-    let rect = centered(area, 60.min(area.width), lines.len() as u16 + 2);
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(Text::from(lines)).block(
-            Block::bordered()
-                .border_type(BorderType::Rounded)
-                .border_style(theme.title())
-                .title(Span::styled(" Filter ", theme.title()))
-                .padding(Padding::horizontal(1)),
-        ),
-        rect,
-    );
+    Card::new(lines, 60, theme.title())
+        .title(Span::styled(" Filter ", theme.title()))
+        .padding(Padding::horizontal(1))
+        .render(frame, area);
 }
 
 pub fn draw_confirm(frame: &mut Frame, area: Rect, review: &Review, file: &str, theme: Theme) {
@@ -81,17 +74,8 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, review: &Review, file: &str, 
             Span::raw(" keep"),
         ]),
     ];
-    let rect = centered(area, 60.min(area.width), lines.len() as u16 + 2);
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(Text::from(lines))
-            .wrap(Wrap { trim: true })
-            .block(
-                Block::bordered()
-                    .border_type(BorderType::Rounded)
-                    .border_style(theme.danger())
-                    .padding(Padding::horizontal(1)),
-            ),
-        rect,
-    );
+    Card::new(lines, 60, theme.danger())
+        .padding(Padding::horizontal(1))
+        .wrapped()
+        .render(frame, area);
 }
