@@ -8,6 +8,8 @@
 //! Frames are drawn on ratatui's `TestBackend` with a fake clock, each one a
 //! second later than the last so the countdown and its bar change as they do
 //! on a real tick.
+// Measurement code, not the program: a failed set-up stops the run.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "../tests/common/mod.rs"]
 mod common;

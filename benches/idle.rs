@@ -7,6 +7,8 @@
 //!
 //! Linux only. Under `cargo test --benches` (no `--bench` argument) it only
 //! says how to run it, so test runs stay quick.
+// Measurement code, not the program: a failed set-up stops the run.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "../tests/common/mod.rs"]
 mod common;

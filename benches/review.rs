@@ -3,6 +3,8 @@
 //! frame of each screen. The data dirs are generated once per run into temp
 //! dirs and reused; the files stay in the OS page cache (a cold start, after
 //! a reboot, is measured by hand: see README-review.md).
+// Measurement code, not the program: a failed set-up stops the run.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "support/synth.rs"]
 mod synth;

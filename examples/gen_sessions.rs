@@ -1,5 +1,7 @@
 //! Writes synthetic session logs, to try `stardrill review` on a big history:
 //! `cargo run --release --example gen_sessions -- DATA_DIR COUNT [CORRUPT]`.
+// Measurement code, not the program: a failed set-up stops the run.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "../benches/support/synth.rs"]
 mod synth;

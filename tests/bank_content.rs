@@ -1,4 +1,6 @@
 //! The built-in content: every principle covered, every seed question present.
+// Test code: a failed assumption is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::HashSet;
 

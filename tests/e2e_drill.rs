@@ -1,5 +1,7 @@
 //! End-to-end tests: the real binary in a pseudo-terminal, driven by keys and
 //! signals, checked through the screen a user would see and the files it leaves.
+// Test code: a failed assumption is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
@@ -477,9 +479,9 @@ fn the_countdown_moves_without_input() {
 
 #[test]
 fn running_out_of_time_rings_the_bell_and_counts_overtime() {
-    // 10 s is the shortest answer allowed; wait well past it.
-    let pty = start_drill(&["--seed", "9", "--seconds", "10"]);
-    pty.wait_for_text_within("over time", TIMEOUT + std::time::Duration::from_secs(10));
+    // A one-second answer: the real clock, the real loop, the real bell.
+    let pty = start_drill(&["--seed", "9", "--seconds", "1"]);
+    pty.wait_for_text("over time");
     assert!(
         contains(&pty.raw_since(0), "\x07"),
         "the bell should ring once time is up"

@@ -1,5 +1,7 @@
 //! End-to-end tests of the practice features: the interview loop, the story
 //! bank, weak mode and settings, in a pseudo-terminal or as plain commands.
+// Test code: a failed assumption is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 

@@ -1,5 +1,7 @@
 //! Whatever bytes a user's file holds, the loaders answer with a value or an
 //! error, never a panic.
+// Test code: a failed assumption is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use proptest::prelude::*;
 use stardrill::domain::Catalog;

@@ -1,19 +1,21 @@
 //! Golden tests of `stardrill stats`, `stardrill export` and `review --check`,
 //! run as a user would, on a seeded data dir with a corrupt and a foreign file.
+// Test code: a failed assumption is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
 mod review_support;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use stardrill::domain::session::SessionLog;
 
 fn stardrill(args: &[&str], data_dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stardrill"))
+    common::command(&common::Sandbox::new())
         .args(args)
         .arg("--data-dir")
         .arg(data_dir)
-        .env_remove("STARDRILL_DATA_DIR")
         .output()
         .unwrap_or_else(|e| panic!("run stardrill: {e}"))
 }

@@ -1,5 +1,7 @@
 //! Snapshots of the review screens on a TestBackend, with fixed data and a
 //! fixed "today", plus the whole browser loop driven by scripted keys.
+// Test code: a failed assumption is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod review_support;
 

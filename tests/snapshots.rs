@@ -1,4 +1,6 @@
 //! Every drill screen, rendered on a TestBackend at 80×24 and 120×40.
+// Test code: a failed assumption is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::time::Duration;
 

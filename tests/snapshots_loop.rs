@@ -1,5 +1,7 @@
 //! Interview loop screens on a TestBackend: the next interviewer, the
 //! follow-up probe, the summary.
+// Test code: a failed assumption is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::time::Duration;
 

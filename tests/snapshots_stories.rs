@@ -1,4 +1,6 @@
 //! The story bank screens and the drill with stories, on a TestBackend.
+// Test code: a failed assumption is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::HashMap;
 use std::time::Duration;

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::domain::config::SECONDS_RANGE;
 use crate::storage::paths::DATA_DIR_ENV;
 
 #[derive(Debug, Parser)]
@@ -106,7 +107,7 @@ pub enum KindArg {
 #[derive(Debug, Clone, Args)]
 pub struct CommonArgs {
     /// Seconds per answer [default: 120, or `seconds` in config.toml].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(10..=3600))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(SECONDS_RANGE))]
     pub seconds: Option<u64>,
     /// Seconds to think before the countdown starts (Space starts early) [default: 0].
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(0..=600))]
@@ -155,7 +156,7 @@ pub struct LoopArgs {
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=5))]
     pub rounds: u64,
     /// Seconds for the follow-up probe after each answer [default: 60].
-    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(10..=3600))]
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(SECONDS_RANGE))]
     pub follow_up_secs: Option<u64>,
     #[command(flatten)]
     pub common: CommonArgs,

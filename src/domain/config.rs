@@ -55,7 +55,9 @@ impl Default for Config {
     }
 }
 
-pub const SECONDS_RANGE: std::ops::RangeInclusive<u64> = 10..=3600;
+/// Answer and probe lengths: up to an hour, and as short as a second (a
+/// quick elevator pitch, or a test that must not wait).
+pub const SECONDS_RANGE: std::ops::RangeInclusive<u64> = 1..=3600;
 
 impl Config {
     pub fn parse(source: &Source<'_>) -> Result<Self, LoadError> {
@@ -67,7 +69,7 @@ impl Config {
         ] {
             if !SECONDS_RANGE.contains(&value) {
                 problems.push(format!(
-                    "`{name}` must be between 10 and 3600, found {value}"
+                    "`{name}` must be between 1 and 3600, found {value}"
                 ));
             }
         }
@@ -110,13 +112,13 @@ impl Config {
 /// Written by `stardrill config --init`: every setting, commented, at its default.
 pub const TEMPLATE: &str = r#"# stardrill settings. Every line is optional; command-line flags override these.
 
-# Seconds per answer (10-3600).
+# Seconds per answer (1-3600).
 # seconds = 120
 
 # Seconds to think before each answer's countdown starts (0 = start at once).
 # think_secs = 0
 
-# Seconds for the follow-up probe in `stardrill loop` (10-3600).
+# Seconds for the follow-up probe in `stardrill loop` (1-3600).
 # follow_up_secs = 60
 
 # Checklist to start with: "star" or "spsil".
@@ -173,10 +175,10 @@ mod tests {
         let err = parse("bell = true\nmode = \"sometimes\"\n").expect_err("bad mode");
         assert!(err.to_string().starts_with("config.toml:2: "), "{err}");
         assert!(err.to_string().contains("unknown variant"), "{err}");
-        let err = parse("\nseconds = 5\n").expect_err("too short");
+        let err = parse("\nseconds = 0\n").expect_err("too short");
         assert_eq!(
             err.to_string(),
-            "config.toml:2: `seconds` must be between 10 and 3600, found 5"
+            "config.toml:2: `seconds` must be between 1 and 3600, found 0"
         );
         let err = parse("colour = 1\n").expect_err("unknown key");
         assert!(err.to_string().contains("unknown field `colour`"), "{err}");

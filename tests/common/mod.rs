@@ -96,6 +96,8 @@ impl Sandbox {
             ("HOME".into(), home.clone().into()),
             ("XDG_DATA_HOME".into(), home.join(".local/share").into()),
             ("XDG_CONFIG_HOME".into(), home.join(".config").into()),
+            ("XDG_CACHE_HOME".into(), home.join(".cache").into()),
+            ("XDG_STATE_HOME".into(), home.join(".local/state").into()),
             ("TERM".into(), "xterm-256color".into()),
             ("STARDRILL_DATA_DIR".into(), self.data_dir().into()),
         ];
@@ -573,6 +575,17 @@ fn read_loop(mut file: File, shared: &Shared, stop: &AtomicBool) {
     shared.changed.notify_all();
 }
 
+/// `stardrill` as a command in `sandbox`: its own HOME, XDG dirs and data
+/// dir, and nothing else inherited but `PATH`.
+pub fn command(sandbox: &Sandbox) -> Command {
+    let mut command = Command::new(BIN);
+    command
+        .env_clear()
+        .envs(sandbox.env())
+        .current_dir(sandbox.root());
+    command
+}
+
 /// The program run without a terminal: stdin empty, stdout and stderr piped.
 pub struct Plain {
     pub status: std::process::ExitStatus,
@@ -587,11 +600,8 @@ impl Plain {
 
     /// Runs `stardrill ARGS` in `sandbox`, bounded by `TIMEOUT`.
     pub fn run<S: AsRef<std::ffi::OsStr>>(sandbox: &Sandbox, args: &[S]) -> Self {
-        let mut child = Command::new(BIN)
+        let mut child = command(sandbox)
             .args(args)
-            .env_clear()
-            .envs(sandbox.env())
-            .current_dir(sandbox.root())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
