@@ -42,6 +42,10 @@ impl Key {
     }
 }
 
+/// A yes-or-no prompt (delete this?): y goes ahead, any other key keeps.
+pub const CONFIRM_KEYS: Keymap<()> =
+    Keymap(&[Binding::silent(&[Key::Char('y'), Key::Char('Y')], ()).footer(0, "y", "delete")]);
+
 /// The key as a hint names it, and what it does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hint {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::keymap::{Binding, Key, Keymap};
+use super::keymap::{Binding, CONFIRM_KEYS, Key, Keymap};
 use super::{GLOBAL_KEYS, Status};
 use crate::domain::history::{History, Session};
 use crate::domain::principles::Principles;
@@ -324,10 +324,6 @@ pub const LOADING_KEYS: Keymap<()> = Keymap(&[Binding::silent(
     &[Key::Char('q'), Key::Code(KeyCode::Esc)],
     (),
 )]);
-
-/// Deleting asks first: y deletes, any other key keeps the session.
-pub const CONFIRM_KEYS: Keymap<()> =
-    Keymap(&[Binding::silent(&[Key::Char('y'), Key::Char('Y')], ())]);
 
 /// Rows of the filter form.
 pub const FILTER_FIELDS: [&str; 5] = ["Principle", "Outcome", "Rating", "From", "To"];

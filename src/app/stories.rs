@@ -7,7 +7,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 use ratatui::style::{Modifier, Style};
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
-use super::keymap::{Binding, Key, Keymap};
+use super::keymap::{Binding, CONFIRM_KEYS, Key, Keymap};
 use super::{GLOBAL_KEYS, Msg, Status};
 use crate::domain::principles::Principles;
 use crate::domain::story::{Story, StoryBook, TEXT_FIELDS};
@@ -135,10 +135,6 @@ pub const PRINCIPLE_KEYS: Keymap<PrincipleKey> = Keymap(&[
     )
     .help("Space", "tick a principle"),
 ]);
-
-/// Deleting asks first: y deletes, any other key keeps the story.
-pub const CONFIRM_KEYS: Keymap<()> =
-    Keymap(&[Binding::silent(&[Key::Char('y'), Key::Char('Y')], ())]);
 
 pub enum View {
     List,

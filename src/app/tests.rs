@@ -519,12 +519,11 @@ fn every_key_table_holds_together() {
     problems.extend(check(&review::SEARCH_KEYS));
     problems.extend(check(&review::FILTER_KEYS));
     problems.extend(check(&review::LOADING_KEYS));
-    problems.extend(check(&review::CONFIRM_KEYS));
+    problems.extend(check(&crate::app::keymap::CONFIRM_KEYS));
     problems.extend(check(&stories::LIST_KEYS));
     problems.extend(check(&stories::GRID_KEYS));
     problems.extend(check(&stories::FORM_KEYS));
     problems.extend(check(&stories::PRINCIPLE_KEYS));
-    problems.extend(check(&stories::CONFIRM_KEYS));
     assert!(problems.is_empty(), "{problems:#?}");
 }
 

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, BorderType, Padding, Paragraph, Wrap};
 use super::card::Card;
 use super::coverage;
 use super::theme::Theme;
-use super::widgets::{draw_text_box, key_hints, truncate};
+use super::widgets::{confirm_keys, draw_text_box, key_hints, truncate};
 use crate::app::keymap::Hint;
 use crate::app::stories::{
     FORM_KEYS, Form, GRID_KEYS, LIST_KEYS, PRINCIPLE_KEYS, PRINCIPLES_FIELD, StoriesApp, View,
@@ -323,12 +323,7 @@ fn draw_confirm(frame: &mut Frame, area: Rect, app: &StoriesApp, theme: Theme) {
     };
     let text = Text::from(vec![
         Line::raw(truncate(&format!("Delete \"{}\"?", story.title), 50)),
-        Line::from(vec![
-            Span::styled("y", theme.key()),
-            Span::raw(" delete   "),
-            Span::styled("any other key", theme.key()),
-            Span::raw(" keep"),
-        ]),
+        confirm_keys(theme),
     ]);
     Card::new(text, 56, theme.danger())
         .title(Span::styled(" Delete story? ", theme.danger()))

@@ -71,6 +71,15 @@ pub fn inline_hints(hints: &[(&str, &str)], theme: Theme) -> Line<'static> {
     Line::from(spans)
 }
 
+/// The keys of a yes-or-no prompt: "y delete   any other key keep".
+pub fn confirm_keys(theme: Theme) -> Line<'static> {
+    let mut line = inline_hints(&crate::app::keymap::CONFIRM_KEYS.footer_as_written(), theme);
+    line.spans.push(Span::raw("   "));
+    line.spans.push(Span::styled("any other key", theme.key()));
+    line.spans.push(Span::raw(" keep"));
+    line
+}
+
 /// Keys that all do one thing, inside a card: "Enter or q to finish".
 pub fn either_key(keys: &str, text: &str, theme: Theme) -> Line<'static> {
     let mut spans = Vec::new();

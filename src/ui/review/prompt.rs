@@ -9,7 +9,7 @@ use ratatui::widgets::Padding;
 use crate::app::review::{FILTER_FIELDS, FilterForm, Review};
 use crate::ui::card::Card;
 use crate::ui::theme::Theme;
-use crate::ui::widgets::truncate;
+use crate::ui::widgets::{confirm_keys, truncate};
 
 pub fn draw_filter(
     frame: &mut Frame,
@@ -67,12 +67,7 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, review: &Review, file: &str, 
         ),
         Line::styled("move it back to sessions/ to restore it.", theme.muted()),
         Line::default(),
-        Line::from(vec![
-            Span::styled("y", theme.key()),
-            Span::raw(" delete   "),
-            Span::styled("any other key", theme.key()),
-            Span::raw(" keep"),
-        ]),
+        confirm_keys(theme),
     ];
     Card::new(lines, 60, theme.danger())
         .padding(Padding::horizontal(1))
