@@ -121,6 +121,9 @@ pub struct App {
     pub completed: usize,
     pub saved: Vec<PathBuf>,
     pub unsaved: Vec<Unsaved>,
+    /// The interview loop's record when it could not be written, and why:
+    /// printed on exit like an unsaved attempt.
+    pub unsaved_loop: Option<(LoopRecord, String)>,
     pub should_quit: bool,
     /// Session ids come from a stream of their own, so a seed names the
     /// files the same way every time without changing the questions.
@@ -381,6 +384,7 @@ impl App {
             completed: 0,
             saved: Vec::new(),
             unsaved: Vec::new(),
+            unsaved_loop: None,
             should_quit: false,
             ids: id_stream(seed),
         }
@@ -428,18 +432,22 @@ impl App {
         self.interview_loop().map(InterviewLoop::record)
     }
 
-    pub fn on_loop_saved(&mut self, result: Result<PathBuf, String>) {
+    pub fn on_loop_saved(&mut self, record: LoopRecord, result: Result<PathBuf, String>) {
         match result {
             Ok(path) => {
                 if let Mode::Loop(run) = &mut self.mode {
                     run.interview.record_path = Some(path);
                 }
+                self.unsaved_loop = None;
             }
             Err(err) => {
                 self.status = Some(Status {
-                    text: format!("Could not save the loop record: {err}"),
+                    text: format!(
+                        "Could not save the loop record: {err}. It will be printed when you quit."
+                    ),
                     is_error: true,
                 });
+                self.unsaved_loop = Some((record, err));
             }
         }
     }

@@ -1,7 +1,6 @@
 //! `stardrill drill` and `stardrill loop`: check every input before the
 //! terminal is touched, run, then report in plain text.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -9,7 +8,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use super::args::{CommonArgs, DrillArgs, KindArg, LoopArgs, ModeArg};
-use super::{EXIT_UNSAVED, event_loop, fail, questions};
+use super::{EXIT_UNSAVED, event_loop, fail, output, questions};
 use crate::app::{App, Settings};
 use crate::domain::Catalog;
 use crate::domain::bank::QuestionKind;
@@ -38,7 +37,7 @@ struct Prepared {
 /// The question bank, checked; every problem is printed with its line.
 fn load_bank(common: &CommonArgs) -> Result<Catalog, ExitCode> {
     questions::load_catalog(common.questions.as_deref()).map_err(|err| {
-        eprintln!("{err}");
+        output::error(&err.to_string());
         fail("the question bank has problems; nothing was started")
     })
 }
@@ -48,7 +47,7 @@ fn prepare(mut catalog: Catalog, common: &CommonArgs) -> Result<(Catalog, Prepar
     let config = config_path()
         .map_or(Ok(Config::default()), |p| load_config(Some(&p)))
         .map_err(|err| {
-            eprintln!("{err}");
+            output::error(&err.to_string());
             fail("the settings file has problems (see `stardrill config --path`)")
         })?;
     let framework_key = common
@@ -73,7 +72,7 @@ fn prepare(mut catalog: Catalog, common: &CommonArgs) -> Result<(Catalog, Prepar
     catalog.stories = StoryStore::new(&data_dir)
         .load(&catalog.principles)
         .map_err(|err| {
-            eprintln!("{err}");
+            output::error(&err.to_string());
             fail("the story bank has problems; fix it or run with another --data-dir")
         })?;
     let settings = Settings {
@@ -236,46 +235,49 @@ fn run(mut app: App, mut prepared: Prepared, clock: &dyn Clock) -> ExitCode {
     });
 
     // The terminal is back to normal here: report what happened in plain
-    // text. The terminal may also be gone (window closed), so writes that
-    // fail are ignored rather than panicking.
-    let mut out = std::io::stdout();
-    let mut err_out = std::io::stderr();
+    // text. The terminal may also be gone (window closed): what cannot be
+    // written is dropped rather than panicking.
     let mut code = ExitCode::SUCCESS;
     if let Err(err) = result {
-        let _ = writeln!(err_out, "stardrill: terminal error: {err}");
+        output::error(&format!("stardrill: terminal error: {err}"));
         code = ExitCode::from(EXIT_UNSAVED);
     }
     for unsaved in &app.unsaved {
-        let _ = writeln!(
-            err_out,
+        output::error(&format!(
             "stardrill: could not save an attempt ({}); here it is, so nothing is lost:",
             unsaved.error
-        );
-        let _ = match unsaved.log.to_toml() {
-            Ok(text) => writeln!(err_out, "{text}"),
-            Err(err) => writeln!(
-                err_out,
-                "{:#?}\n(could not encode as TOML: {err})",
-                unsaved.log
-            ),
-        };
+        ));
+        output::error(&match unsaved.log.to_toml() {
+            Ok(text) => text,
+            Err(err) => format!("{:#?}\n(could not encode as TOML: {err})", unsaved.log),
+        });
         code = ExitCode::from(EXIT_UNSAVED);
     }
+    if let Some((record, error)) = &app.unsaved_loop {
+        output::error(&format!(
+            "stardrill: could not save the interview loop's record ({error}); here it is, so nothing is lost:"
+        ));
+        output::error(&match record.to_toml() {
+            Ok(text) => text,
+            Err(err) => format!("{record:#?}\n(could not encode as TOML: {err})"),
+        });
+        code = ExitCode::from(EXIT_UNSAVED);
+    }
+    let mut report = String::new();
     if !app.saved.is_empty() {
         let n = app.saved.len();
-        let _ = writeln!(
-            out,
-            "stardrill: {n} attempt{} saved in {}",
+        report.push_str(&format!(
+            "stardrill: {n} attempt{} saved in {}\n",
             if n == 1 { "" } else { "s" },
             prepared.store.dir().display()
-        );
+        ));
     }
     if let Some(path) = app.interview_loop().and_then(|i| i.record_path.as_ref()) {
-        let _ = writeln!(
-            out,
-            "stardrill: interview loop recorded in {}",
+        report.push_str(&format!(
+            "stardrill: interview loop recorded in {}\n",
             path.display()
-        );
+        ));
     }
+    let _ = output::print(&report, output::Kind::Report);
     code
 }

@@ -112,7 +112,7 @@ impl DrillOutputs<'_> {
             Effect::SaveLoop => {
                 if let Some(record) = app.loop_record() {
                     let result = (self.loops)(&record);
-                    app.on_loop_saved(result);
+                    app.on_loop_saved(record, result);
                 }
             }
             Effect::Bell => (self.bell)(),

@@ -4,6 +4,7 @@ pub mod args;
 pub mod drill;
 pub mod event_loop;
 pub mod export;
+pub mod output;
 pub mod questions;
 pub mod review;
 pub mod stories;
@@ -30,20 +31,19 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Stories(args)) => stories::run(args, configured_theme()),
         Some(Command::Config(args)) => config(args),
         Some(Command::Completions(args)) => {
+            // Made in memory first: the generator panics on a failed write.
             let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(
-                args.shell,
-                &mut command,
-                "stardrill",
-                &mut std::io::stdout(),
-            );
-            ExitCode::SUCCESS
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut command, "stardrill", &mut script);
+            output::print_bytes(&script).map_or_else(|s| s.exit_code(), |()| ExitCode::SUCCESS)
         }
         Some(Command::Man) => {
             let command = <Cli as clap::CommandFactory>::command();
-            match clap_mangen::Man::new(command).render(&mut std::io::stdout()) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => fail(format!("could not write the manual page: {e}")),
+            let mut page = Vec::new();
+            match clap_mangen::Man::new(command).render(&mut page) {
+                Ok(()) => output::print_bytes(&page)
+                    .map_or_else(|s| s.exit_code(), |()| ExitCode::SUCCESS),
+                Err(e) => fail(format!("could not make the manual page: {e}")),
             }
         }
         None => drill::drill(cli.drill),
@@ -57,19 +57,17 @@ fn config(args: ConfigArgs) -> ExitCode {
     if args.init {
         return match init_config(&path) {
             Ok(()) => {
-                println!("Wrote {}", path.display());
-                ExitCode::SUCCESS
+                output::report_then(&format!("Wrote {}\n", path.display()), ExitCode::SUCCESS)
             }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                println!("{} already exists; it was left as it is", path.display());
-                ExitCode::SUCCESS
-            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => output::report_then(
+                &format!("{} already exists; it was left as it is\n", path.display()),
+                ExitCode::SUCCESS,
+            ),
             Err(e) => fail(format!("could not write {}: {e}", path.display())),
         };
     }
     if args.path {
-        println!("{}", path.display());
-        return ExitCode::SUCCESS;
+        return output::report_then(&format!("{}\n", path.display()), ExitCode::SUCCESS);
     }
     match load_config(Some(&path)) {
         Ok(config) => {
@@ -78,12 +76,13 @@ fn config(args: ConfigArgs) -> ExitCode {
             } else {
                 " (not created yet: stardrill config --init)"
             };
-            println!("# {}{exists}", path.display());
             match toml::to_string(&config) {
-                Ok(text) => print!("{text}"),
-                Err(e) => return fail(e),
+                Ok(text) => output::report_then(
+                    &format!("# {}{exists}\n{text}", path.display()),
+                    ExitCode::SUCCESS,
+                ),
+                Err(e) => fail(e),
             }
-            ExitCode::SUCCESS
         }
         Err(err) => fail(err),
     }
@@ -98,7 +97,7 @@ pub(crate) fn configured_theme() -> Theme {
 }
 
 pub(crate) fn fail(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("stardrill: {message}");
+    output::error(&format!("stardrill: {message}"));
     ExitCode::from(EXIT_INPUT)
 }
 
@@ -108,12 +107,9 @@ fn questions(args: QuestionsArgs) -> ExitCode {
         .as_ref()
         .map_or("built-in bank".to_string(), |p| p.display().to_string());
     match questions::load_catalog(args.check.as_deref()) {
-        Ok(catalog) => {
-            print!("{}", questions::summary(&catalog, &name));
-            ExitCode::SUCCESS
-        }
+        Ok(catalog) => output::report_then(&questions::summary(&catalog, &name), ExitCode::SUCCESS),
         Err(err) => {
-            eprintln!("{err}");
+            output::error(&err.to_string());
             let n = err.diagnostics.len();
             fail(format!(
                 "{name}: {n} problem{} found",

@@ -1,6 +1,5 @@
 //! `stardrill stories`: the editor, and CSV import/export of the grid.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -9,6 +8,7 @@ use ratatui::Frame;
 
 use super::args::StoriesArgs;
 use super::event_loop::{self, Program};
+use super::output::{self, Kind};
 use super::{EXIT_INPUT, EXIT_UNSAVED, fail};
 use crate::app::Msg;
 use crate::app::stories::{RECENT_WINDOW, StoriesApp, StoriesEffect};
@@ -52,7 +52,7 @@ pub fn run(args: StoriesArgs, theme: Theme) -> ExitCode {
     let mut book = match store.load(&principles) {
         Ok(book) => book,
         Err(err) => {
-            eprintln!("{err}");
+            output::error(&err.to_string());
             return fail(format!(
                 "{} has problems; it was left untouched",
                 store.path().display()
@@ -81,16 +81,19 @@ pub fn run(args: StoriesArgs, theme: Theme) -> ExitCode {
     let clock = SystemClock::new();
     let result = event_loop::run_on_terminal(&mut app, &clock, theme, |_| {}, &mut perform);
     if let Err(err) = result {
-        eprintln!("stardrill: terminal error: {err}");
+        output::error(&format!("stardrill: terminal error: {err}"));
         return ExitCode::from(EXIT_UNSAVED);
     }
     if app.unsaved {
-        eprintln!(
-            "stardrill: the last change to your stories was not saved; here they are, so nothing is lost:"
+        output::error(
+            "stardrill: the last change to your stories was not saved; here they are, so nothing is lost:",
         );
         match app.book.to_toml() {
-            Ok(text) => eprintln!("{text}"),
-            Err(err) => eprintln!("{:#?}\n(could not encode as TOML: {err})", app.book),
+            Ok(text) => output::error(&text),
+            Err(err) => output::error(&format!(
+                "{:#?}\n(could not encode as TOML: {err})",
+                app.book
+            )),
         }
         return ExitCode::from(EXIT_UNSAVED);
     }
@@ -111,7 +114,7 @@ fn import(
     let stories = match StoryBook::from_csv(&name, &text, principles) {
         Ok(s) => s,
         Err(err) => {
-            eprintln!("{err}");
+            output::error(&err.to_string());
             return fail(format!("{name} has problems; nothing was imported"));
         }
     };
@@ -121,16 +124,16 @@ fn import(
         .filter(|s| book.upsert(s.clone()))
         .count();
     match store.save(book, principles) {
-        Ok(saved) => {
-            println!(
-                "Imported {total} stories from {name} ({added} new, {} updated) into {}",
+        Ok(saved) => output::report_then(
+            &format!(
+                "Imported {total} stories from {name} ({added} new, {} updated) into {}\n",
                 total - added,
                 saved.display()
-            );
-            ExitCode::SUCCESS
-        }
+            ),
+            ExitCode::SUCCESS,
+        ),
         Err(err) => {
-            eprintln!("stardrill: {err}");
+            output::error(&format!("stardrill: {err}"));
             ExitCode::from(EXIT_INPUT)
         }
     }
@@ -142,12 +145,8 @@ fn export(book: &StoryBook, principles: &Principles, target: Option<&Path>) -> E
         Err(err) => return fail(format!("could not write CSV: {err}")),
     };
     let Some(path) = target else {
-        let mut out = std::io::stdout().lock();
-        return match out.write_all(csv.as_bytes()).and_then(|()| out.flush()) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-            Err(e) => fail(format!("could not write the CSV: {e}")),
-        };
+        return output::print(&csv, Kind::Data)
+            .map_or_else(|s| s.exit_code(), |()| ExitCode::SUCCESS);
     };
     let dir = path
         .parent()
@@ -157,10 +156,14 @@ fn export(book: &StoryBook, principles: &Principles, target: Option<&Path>) -> E
         return fail(format!("{} is not a file path", path.display()));
     };
     match create_new_atomic(dir, file, csv.as_bytes()) {
-        Ok(()) => {
-            println!("Wrote {} stories to {}", book.stories.len(), path.display());
-            ExitCode::SUCCESS
-        }
+        Ok(()) => output::report_then(
+            &format!(
+                "Wrote {} stories to {}\n",
+                book.stories.len(),
+                path.display()
+            ),
+            ExitCode::SUCCESS,
+        ),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => fail(format!(
             "{} already exists; choose another name (it was not overwritten)",
             path.display()

@@ -13,6 +13,7 @@ pub mod session;
 pub mod source;
 pub mod stats;
 pub mod story;
+pub mod text;
 
 use bank::Bank;
 use framework::Frameworks;

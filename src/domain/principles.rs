@@ -34,6 +34,33 @@ struct RawPrinciple {
     summary: String,
 }
 
+/// The words of `text` as `normalize_key` sees them (lower case, no
+/// apostrophes), each with where it stands in `text`.
+fn words_with_spans(text: &str) -> Vec<(String, (usize, usize))> {
+    let mut words = Vec::new();
+    let mut current: Option<(String, usize, usize)> = None;
+    for (at, c) in text.char_indices() {
+        let end = at + c.len_utf8();
+        if c.is_alphanumeric() || c == '\'' || c == '’' {
+            let (word, _, to) = current.get_or_insert_with(|| (String::new(), at, end));
+            if c.is_alphanumeric() {
+                word.extend(c.to_lowercase());
+            }
+            *to = end;
+        } else if let Some((word, from, to)) = current.take()
+            && !word.is_empty()
+        {
+            words.push((word, (from, to)));
+        }
+    }
+    if let Some((word, from, to)) = current
+        && !word.is_empty()
+    {
+        words.push((word, (from, to)));
+    }
+    words
+}
+
 impl Principles {
     pub fn embedded() -> Result<Self, LoadError> {
         Self::parse(&Source::new("data/principles.toml", EMBEDDED_PRINCIPLES))
@@ -87,6 +114,57 @@ impl Principles {
         self.list
             .iter()
             .find(|p| p.slug == key || normalize_key(&p.name) == key)
+    }
+
+    /// Principles named in one cell of text, by slug or by name, in any
+    /// case, separated by anything (`;`, `,`, `|`): "Are Right, A Lot; Have
+    /// Backbone; Disagree and Commit" is two. The longest known name wins at
+    /// each word, so names that hold a separator still read back. Returns
+    /// the slugs, in order and without repeats, and the words that name no
+    /// principle.
+    pub fn parse_list(&self, text: &str) -> (Vec<String>, Vec<String>) {
+        let words = words_with_spans(text);
+        let known: Vec<(Vec<String>, &str)> = self
+            .list
+            .iter()
+            .flat_map(|p| [p.slug.clone(), normalize_key(&p.name)].map(|k| (k, p.slug.as_str())))
+            .map(|(k, slug)| (k.split('-').map(str::to_string).collect(), slug))
+            .collect();
+        let mut slugs: Vec<String> = Vec::new();
+        let mut unknown: Vec<String> = Vec::new();
+        // The span of text, from the first word no principle claimed.
+        let mut stray: Option<(usize, usize)> = None;
+        let flush = |stray: &mut Option<(usize, usize)>, unknown: &mut Vec<String>| {
+            if let Some((from, to)) = stray.take() {
+                unknown.push(text[from..to].to_string());
+            }
+        };
+        let mut at = 0;
+        while at < words.len() {
+            let rest = &words[at..];
+            let longest = known
+                .iter()
+                .filter(|(k, _)| {
+                    k.len() <= rest.len() && k.iter().zip(rest).all(|(a, (w, _))| *a == *w)
+                })
+                .max_by_key(|(k, _)| k.len());
+            match longest {
+                Some((k, slug)) => {
+                    flush(&mut stray, &mut unknown);
+                    if !slugs.iter().any(|s| s == slug) {
+                        slugs.push((*slug).to_string());
+                    }
+                    at += k.len();
+                }
+                None => {
+                    let (_, (from, to)) = &words[at];
+                    stray = Some((stray.map_or(*from, |s| s.0), *to));
+                    at += 1;
+                }
+            }
+        }
+        flush(&mut stray, &mut unknown);
+        (slugs, unknown)
     }
 
     /// The display name for a slug; falls back to the slug for principles a

@@ -4,8 +4,11 @@
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+use std::collections::HashMap;
+
 use super::principles::Principles;
 use super::source::{Diagnostic, LoadError, Source, normalize_key};
+use super::text::{from_spreadsheet_safe, spreadsheet_safe};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Story {
@@ -269,7 +272,9 @@ impl StoryBook {
             .collect()
     }
 
-    /// The grid as CSV: one row per story, principles by name joined with "; ".
+    /// The grid as CSV: one row per story, principles by name joined with
+    /// "; ". A cell that a spreadsheet would run as a formula is guarded
+    /// with a leading `'`, which `from_csv` takes off again.
     pub fn to_csv(&self, principles: &Principles) -> Result<String, csv::Error> {
         let mut writer = csv::Writer::from_writer(Vec::new());
         let mut header = vec!["id", "title", "principles"];
@@ -280,7 +285,11 @@ impl StoryBook {
             let joined = names.join("; ");
             let mut row = vec![s.id.as_str(), s.title.as_str(), joined.as_str()];
             row.extend(TEXT_FIELDS[1..].iter().map(|f| f.of(s)));
-            writer.write_record(&row)?;
+            writer.write_record(
+                row.into_iter()
+                    .map(spreadsheet_safe)
+                    .map(|c| c.into_owned()),
+            )?;
         }
         let bytes = writer
             .into_inner()
@@ -315,6 +324,8 @@ impl StoryBook {
         let mut diagnostics = Vec::new();
         let mut stories: Vec<Story> = Vec::new();
         let mut scratch = StoryBook::default();
+        // The line each id given in the file was first seen on.
+        let mut id_lines: HashMap<String, Option<usize>> = HashMap::new();
         for record in reader.records() {
             let record = match record {
                 Ok(r) => r,
@@ -329,17 +340,15 @@ impl StoryBook {
                 }
             };
             let line = record.position().map(|p| p.line() as usize);
+            // Text is kept as written; only the guard against formulas goes.
             let cell = |col: Option<usize>| {
-                col.and_then(|c| record.get(c))
-                    .unwrap_or("")
-                    .trim()
-                    .to_string()
+                from_spreadsheet_safe(col.and_then(|c| record.get(c)).unwrap_or("")).to_string()
             };
             let title = cell(Some(title_col));
-            if title.is_empty() && record.iter().all(|c| c.trim().is_empty()) {
+            if record.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
-            if title.is_empty() {
+            if title.trim().is_empty() {
                 diagnostics.push(Diagnostic {
                     file: name.into(),
                     line,
@@ -348,32 +357,37 @@ impl StoryBook {
                 continue;
             }
             let mut story = Story {
-                id: cell(column("id")),
+                id: cell(column("id")).trim().to_string(),
                 title,
                 ..Story::default()
             };
             if story.id.is_empty() {
                 story.id = scratch.new_id(&story.title);
+            } else if let Some(first) = id_lines.insert(story.id.clone(), line) {
+                let at = |l: Option<usize>| l.map_or_else(|| "?".to_string(), |l| l.to_string());
+                diagnostics.push(Diagnostic {
+                    file: name.into(),
+                    line,
+                    message: format!(
+                        "story id {:?} is on line {} and line {}: one of them needs another id",
+                        story.id,
+                        at(first),
+                        at(line)
+                    ),
+                });
+                continue;
             }
             for field in &TEXT_FIELDS[1..] {
                 *field.of_mut(&mut story) = cell(column(field.key));
             }
-            for p in cell(column("principles"))
-                .split([';', ',', '|'])
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-            {
-                match principles.find(p) {
-                    Some(found) if !story.principles.contains(&found.slug) => {
-                        story.principles.push(found.slug.clone())
-                    }
-                    Some(_) => {}
-                    None => diagnostics.push(Diagnostic {
-                        file: name.into(),
-                        line,
-                        message: format!("story {:?}: unknown principle {p:?}", story.title),
-                    }),
-                }
+            let (slugs, unknown) = principles.parse_list(&cell(column("principles")));
+            story.principles = slugs;
+            for p in unknown {
+                diagnostics.push(Diagnostic {
+                    file: name.into(),
+                    line,
+                    message: format!("story {:?}: unknown principle {p:?}", story.title),
+                });
             }
             scratch.upsert(story.clone());
             stories.push(story);
@@ -496,5 +510,97 @@ mod tests {
         let b = book();
         assert_eq!(b.new_id("Checkout bug!"), "checkout-bug-2");
         assert_eq!(b.new_id("???"), "story");
+    }
+
+    #[test]
+    fn every_principle_reads_back_by_name_or_slug_whatever_its_punctuation() {
+        let p = principles();
+        let all: Vec<String> = p.all().iter().map(|x| x.slug.clone()).collect();
+        let by_name: Vec<&str> = p.all().iter().map(|x| x.name.as_str()).collect();
+        assert_eq!(p.parse_list(&by_name.join("; ")), (all.clone(), vec![]));
+        assert_eq!(p.parse_list(&by_name.join(", ")), (all.clone(), vec![]));
+        assert_eq!(p.parse_list(&all.join(" | ")), (all.clone(), vec![]));
+        let (slugs, unknown) = p.parse_list("Are Right, A Lot; Have Backbone; Disagree and Commit");
+        assert_eq!(slugs, ["are-right-a-lot", "have-backbone"]);
+        assert!(unknown.is_empty());
+        let (slugs, unknown) = p.parse_list("Ownership; Custmer Obsesion, dive deep");
+        assert_eq!(slugs, ["ownership", "dive-deep"]);
+        assert_eq!(unknown, ["Custmer Obsesion"]);
+    }
+
+    #[test]
+    fn a_bank_with_every_principle_and_formula_looking_cells_round_trips() {
+        let p = principles();
+        let mut story = book().stories[0].clone();
+        story.principles = p.all().iter().map(|x| x.slug.clone()).collect();
+        story.numbers = "-90% failed checkouts".into();
+        story.task = "=HYPERLINK(\"http://evil\")".into();
+        story.lessons = "'=quoted already".into();
+        let bank = StoryBook {
+            stories: vec![story],
+        };
+        let csv = bank.to_csv(&p).expect("csv");
+        assert!(csv.contains(",'-90% failed checkouts"), "{csv}");
+        assert!(
+            csv.contains("\"'=HYPERLINK(\"\"http://evil\"\")\""),
+            "{csv}"
+        );
+        assert_eq!(
+            StoryBook::from_csv("grid.csv", &csv, &p).expect("import"),
+            bank.stories
+        );
+    }
+
+    #[test]
+    fn the_same_id_twice_in_one_csv_is_reported_with_both_lines() {
+        let csv = "id,title\na,First\nb,Second\na,Third\n";
+        let err = StoryBook::from_csv("grid.csv", csv, &principles()).expect_err("duplicate");
+        assert_eq!(
+            err.to_string(),
+            "grid.csv:4: story id \"a\" is on line 2 and line 4: one of them needs another id"
+        );
+    }
+
+    mod round_trip {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn bank() -> impl Strategy<Value = StoryBook> {
+            let catalogue: Vec<String> =
+                principles().all().iter().map(|p| p.slug.clone()).collect();
+            let story = (
+                "\\PC*[^\\s]\\PC*",
+                proptest::sample::subsequence(catalogue.clone(), 0..=catalogue.len()),
+                proptest::collection::vec(any::<String>(), 6),
+            );
+            proptest::collection::vec(story, 0..6).prop_map(|stories| StoryBook {
+                stories: stories
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (title, principles, texts))| {
+                        let mut story = Story {
+                            id: format!("story-{i}"),
+                            title,
+                            principles,
+                            ..Story::default()
+                        };
+                        for (field, text) in TEXT_FIELDS[1..].iter().zip(texts) {
+                            *field.of_mut(&mut story) = text;
+                        }
+                        story
+                    })
+                    .collect(),
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn any_story_bank_exports_and_imports_unchanged(bank in bank()) {
+                let p = principles();
+                let csv = bank.to_csv(&p).expect("csv");
+                let back = StoryBook::from_csv("grid.csv", &csv, &p);
+                prop_assert_eq!(back.map_err(|e| e.to_string()), Ok(bank.stories));
+            }
+        }
     }
 }
