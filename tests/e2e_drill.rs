@@ -196,6 +196,61 @@ fn sigint_mid_answer_saves_an_abandoned_log() {
 }
 
 #[test]
+fn sigusr1_and_sigalrm_mid_answer_save_and_restore_like_sigterm() {
+    signal_mid_answer(libc::SIGUSR1);
+    signal_mid_answer(libc::SIGALRM);
+}
+
+/// `kill -TSTP` (or Ctrl-Z): the terminal is given back and the process
+/// stops; `fg` (SIGCONT) takes the screen again and draws it whole.
+#[test]
+fn suspend_gives_the_terminal_back_and_resume_redraws() {
+    let mut pty = start_drill(&["--seed", "4"]);
+    let mark = pty.raw_len();
+    pty.kill_with(libc::SIGTSTP);
+    pty.wait_until("the alternate screen to be left", TIMEOUT, |s| {
+        !s.alternate_screen()
+    });
+    wait_for_state(pty.pid(), 'T');
+    assert!(contains(&pty.raw_since(mark), LEAVE_ALT_SCREEN));
+    let mark = pty.raw_len();
+    pty.kill_with(libc::SIGCONT);
+    pty.wait_until("the drill drawn again", TIMEOUT, |s| {
+        s.alternate_screen() && s.contents().contains(" left ")
+    });
+    assert!(contains(&pty.raw_since(mark), ENTER_ALT_SCREEN));
+    // Ctrl-Z, a key in raw mode, does the same.
+    pty.send("\x1a");
+    wait_for_state(pty.pid(), 'T');
+    pty.kill_with(libc::SIGCONT);
+    wait_for_question(&pty);
+    pty.send("q");
+    assert!(pty.wait_exit(TIMEOUT).success());
+    let (_, log) = only_log(&pty.sandbox);
+    assert_eq!(log.outcome, Outcome::Abandoned);
+}
+
+/// Waits until the process is in `state` (from /proc/PID/stat: T is stopped).
+fn wait_for_state(pid: i32, state: char) {
+    let deadline = std::time::Instant::now() + TIMEOUT;
+    loop {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let now = stat
+            .rsplit(')')
+            .next()
+            .and_then(|rest| rest.trim().chars().next());
+        if now == Some(state) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "process {pid} never reached state {state}: {stat}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+#[test]
 fn ctrl_c_in_notes_saves_an_abandoned_log() {
     let mut pty = start_drill(&["--seed", "3"]);
     pty.send("\t");
@@ -282,6 +337,30 @@ fn skipping_saves_a_skipped_log_and_quitting_an_abandoned_one() {
         first_title.contains(&skipped[0].question.id),
         "the skipped log is the question first shown ({first_title:?})"
     );
+}
+
+/// At 40×10 nothing of the drill is visible: keys that would answer blind
+/// do nothing, q quits (even with the notes focused) and says how.
+#[test]
+fn keys_wait_while_the_window_is_too_small_and_q_quits() {
+    let mut pty = Spawn::new(["--seed", "6"]).size(40, 10).start();
+    pty.wait_for_text("Window too small");
+    pty.wait_for_text("press q to quit");
+    pty.send("\t  \r");
+    pty.send("q");
+    let status = pty.wait_exit(TIMEOUT);
+    assert!(status.success(), "exit status {status:?}\n{}", pty.screen());
+    let (_, log) = only_log(&pty.sandbox);
+    assert_eq!(
+        log.outcome,
+        Outcome::Abandoned,
+        "Enter did not finish it blind"
+    );
+    assert!(
+        log.steps.iter().all(|s| s.checked_at_secs.is_none()),
+        "no step ticked blind"
+    );
+    assert_eq!(log.notes, "", "q was not typed into the notes");
 }
 
 #[test]

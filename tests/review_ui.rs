@@ -158,6 +158,7 @@ fn loop_runs_the_whole_browser() {
         &mut terminal,
         &mut review,
         &rx,
+        &stardrill::cli::event_loop::Control::default(),
         &stardrill::domain::clock::FakeClock::fixed(),
         Theme::MONO,
         &mut stardrill::cli::review::perform,

@@ -46,6 +46,18 @@ impl Key {
 pub const CONFIRM_KEYS: Keymap<()> =
     Keymap(&[Binding::silent(&[Key::Char('y'), Key::Char('Y')], ()).footer(0, "y", "delete")]);
 
+/// While the window is too small to show the screen, only these act: no
+/// key may do something the user cannot see.
+pub const TOO_SMALL_KEYS: Keymap<()> = Keymap(&[Binding::silent(
+    &[Key::Char('q'), Key::Code(KeyCode::Esc), Key::Ctrl('c')],
+    (),
+)
+.footer(0, "q", "quit")]);
+
+/// Ctrl-Z suspends the program, as in a shell (raw mode makes it a key, not
+/// a signal, so the event loop acts on it before any screen sees it).
+pub const SUSPEND_KEYS: Keymap<()> = Keymap(&[Binding::silent(&[Key::Ctrl('z')], ())]);
+
 /// The key as a hint names it, and what it does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hint {

@@ -7,6 +7,7 @@ pub mod interview;
 pub mod keymap;
 pub mod review;
 pub mod stories;
+pub mod text_box;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -24,7 +25,7 @@ use crate::domain::session::{Outcome, Rubric, SessionLog, new_id};
 use attempt::{Attempt, WrapUp};
 use countdown::Countdown;
 use interview::{InterviewLoop, LoopRun, Probe, Stage};
-use keymap::{Binding, Key, Keymap};
+use keymap::{Binding, Key, Keymap, TOO_SMALL_KEYS};
 
 /// What the drill is set up to do, from the command line.
 #[derive(Debug, Clone, Default)]
@@ -44,6 +45,10 @@ pub struct Settings {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Msg {
     Key(KeyEvent),
+    /// Plain characters that arrived together, faster than anyone types
+    /// (Enter as '\n'): a paste from a terminal without bracketed paste. A
+    /// text box takes them in one edit; elsewhere they act as keys.
+    Typed(String),
     Paste(String),
     Resize,
     /// The moment the loop was waiting for has come (the shown second changed).
@@ -125,6 +130,9 @@ pub struct App {
     /// printed on exit like an unsaved attempt.
     pub unsaved_loop: Option<(LoopRecord, String)>,
     pub should_quit: bool,
+    /// The window is too small to show the screen: keys other than quit
+    /// wait (told by the event loop from the terminal's size).
+    pub too_small: bool,
     /// Session ids come from a stream of their own, so a seed names the
     /// files the same way every time without changing the questions.
     ids: StdRng,
@@ -386,6 +394,7 @@ impl App {
             unsaved: Vec::new(),
             unsaved_loop: None,
             should_quit: false,
+            too_small: false,
             ids: id_stream(seed),
         }
     }
@@ -520,14 +529,29 @@ impl App {
             Msg::Paste(text) => {
                 if self.focus == Focus::Notes
                     && let Some(a) = self.attempt_mut()
+                    && let Err(why) = text_box::paste(&mut a.notes, &text)
                 {
-                    a.notes.insert_str(text);
+                    self.status = Some(Status {
+                        text: why,
+                        is_error: true,
+                    });
                 }
             }
             Msg::Key(key) if key.kind != KeyEventKind::Release => {
                 self.on_key(key, now, &mut effects)
             }
             Msg::Key(_) => {}
+            Msg::Typed(text) => {
+                if self.focus == Focus::Notes && !self.too_small {
+                    return self.update(Msg::Paste(text), clock);
+                }
+                for key in keys_typed(&text) {
+                    self.on_key(key, now, &mut effects);
+                    if self.should_quit {
+                        break;
+                    }
+                }
+            }
         }
         self.ring_bell_if_due(now.mono, &mut effects);
         effects
@@ -563,6 +587,12 @@ impl App {
     fn on_key(&mut self, key: KeyEvent, now: Now, effects: &mut Vec<Effect>) {
         if let Some(Global::Quit) = GLOBAL_KEYS.action(&key) {
             self.quit(now, effects);
+            return;
+        }
+        if self.too_small {
+            if TOO_SMALL_KEYS.action(&key).is_some() {
+                self.quit(now, effects);
+            }
             return;
         }
         if self.help_open {
@@ -608,8 +638,13 @@ impl App {
             Some(Notes::Leave) => self.set_focus(Focus::Checklist),
             Some(Notes::Quit) => self.quit(now, effects),
             None => {
-                if let Some(a) = self.attempt_mut() {
-                    a.notes.input(key);
+                if let Some(a) = self.attempt_mut()
+                    && let Err(why) = text_box::type_key(&mut a.notes, key)
+                {
+                    self.status = Some(Status {
+                        text: why,
+                        is_error: true,
+                    });
                 }
             }
         }
@@ -1017,6 +1052,17 @@ fn id_stream(seed: Option<u64>) -> StdRng {
 fn pick_index(rng: &mut StdRng, len: usize) -> Option<usize> {
     use rand::Rng;
     (len > 0).then(|| rng.random_range(0..len))
+}
+
+/// The key presses that typed `text`: its characters, with '\n' as Enter.
+pub fn keys_typed(text: &str) -> impl Iterator<Item = KeyEvent> + '_ {
+    text.chars().map(|c| {
+        let code = match c {
+            '\n' => KeyCode::Enter,
+            c => KeyCode::Char(c),
+        };
+        KeyEvent::new(code, ratatui::crossterm::event::KeyModifiers::NONE)
+    })
 }
 
 /// The story after `current` in `order`, wrapping to none after the last.

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::keymap::{Binding, CONFIRM_KEYS, Key, Keymap};
+use super::keymap::{Binding, CONFIRM_KEYS, Key, Keymap, TOO_SMALL_KEYS};
 use super::{GLOBAL_KEYS, Status};
 use crate::domain::history::{History, Session};
 use crate::domain::principles::Principles;
@@ -17,6 +17,8 @@ use crate::storage::history::{Loaded, Skipped};
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
+    /// Characters that arrived together (see `app::Msg::Typed`).
+    Typed(String),
     /// Pasted text and the countdown's ticks mean nothing here.
     Ignored,
     Resize,
@@ -30,6 +32,7 @@ impl From<super::Msg> for Msg {
     fn from(input: super::Msg) -> Self {
         match input {
             super::Msg::Key(key) => Self::Key(key),
+            super::Msg::Typed(text) => Self::Typed(text),
             super::Msg::Resize => Self::Resize,
             super::Msg::Terminate => Self::Terminate,
             super::Msg::Paste(_) | super::Msg::Tick => Self::Ignored,
@@ -486,6 +489,8 @@ pub struct Review {
     pub status: Option<Status>,
     pub stats_scroll: u16,
     pub should_quit: bool,
+    /// The window is too small to show the browser: only quitting acts.
+    pub too_small: bool,
 }
 
 impl Review {
@@ -520,6 +525,7 @@ impl Review {
             status: None,
             stats_scroll: 0,
             should_quit: false,
+            too_small: false,
         }
     }
 
@@ -631,6 +637,23 @@ impl Review {
             }
             Msg::Loaded(loaded) => self.on_loaded(*loaded),
             Msg::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key, &mut effects),
+            Msg::Typed(text)
+                if !self.too_small
+                    && matches!(self.overlay, Overlay::Search { .. })
+                    && !text.contains('\n') =>
+            {
+                // One re-filter for the whole run, not one per character.
+                self.search.push_str(&text);
+                self.refresh(None);
+            }
+            Msg::Typed(text) => {
+                for key in super::keys_typed(&text) {
+                    self.on_key(key, &mut effects);
+                    if self.should_quit {
+                        break;
+                    }
+                }
+            }
             Msg::Key(_) => {}
         }
         effects
@@ -662,8 +685,13 @@ impl Review {
     }
 
     fn on_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) {
-        if GLOBAL_KEYS.action(&key).is_some() {
+        if GLOBAL_KEYS.action(&key).is_some()
+            || (self.too_small && TOO_SMALL_KEYS.action(&key).is_some())
+        {
             self.should_quit = true;
+            return;
+        }
+        if self.too_small {
             return;
         }
         if matches!(self.phase, Phase::Loading { .. }) {

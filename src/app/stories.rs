@@ -7,14 +7,16 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 use ratatui::style::{Modifier, Style};
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
-use super::keymap::{Binding, CONFIRM_KEYS, Key, Keymap};
-use super::{GLOBAL_KEYS, Msg, Status};
+use super::keymap::{Binding, CONFIRM_KEYS, Key, Keymap, TOO_SMALL_KEYS};
+use super::{GLOBAL_KEYS, Msg, Status, text_box};
 use crate::domain::principles::Principles;
 use crate::domain::story::{Story, StoryBook, TEXT_FIELDS};
 
 /// A story used more often than this in the last ten drills is flagged.
 pub const OVERUSE_LIMIT: usize = 3;
 pub const RECENT_WINDOW: usize = 10;
+/// The title of a story left untitled when the editor was quit mid-way.
+pub const UNTITLED: &str = "Untitled (saved when the editor closed)";
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum StoriesEffect {
@@ -230,6 +232,8 @@ pub struct StoriesApp {
     /// The book as last written; differs from `book` after a failed save.
     pub unsaved: bool,
     pub should_quit: bool,
+    /// The window is too small to show the editor: only quitting acts.
+    pub too_small: bool,
 }
 
 impl StoriesApp {
@@ -248,6 +252,7 @@ impl StoriesApp {
             status: None,
             unsaved: false,
             should_quit: false,
+            too_small: false,
         }
     }
 
@@ -280,24 +285,39 @@ impl StoriesApp {
 
     pub fn update(&mut self, msg: Msg) -> Vec<StoriesEffect> {
         match msg {
-            Msg::Terminate => {
-                self.should_quit = true;
-                // A story being typed when the terminal goes away is kept.
-                match &self.view {
-                    View::Edit(form) if form.dirty => self.save_form(),
-                    _ => Vec::new(),
-                }
-            }
+            Msg::Terminate => self.leave(),
             Msg::Paste(text) => {
                 if let View::Edit(form) = &mut self.view
                     && let Some(i) = Form::text_index(form.focus)
                 {
-                    form.texts[i].insert_str(text);
-                    form.dirty = true;
+                    match text_box::paste(&mut form.texts[i], &text) {
+                        Ok(()) => form.dirty = true,
+                        Err(why) => {
+                            self.status = Some(Status {
+                                text: why,
+                                is_error: true,
+                            })
+                        }
+                    }
                 }
                 Vec::new()
             }
             Msg::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
+            Msg::Typed(text) => {
+                let in_text_field = matches!(&self.view, View::Edit(form)
+                    if Form::text_index(form.focus).is_some_and(|i| i != 0));
+                if in_text_field && !self.too_small {
+                    return self.update(Msg::Paste(text));
+                }
+                let mut effects = Vec::new();
+                for key in super::keys_typed(&text) {
+                    effects.extend(self.on_key(key));
+                    if self.should_quit {
+                        break;
+                    }
+                }
+                effects
+            }
             _ => Vec::new(),
         }
     }
@@ -310,9 +330,30 @@ impl StoriesApp {
         }
     }
 
+    /// Quitting by Ctrl-C or a signal: a story being typed is kept, as if
+    /// saved (with a stand-in title when it has none yet).
+    fn leave(&mut self) -> Vec<StoriesEffect> {
+        self.should_quit = true;
+        let View::Edit(form) = &mut self.view else {
+            return Vec::new();
+        };
+        if !form.dirty {
+            return Vec::new();
+        }
+        if form.value(0).is_empty() {
+            form.texts[0] = TextArea::new(vec![UNTITLED.to_string()]);
+        }
+        self.save_form()
+    }
+
     fn on_key(&mut self, key: KeyEvent) -> Vec<StoriesEffect> {
         if GLOBAL_KEYS.action(&key).is_some() {
-            self.should_quit = true;
+            return self.leave();
+        }
+        if self.too_small {
+            if TOO_SMALL_KEYS.action(&key).is_some() {
+                return self.leave();
+            }
             return Vec::new();
         }
         if self.help_open {
@@ -430,7 +471,15 @@ impl StoriesApp {
             }
             None => {
                 if let Some(i) = Form::text_index(form.focus) {
-                    form.dirty |= form.texts[i].input(key);
+                    match text_box::type_key(&mut form.texts[i], key) {
+                        Ok(changed) => form.dirty |= changed,
+                        Err(why) => {
+                            self.status = Some(Status {
+                                text: why,
+                                is_error: true,
+                            })
+                        }
+                    }
                 }
             }
         }
@@ -590,6 +639,33 @@ mod tests {
         };
         assert!(book.get("half-written-story").is_some());
         assert!(app.should_quit);
+    }
+
+    #[test]
+    fn ctrl_c_in_the_form_keeps_the_story_like_a_signal_does() {
+        let mut app = app();
+        send(&mut app, &[KeyCode::Char('a')]);
+        typed(&mut app, "Typed then Ctrl-C");
+        let effects = app.update(Msg::Key(KeyEvent::new(
+            KeyCode::Char('c'),
+            KeyModifiers::CONTROL,
+        )));
+        let [StoriesEffect::Save(book)] = effects.as_slice() else {
+            panic!("expected a save, got {effects:?}")
+        };
+        assert!(book.get("typed-then-ctrl-c").is_some());
+        assert!(app.should_quit);
+
+        // Bullets typed before any title are kept under a stand-in title.
+        let mut app = self::app();
+        send(&mut app, &[KeyCode::Char('a'), KeyCode::Tab, KeyCode::Tab]);
+        typed(&mut app, "the context");
+        let effects = app.update(Msg::Terminate);
+        let [StoriesEffect::Save(book)] = effects.as_slice() else {
+            panic!("expected a save, got {effects:?}")
+        };
+        let kept = book.stories.iter().find(|s| s.title == UNTITLED);
+        assert_eq!(kept.map(|s| s.situation.as_str()), Some("the context"));
     }
 
     #[test]

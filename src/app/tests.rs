@@ -520,6 +520,7 @@ fn every_key_table_holds_together() {
     problems.extend(check(&review::FILTER_KEYS));
     problems.extend(check(&review::LOADING_KEYS));
     problems.extend(check(&crate::app::keymap::CONFIRM_KEYS));
+    problems.extend(check(&crate::app::keymap::TOO_SMALL_KEYS));
     problems.extend(check(&stories::LIST_KEYS));
     problems.extend(check(&stories::GRID_KEYS));
     problems.extend(check(&stories::FORM_KEYS));
@@ -575,4 +576,29 @@ fn the_same_seed_names_sessions_the_same_way_and_asks_the_same_questions() {
     assert_eq!(first, run());
     let ids: std::collections::HashSet<_> = first.iter().map(|(_, id)| id).collect();
     assert_eq!(ids.len(), 3, "{first:?}");
+}
+
+#[test]
+fn while_the_window_is_too_small_only_quit_acts() {
+    let clock = FakeClock::fixed();
+    let mut app = app_with(&clock, 120, None);
+    press(&mut app, &clock, &[key(KeyCode::Tab)]);
+    app.too_small = true;
+    clock.advance(Duration::from_secs(5));
+    let effects = press(
+        &mut app,
+        &clock,
+        &[key(KeyCode::Tab), ch(' '), ch(' '), key(KeyCode::Enter)],
+    );
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(
+        matches!(app.screen(), Some(Screen::Answering(_))),
+        "still answering"
+    );
+    assert_eq!(answering(&app).ticked_count(4), 0);
+    assert_eq!(answering(&app).notes_text(), "", "nothing typed blind");
+    // q quits even with the notes focused, saving the attempt.
+    let effects = press(&mut app, &clock, &[ch('q')]);
+    assert!(app.should_quit);
+    assert_eq!(saved_logs(&effects)[0].outcome, Outcome::Abandoned);
 }

@@ -2,15 +2,22 @@
 //! terminal that is given back on every exit path.
 
 use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
 
 use std::time::Duration;
 
-use ratatui::crossterm::event::{self, Event};
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyCode, KeyEvent, KeyEventKind,
+    KeyModifiers,
+};
+use ratatui::crossterm::execute;
 use ratatui::layout::Size;
 use ratatui::{DefaultTerminal, Frame, Terminal, backend::Backend};
 
+use crate::app::keymap::SUSPEND_KEYS;
 use crate::app::{App, Effect, Msg};
 use crate::domain::clock::Clock;
 use crate::domain::interview_loop::LoopRecord;
@@ -44,13 +51,18 @@ pub fn run<B: Backend, P: Program>(
     terminal: &mut Terminal<B>,
     program: &mut P,
     events: &Receiver<P::Msg>,
+    control: &Control,
     clock: &dyn Clock,
     theme: Theme,
     perform: &mut dyn FnMut(&mut P, P::Effect),
 ) -> Result<(), B::Error> {
     while !program.should_quit() {
-        program.fit(terminal.size()?);
-        if let Err(err) = terminal.draw(|frame| program.draw(frame, clock.now(), theme)) {
+        let drawn = terminal.size().and_then(|size| {
+            program.fit(size);
+            terminal.draw(|frame| program.draw(frame, clock.now(), theme))?;
+            Ok(())
+        });
+        if let Err(err) = drawn {
             // The terminal is gone (closed window, broken pty): save what
             // there is before reporting the error.
             for effect in program.update(Msg::Terminate.into(), clock) {
@@ -66,9 +78,30 @@ pub fn run<B: Backend, P: Program>(
             },
             None => events.recv().unwrap_or_else(|_| Msg::Terminate.into()),
         };
-        program.fit(terminal.size()?);
-        for effect in program.update(msg, clock) {
-            perform(program, effect);
+        if control.suspend.swap(false, Ordering::AcqRel) {
+            suspend_process();
+            control.ask_repaint();
+        }
+        if control.repaint.swap(false, Ordering::AcqRel) {
+            // What was on screen is gone (the shell used it): a blank frame
+            // makes the next one draw every cell, not just what changed. A
+            // failure shows at the next draw, which saves before leaving.
+            let _ = terminal.draw(|_| {});
+        }
+        // What arrived meanwhile is handled before the next frame: a burst
+        // of keys (a paste into a terminal without bracketed paste) costs one
+        // redraw, not one per key, and a signal is not kept waiting.
+        let mut next = Some(msg);
+        while let Some(msg) = next.take() {
+            if let Ok(size) = terminal.size() {
+                program.fit(size);
+            }
+            for effect in program.update(msg, clock) {
+                perform(program, effect);
+            }
+            if !program.should_quit() {
+                next = events.try_recv().ok();
+            }
         }
     }
     Ok(())
@@ -92,6 +125,10 @@ impl Program for App {
 
     fn should_quit(&self) -> bool {
         self.should_quit
+    }
+
+    fn fit(&mut self, size: Size) {
+        self.too_small = !ui::fits(size, (ui::MIN_WIDTH, ui::MIN_HEIGHT));
     }
 }
 
@@ -130,15 +167,57 @@ pub fn check_interactive() -> Result<(), String> {
     if !std::io::stdin().is_terminal() {
         return Err("needs an interactive terminal, but standard input is not one.".into());
     }
-    Ok(())
+    match std::env::var("TERM") {
+        Ok(term) if !term.is_empty() && term != "dumb" => Ok(()),
+        found => Err(format!(
+            "needs a terminal that can draw a full screen, but TERM is {}. \
+             Run it in a terminal emulator, or set TERM (for example TERM=xterm-256color).",
+            match found {
+                Ok(term) if !term.is_empty() => format!("{term:?}"),
+                _ => "not set".to_string(),
+            }
+        )),
+    }
 }
 
 /// Forwards terminal events to the loop from a thread that blocks on input.
-pub fn spawn_input<M: From<Msg> + Send + 'static>(tx: Sender<M>) {
+/// Ctrl-Z (a key in raw mode, not a signal) asks `control` to suspend.
+///
+/// Characters that arrive together, faster than anyone types (a paste into
+/// a terminal without bracketed paste), are sent as one `Msg::Typed`, so a
+/// text box takes them in one edit instead of one per character.
+pub fn spawn_input<M: From<Msg> + Send + 'static>(tx: Sender<M>, control: Arc<Control>) {
     thread::spawn(move || {
+        let mut pending: Option<std::io::Result<Event>> = None;
         loop {
-            let msg = match event::read() {
-                Ok(Event::Key(key)) => Msg::Key(key),
+            let event = pending.take().unwrap_or_else(event::read);
+            let msg = match event {
+                Ok(Event::Key(key)) if SUSPEND_KEYS.action(&key).is_some() => {
+                    control.ask_suspend();
+                    Msg::Resize
+                }
+                Ok(Event::Key(key)) => match typed_char(&key) {
+                    Some(first) => {
+                        let mut run = String::from(first);
+                        while event::poll(GATHER).unwrap_or(false) {
+                            match event::read() {
+                                Ok(Event::Key(next)) if typed_char(&next).is_some() => {
+                                    run.extend(typed_char(&next));
+                                }
+                                other => {
+                                    pending = Some(other);
+                                    break;
+                                }
+                            }
+                        }
+                        if run.chars().count() == 1 {
+                            Msg::Key(key)
+                        } else {
+                            Msg::Typed(run)
+                        }
+                    }
+                    None => Msg::Key(key),
+                },
                 Ok(Event::Paste(text)) => Msg::Paste(text),
                 Ok(Event::Resize(..)) => Msg::Resize,
                 Ok(_) => continue,
@@ -152,14 +231,75 @@ pub fn spawn_input<M: From<Msg> + Send + 'static>(tx: Sender<M>) {
     });
 }
 
-/// Turns SIGTERM, SIGHUP, SIGINT and SIGQUIT into a `Terminate` message, so the
-/// attempt is saved and the terminal restored before the process ends.
-pub fn spawn_signals<M: From<Msg> + Send + 'static>(tx: Sender<M>) -> std::io::Result<()> {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])?;
+/// How long to look for more characters after one: input already waiting
+/// is found at once, and a person typing loses no time to it. (A zero wait
+/// would not look at all with crossterm's /dev/tty reader.)
+const GATHER: Duration = Duration::from_micros(10);
+
+/// The character a plain key press types (Enter as a line break), if any.
+fn typed_char(key: &KeyEvent) -> Option<char> {
+    let plain =
+        key.modifiers.difference(KeyModifiers::SHIFT).is_empty() && key.kind == KeyEventKind::Press;
+    match key.code {
+        KeyCode::Char(c) if plain => Some(c),
+        KeyCode::Enter if plain => Some('\n'),
+        _ => None,
+    }
+}
+
+/// Signals that end a process unless handled: each one saves the attempt
+/// and restores the terminal, as SIGTERM does.
+const TERMINATING: &[i32] = {
+    use signal_hook::consts::signal::*;
+    &[
+        SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU,
+        SIGXFSZ, SIGIO,
+    ]
+};
+
+/// Requests from outside the program's messages: stop the process for a
+/// while (SIGTSTP, Ctrl-Z), and repaint everything (SIGCONT, after a stop).
+#[derive(Debug, Default)]
+pub struct Control {
+    suspend: AtomicBool,
+    repaint: AtomicBool,
+}
+
+impl Control {
+    fn ask_suspend(&self) {
+        self.suspend.store(true, Ordering::Release);
+    }
+
+    fn ask_repaint(&self) {
+        self.repaint.store(true, Ordering::Release);
+    }
+}
+
+/// Turns terminating signals into a `Terminate` message, so the attempt is
+/// saved and the terminal restored before the process ends; SIGTSTP and
+/// SIGCONT go to `control` (the loop wakes on a `Resize`).
+pub fn spawn_signals<M: From<Msg> + Send + 'static>(
+    tx: Sender<M>,
+    control: Arc<Control>,
+) -> std::io::Result<()> {
+    use signal_hook::consts::signal::{SIGCONT, SIGTSTP};
+    let mut wanted = TERMINATING.to_vec();
+    wanted.extend([SIGTSTP, SIGCONT]);
+    let mut signals = signal_hook::iterator::Signals::new(wanted)?;
     thread::spawn(move || {
-        for _ in signals.forever() {
-            if tx.send(Msg::Terminate.into()).is_err() {
+        for signal in signals.forever() {
+            let msg = match signal {
+                SIGTSTP => {
+                    control.ask_suspend();
+                    Msg::Resize
+                }
+                SIGCONT => {
+                    control.ask_repaint();
+                    Msg::Resize
+                }
+                _ => Msg::Terminate,
+            };
+            if tx.send(msg.into()).is_err() {
                 break;
             }
         }
@@ -167,11 +307,27 @@ pub fn spawn_signals<M: From<Msg> + Send + 'static>(tx: Sender<M>) -> std::io::R
     Ok(())
 }
 
+/// Gives the terminal back, stops the whole process (as the shell expects of
+/// Ctrl-Z), and when it is continued takes the terminal again.
+fn suspend_process() {
+    let _ = execute!(std::io::stdout(), DisableBracketedPaste);
+    let _ = ratatui::try_restore();
+    let _ = signal_hook::low_level::raise(signal_hook::consts::signal::SIGSTOP);
+    // Continued (fg): the screen is the shell's now; take it back.
+    let _ = ratatui::crossterm::terminal::enable_raw_mode();
+    let _ = execute!(
+        std::io::stdout(),
+        ratatui::crossterm::terminal::EnterAlternateScreen,
+        EnableBracketedPaste
+    );
+}
+
 /// Gives the terminal back when dropped, whatever path leaves the drill.
 pub struct RestoreGuard;
 
 impl Drop for RestoreGuard {
     fn drop(&mut self) {
+        let _ = execute!(std::io::stdout(), DisableBracketedPaste);
         // `ratatui::restore` reports failure on stderr, which panics when the
         // terminal has gone away; a vanished terminal needs no restoring.
         let _ = ratatui::try_restore();
@@ -186,6 +342,9 @@ pub fn with_terminal<T>(
     // raw mode was enabled, raw mode is still undone.
     let _guard = RestoreGuard;
     let mut terminal = ratatui::try_init()?;
+    // A paste arrives as one message instead of a key per character. A
+    // terminal without it still works: keys then come one by one.
+    let _ = execute!(std::io::stdout(), EnableBracketedPaste);
     let result = body(&mut terminal);
     // Dropping a terminal whose cursor cannot be shown writes to stderr,
     // which panics on a closed terminal; show it here and skip the drop if
@@ -207,11 +366,12 @@ pub fn run_on_terminal<P: Program>(
     perform: &mut dyn FnMut(&mut P, P::Effect),
 ) -> std::io::Result<()> {
     let (tx, rx) = mpsc::channel();
-    spawn_signals(tx.clone())?;
+    let control = Arc::new(Control::default());
+    spawn_signals(tx.clone(), Arc::clone(&control))?;
     with_terminal(|terminal| {
-        spawn_input(tx.clone());
+        spawn_input(tx.clone(), Arc::clone(&control));
         start(tx);
-        run(terminal, program, &rx, clock, theme, perform)
+        run(terminal, program, &rx, &control, clock, theme, perform)
     })
 }
 

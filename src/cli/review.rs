@@ -199,6 +199,8 @@ impl Program for Review {
     fn fit(&mut self, size: Size) {
         let rows = list_rows(size.width, size.height, self);
         self.set_page(rows);
+        let min = (crate::ui::review::MIN_WIDTH, crate::ui::review::MIN_HEIGHT);
+        self.too_small = !crate::ui::fits(size, min);
     }
 }
 

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use ratatui::Frame;
+use ratatui::layout::Size;
 
 use super::args::StoriesArgs;
 use super::event_loop::{self, Program};
@@ -35,6 +36,10 @@ impl Program for StoriesApp {
 
     fn should_quit(&self) -> bool {
         self.should_quit
+    }
+
+    fn fit(&mut self, size: Size) {
+        self.too_small = !crate::ui::fits(size, (crate::ui::MIN_WIDTH, crate::ui::MIN_HEIGHT));
     }
 }
 

@@ -69,7 +69,13 @@ fn draw_screen(
     }
 }
 
-/// Below `min` (width, height) a screen shows this instead of a broken layout.
+/// True when a screen of at least `min` (width, height) fits in `size`.
+pub fn fits(size: ratatui::layout::Size, min: (u16, u16)) -> bool {
+    size.width >= min.0 && size.height >= min.1
+}
+
+/// Below `min` (width, height) a screen shows this instead of a broken
+/// layout, and only the quit keys act until the window grows.
 pub(crate) fn draw_too_small(frame: &mut Frame, area: Rect, min: (u16, u16), theme: Theme) {
     let text = Text::from(vec![
         Line::styled("Window too small", theme.warn()),
@@ -77,7 +83,13 @@ pub(crate) fn draw_too_small(frame: &mut Frame, area: Rect, min: (u16, u16), the
             "{}×{} now; stardrill needs {}×{}.",
             area.width, area.height, min.0, min.1
         )),
-        Line::styled("Enlarge the window, or press q to quit.", theme.muted()),
+        Line::styled(
+            format!(
+                "Enlarge the window, or press {} to quit.",
+                crate::app::keymap::TOO_SMALL_KEYS.key_of(()).unwrap_or("q")
+            ),
+            theme.muted(),
+        ),
     ]);
     let height = 3.min(area.height);
     let y = area.y + area.height.saturating_sub(height) / 2;

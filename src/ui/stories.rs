@@ -73,7 +73,7 @@ fn uncovered_line(app: &StoriesApp, theme: Theme) -> Line<'static> {
             format!(
                 " No story yet for {}: {}",
                 missing.len(),
-                missing.join(", ")
+                missing.join(" · ")
             ),
             theme.warn(),
         )

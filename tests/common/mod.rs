@@ -423,12 +423,35 @@ impl Pty {
     }
 
     /// Types bytes as if at the keyboard.
+    /// Types bytes as if at the keyboard. Like a terminal emulator, the
+    /// writes never block: when the program's input is full they wait and
+    /// go on, so a large paste arrives in pieces as the program reads it.
     pub fn send(&mut self, bytes: impl AsRef<[u8]>) {
         let writer = self.writer.as_mut().expect("the terminal was hung up");
-        writer
-            .write_all(bytes.as_ref())
-            .and_then(|()| writer.flush())
-            .expect("write to the pty");
+        let fd = writer.as_raw_fd();
+        // SAFETY: F_GETFL/F_SETFL on an fd we own; O_NONBLOCK only changes
+        // how reads and writes wait (the reader polls before reading).
+        unsafe {
+            let flags = libc::fcntl(fd, libc::F_GETFL);
+            libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK);
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        let mut rest = bytes.as_ref();
+        while !rest.is_empty() {
+            match writer.write(rest) {
+                Ok(n) => rest = &rest[n..],
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    assert!(
+                        Instant::now() < deadline,
+                        "the program stopped reading its input ({} bytes left)",
+                        rest.len()
+                    );
+                    thread::sleep(Duration::from_millis(1));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => panic!("write to the pty: {e}"),
+            }
+        }
     }
 
     /// Sends a signal (`libc::SIGTERM`, …) to the program.
@@ -566,7 +589,11 @@ fn read_loop(mut file: File, shared: &Shared, stop: &AtomicBool) {
                 drop(out);
                 shared.changed.notify_all();
             }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::Interrupted | std::io::ErrorKind::WouldBlock
+                ) => {}
             // EIO: every terminal-side fd is closed, the program is gone.
             Err(_) => break,
         }

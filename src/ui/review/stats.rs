@@ -89,7 +89,7 @@ fn summary_lines(stats: &Stats, width: u16, theme: Theme) -> Vec<Line<'static>> 
     let mut lines = vec![Line::from(first)];
     let never: Vec<&str> = stats.never_practised().map(|p| p.name.as_str()).collect();
     if !never.is_empty() {
-        let text = format!("Never practised ({}): {}", never.len(), never.join(", "));
+        let text = format!("Never practised ({}): {}", never.len(), never.join(" · "));
         lines.extend(
             crate::ui::widgets::wrap_indented(&text, usize::from(width.max(20)), "")
                 .into_iter()
