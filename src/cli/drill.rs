@@ -165,14 +165,8 @@ pub fn drill(args: DrillArgs) -> ExitCode {
         None if wants_weak && history.len() >= WEAK_MODE_THRESHOLD => Mode::Weak,
         _ => Mode::Random,
     };
-    let app = match mode {
-        Mode::Random => App::new(
-            catalog,
-            prepared.settings.clone(),
-            pool,
-            args.common.seed,
-            &clock,
-        ),
+    let picker = match mode {
+        Mode::Random => Picker::new(pool, args.common.seed),
         Mode::Weak => {
             let weights = schedule::weigh(
                 &catalog.bank,
@@ -181,10 +175,12 @@ pub fn drill(args: DrillArgs) -> ExitCode {
                 &history,
                 clock.wall_now(),
             );
-            let picker = Picker::weighted(weights, args.common.seed);
-            App::with_picker(catalog, prepared.settings.clone(), picker, &clock)
+            Picker::weighted(weights, args.common.seed)
         }
     };
+    // One wording of each near-twin question per sitting.
+    let picker = picker.one_per_group(|q| catalog.bank.group(q));
+    let app = App::with_picker(catalog, prepared.settings.clone(), picker, &clock);
     run(app, prepared, &clock)
 }
 
