@@ -342,6 +342,36 @@ fn questions_only_a_manager_can_answer_are_tagged_and_left_out_for_an_ic() {
 }
 
 #[test]
+fn every_story_can_be_probed_three_layers_deep_without_repeating_itself() {
+    let catalog = catalog();
+    let shared: HashSet<String> = catalog
+        .interviewer
+        .probes()
+        .iter()
+        .map(|p| p.text.to_lowercase())
+        .collect();
+    for q in catalog.bank.questions() {
+        for f in &q.follow_ups {
+            assert!(
+                !shared.contains(&f.to_lowercase()),
+                "{}: {f:?} is a shared probe",
+                q.id
+            );
+        }
+        if q.kind != QuestionKind::Behavioral {
+            continue;
+        }
+        for seed in 0..8 {
+            let mut rng = StdRng::seed_from_u64(seed);
+            let probes = catalog.interviewer.layered_probes(q, 3, &mut rng);
+            assert_eq!(probes.len(), 3, "{}: {probes:?}", q.id);
+            let distinct: HashSet<&String> = probes.iter().collect();
+            assert_eq!(distinct.len(), 3, "{}: {probes:?}", q.id);
+        }
+    }
+}
+
+#[test]
 fn the_sixteen_principles_are_the_current_ones() {
     let names: Vec<String> = catalog()
         .principles
