@@ -12,7 +12,7 @@ use super::args::{CommonArgs, DrillArgs, KindArg, LoopArgs, ModeArg};
 use super::{EXIT_UNSAVED, event_loop, fail, questions};
 use crate::app::{App, Settings};
 use crate::domain::Catalog;
-use crate::domain::bank::QuestionKind;
+use crate::domain::bank::{Candidate, QuestionKind};
 use crate::domain::clock::{Clock, SystemClock};
 use crate::domain::config::{Config, Mode};
 use crate::domain::interview_loop::{LoopPlan, LoopRecord};
@@ -94,6 +94,11 @@ fn prepare(mut catalog: Catalog, common: &CommonArgs) -> Result<(Catalog, Prepar
     ))
 }
 
+/// `--audience`, else `audience` in config.toml; `None` asks every question.
+pub(crate) fn audience(common: &CommonArgs, config: &Config) -> Option<Candidate> {
+    common.audience.map(Candidate::from).or(config.audience)
+}
+
 /// Resolves `--principle` values to slugs, with a hint for near misses.
 fn principle_filter(catalog: &Catalog, names: &[String]) -> Result<Vec<String>, String> {
     names
@@ -134,7 +139,7 @@ pub fn drill(args: DrillArgs) -> ExitCode {
         KindArg::Hypothetical => QuestionKind::Hypothetical,
         KindArg::Motivation => QuestionKind::Motivation,
     });
-    let pool = catalog.bank.filter(&principles, kind);
+    let mut pool = catalog.bank.filter(&principles, kind);
     if pool.is_empty() {
         return fail("no question matches the --principle/--kind filters");
     }
@@ -142,6 +147,11 @@ pub fn drill(args: DrillArgs) -> ExitCode {
         Ok(p) => p,
         Err(code) => return code,
     };
+    let audience = audience(&args.common, &prepared.config);
+    pool.retain(|&q| catalog.bank.get(q).suits(audience));
+    if pool.is_empty() {
+        return fail("no question matches the --principle/--kind filters for --audience ic");
+    }
     prepared.settings.count = args.count.map(|n| usize::try_from(n).unwrap_or(usize::MAX));
 
     let clock = SystemClock::new();
