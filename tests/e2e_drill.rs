@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::ffi::OsStr;
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 
 use common::{Plain, Sandbox, Spawn, TIMEOUT};
@@ -611,4 +611,65 @@ fn count_one_stops_after_one_answer() {
     assert!(status.success(), "exit status {status:?}\n{}", pty.screen());
     let (_, log) = only_log(&pty.sandbox);
     assert_eq!(log.outcome, Outcome::Completed);
+}
+
+#[test]
+fn questions_check_reports_bad_variant_links_and_audiences_by_line() {
+    let sandbox = Sandbox::new();
+    // Both land on the second question (t-02), lines 14 and 15.
+    let text = format!("{GOOD_BANK}variant_of = \"t-09\"\naudience = \"boss\"\n");
+    let bank = write_file(sandbox.root(), "questions.toml", &text);
+    let run = Plain::run(
+        &sandbox,
+        &[
+            OsStr::new("questions"),
+            OsStr::new("--check"),
+            bank.as_os_str(),
+        ],
+    );
+    assert_eq!(run.code(), Some(2), "stdout: {}", run.stdout);
+    let name = bank.display();
+    for expected in [
+        format!("{name}:14: question \"t-02\": `variant_of` names an unknown question \"t-09\""),
+        format!(
+            "{name}:15: question \"t-02\": unknown audience \"boss\" (expected \"everyone\" or \"manager\")"
+        ),
+        "2 problems found".to_string(),
+    ] {
+        assert!(run.stderr.contains(&expected), "{expected}\n{}", run.stderr);
+    }
+}
+
+#[test]
+fn audience_from_the_settings_or_the_flag_filters_manager_questions() {
+    let managers_only = GOOD_BANK.replace(
+        "kind = \"behavioral\"\n",
+        "kind = \"behavioral\"\naudience = \"manager\"\n",
+    );
+    let managers_only = managers_only.replace(
+        "kind = \"hypothetical\"\n",
+        "kind = \"hypothetical\"\naudience = \"manager\"\n",
+    );
+    let start = |extra: &[&str]| {
+        let sandbox = Sandbox::new();
+        let bank = write_file(sandbox.root(), "questions.toml", &managers_only);
+        let config = write_file(sandbox.root(), "config.toml", "audience = \"ic\"\n");
+        let mut args: Vec<OsString> = vec!["--questions".into(), bank.into()];
+        args.extend(extra.iter().map(OsString::from));
+        Spawn::new(args)
+            .env("STARDRILL_CONFIG", config)
+            .start_in(sandbox)
+    };
+    // The settings say IC and every question is for managers: nothing to ask.
+    let mut pty = start(&[]);
+    let status = pty.wait_exit(TIMEOUT);
+    assert_eq!(status.exit_code(), 2, "{}", pty.screen());
+    assert!(
+        pty.screen().contains("--audience ic"),
+        "the message should name the filter:\n{}",
+        pty.screen()
+    );
+    // The flag overrides the settings.
+    let pty = start(&["--audience", "manager"]);
+    wait_for_question(&pty);
 }

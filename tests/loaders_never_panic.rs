@@ -67,6 +67,25 @@ proptest! {
         );
         let _ = Catalog::load(Some(("fuzz.toml", &bank)));
     }
+
+    #[test]
+    fn variant_links_audiences_and_follow_ups_never_panic(
+        id in "\\PC{0,8}|[a\\n\\t\\x1b]{0,3}",
+        link in "\\PC{0,8}|a|b|[a\\n]{0,2}",
+        audience in "\\PC{0,10}|manager|everyone",
+        follow_up in "(new story:|NEW STORY: )?\\PC{0,20}",
+        kind in "behavioral|motivation|\\PC{0,6}",
+        intro in any::<bool>(),
+    ) {
+        // TOML's own quoting, so every character reaches the validator.
+        let q = |s: &str| toml::Value::String(s.to_string()).to_string();
+        let bank = format!(
+            "[[question]]\nid = {}\ntext = \"T\"\nprinciples = [\"ownership\"]\nkind = {}\nvariant_of = {}\naudience = {}\nintro = {intro}\nfollow_ups = [{}]\n\n\
+             [[question]]\nid = \"b\"\ntext = \"U\"\nkind = \"motivation\"\nvariant_of = {}\nfollow_ups = [\"x\", {}]\n",
+            q(&id), q(&kind), q(&link), q(&audience), q(&follow_up), q(&id), q(&follow_up),
+        );
+        let _ = Catalog::load(Some(("fuzz.toml", &bank)));
+    }
 }
 
 #[test]

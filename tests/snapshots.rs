@@ -96,6 +96,25 @@ fn drill_situation_running_long() {
 }
 
 #[test]
+fn the_situation_warning_waits_for_the_30_second_ceiling_not_the_target() {
+    let clock = FakeClock::fixed();
+    let app = app(&clock);
+    clock.advance(Duration::from_secs(25));
+    let screen = render(&app, &clock, 80, 24);
+    assert!(
+        screen.contains("0:25/0:20"),
+        "past its 20 s target:\n{screen}"
+    );
+    assert!(!screen.contains('⚠'), "no warning before 30 s:\n{screen}");
+    clock.advance(Duration::from_secs(6));
+    let screen = render(&app, &clock, 80, 24);
+    assert!(
+        screen.contains("⚠ Situation at 0:31, past 0:30: move on."),
+        "{screen}"
+    );
+}
+
+#[test]
 fn drill_paused_in_the_last_ten_seconds() {
     let clock = FakeClock::fixed();
     let mut app = app(&clock);

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::domain::bank::Candidate;
 use crate::domain::config::SECONDS_RANGE;
 use crate::storage::paths::DATA_DIR_ENV;
 
@@ -103,6 +104,23 @@ pub enum KindArg {
     Motivation,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AudienceArg {
+    /// An individual contributor: no questions only a people manager can answer.
+    Ic,
+    /// A people manager: every question.
+    Manager,
+}
+
+impl From<AudienceArg> for Candidate {
+    fn from(arg: AudienceArg) -> Self {
+        match arg {
+            AudienceArg::Ic => Candidate::Ic,
+            AudienceArg::Manager => Candidate::Manager,
+        }
+    }
+}
+
 /// Options shared by the drill and the interview loop.
 #[derive(Debug, Clone, Args)]
 pub struct CommonArgs {
@@ -115,6 +133,10 @@ pub struct CommonArgs {
     /// Checklist to start with (f switches during the drill) [default: star].
     #[arg(long, value_enum)]
     pub framework: Option<FrameworkArg>,
+    /// Who is practising: `ic` leaves out questions only a people manager can
+    /// answer [default: every question, or `audience` in config.toml].
+    #[arg(long, value_enum)]
+    pub audience: Option<AudienceArg>,
     /// Seed for the question order: the same seed gives the same order.
     #[arg(long)]
     pub seed: Option<u64>,

@@ -11,7 +11,7 @@ use super::args::{CommonArgs, DrillArgs, KindArg, LoopArgs, ModeArg};
 use super::{EXIT_UNSAVED, event_loop, fail, output, questions};
 use crate::app::{App, Settings};
 use crate::domain::Catalog;
-use crate::domain::bank::QuestionKind;
+use crate::domain::bank::{Candidate, QuestionKind};
 use crate::domain::clock::{Clock, SystemClock};
 use crate::domain::config::{Config, Mode};
 use crate::domain::interview_loop::{LoopPlan, LoopRecord};
@@ -93,6 +93,11 @@ fn prepare(mut catalog: Catalog, common: &CommonArgs) -> Result<(Catalog, Prepar
     ))
 }
 
+/// `--audience`, else `audience` in config.toml; `None` asks every question.
+pub(crate) fn audience(common: &CommonArgs, config: &Config) -> Option<Candidate> {
+    common.audience.map(Candidate::from).or(config.audience)
+}
+
 /// Resolves `--principle` values to slugs, with a hint for near misses.
 fn principle_filter(catalog: &Catalog, names: &[String]) -> Result<Vec<String>, String> {
     names
@@ -133,7 +138,7 @@ pub fn drill(args: DrillArgs) -> ExitCode {
         KindArg::Hypothetical => QuestionKind::Hypothetical,
         KindArg::Motivation => QuestionKind::Motivation,
     });
-    let pool = catalog.bank.filter(&principles, kind);
+    let mut pool = catalog.bank.filter(&principles, kind);
     if pool.is_empty() {
         return fail("no question matches the --principle/--kind filters");
     }
@@ -141,6 +146,11 @@ pub fn drill(args: DrillArgs) -> ExitCode {
         Ok(p) => p,
         Err(code) => return code,
     };
+    let audience = audience(&args.common, &prepared.config);
+    pool.retain(|&q| catalog.bank.get(q).suits(audience));
+    if pool.is_empty() {
+        return fail("no question matches the --principle/--kind filters for --audience ic");
+    }
     prepared.settings.count = args.count.map(|n| usize::try_from(n).unwrap_or(usize::MAX));
 
     let clock = SystemClock::new();
@@ -164,14 +174,8 @@ pub fn drill(args: DrillArgs) -> ExitCode {
         None if wants_weak && history.len() >= WEAK_MODE_THRESHOLD => Mode::Weak,
         _ => Mode::Random,
     };
-    let app = match mode {
-        Mode::Random => App::new(
-            catalog,
-            prepared.settings.clone(),
-            pool,
-            args.common.seed,
-            &clock,
-        ),
+    let picker = match mode {
+        Mode::Random => Picker::new(pool, args.common.seed),
         Mode::Weak => {
             let weights = schedule::weigh(
                 &catalog.bank,
@@ -180,16 +184,18 @@ pub fn drill(args: DrillArgs) -> ExitCode {
                 &history,
                 clock.wall_now(),
             );
-            let picker = Picker::weighted(weights, args.common.seed);
-            App::with_picker(
-                catalog,
-                prepared.settings.clone(),
-                picker,
-                args.common.seed,
-                &clock,
-            )
+            Picker::weighted(weights, args.common.seed)
         }
     };
+    // One wording of each near-twin question per sitting.
+    let picker = picker.one_per_group(|q| catalog.bank.group(q));
+    let app = App::with_picker(
+        catalog,
+        prepared.settings.clone(),
+        picker,
+        args.common.seed,
+        &clock,
+    );
     run(app, prepared, &clock)
 }
 

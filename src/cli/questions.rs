@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::domain::Catalog;
-use crate::domain::bank::QuestionKind;
+use crate::domain::bank::{Audience, QuestionKind};
 use crate::domain::source::LoadError;
 
 /// Loads the bank (the built-in one when `path` is `None`).
@@ -53,5 +53,20 @@ pub fn summary(catalog: &Catalog, name: &str) -> String {
         .map(|k| format!("{} {k}", questions.iter().filter(|q| q.kind == *k).count()))
         .collect();
     let _ = writeln!(out, "kinds: {}", kinds.join(", "));
+    let bank = &catalog.bank;
+    let grouped = (0..questions.len())
+        .filter(|&i| bank.variants(i).len() > 1)
+        .count();
+    let groups = (0..questions.len())
+        .filter(|&i| bank.group(i) == i && bank.variants(i).len() > 1)
+        .count();
+    let managers = questions
+        .iter()
+        .filter(|q| q.audience == Audience::Manager)
+        .count();
+    let _ = writeln!(
+        out,
+        "near-twin groups: {groups} ({grouped} questions); for managers only: {managers}"
+    );
     out
 }

@@ -3,6 +3,8 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use rand::Rng;
+use rand::seq::IndexedRandom;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
@@ -14,6 +16,10 @@ pub const EMBEDDED_QUESTIONS: &str = include_str!("../../questions.toml");
 
 pub const MAX_PRINCIPLES_PER_QUESTION: usize = 3;
 
+/// Marks a follow-up that asks for a brand-new story rather than probing the
+/// one just told (matched case-insensitively, then removed).
+pub const NEW_STORY_PREFIX: &str = "new story:";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum QuestionKind {
@@ -21,7 +27,8 @@ pub enum QuestionKind {
     Behavioral,
     /// "A co-worker constantly arrives late… What would you do?"
     Hypothetical,
-    /// "Why Amazon?"
+    /// "Why Amazon?", "Tell me about yourself": a loop's opening, testing no
+    /// principle of its own.
     Motivation,
 }
 
@@ -50,19 +57,85 @@ impl fmt::Display for QuestionKind {
     }
 }
 
+/// Who can answer a question from their own experience.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Audience {
+    #[default]
+    Everyone,
+    /// Only someone who has managed people: hiring, promoting, letting go.
+    Manager,
+}
+
+impl Audience {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Everyone => "everyone",
+            Self::Manager => "manager",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        match normalize_key(s).as_str() {
+            "everyone" => Some(Self::Everyone),
+            "manager" => Some(Self::Manager),
+            _ => None,
+        }
+    }
+}
+
+/// Who is practising (`--audience`, `audience` in config.toml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Candidate {
+    /// An individual contributor: questions only a manager can answer are left out.
+    Ic,
+    /// A people manager: every question.
+    Manager,
+}
+
+impl Candidate {
+    /// Whether a question for `audience` suits this candidate.
+    pub fn can_answer(self, audience: Audience) -> bool {
+        match self {
+            Self::Ic => audience == Audience::Everyone,
+            Self::Manager => true,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Question {
     pub id: String,
     pub text: String,
-    /// Canonical slugs, primary principle first.
+    /// Canonical slugs, primary principle first; empty for motivation questions.
     pub principles: Vec<String>,
     pub kind: QuestionKind,
+    /// Probes on the story just told, as an interviewer would ask next.
     pub follow_ups: Vec<String>,
+    /// Follow-ups that ask for a brand-new story, so they need the full
+    /// answer time rather than a probe's.
+    pub new_story_follow_ups: Vec<String>,
+    /// The id of the first question of its near-twin group, for a variant.
+    pub variant_of: Option<String>,
+    pub audience: Audience,
+    /// A loop's very first question: "Tell me about yourself" and its variants.
+    pub intro: bool,
+}
+
+impl Question {
+    /// Whether `candidate` (everyone when `None`) can answer it.
+    pub fn suits(&self, candidate: Option<Candidate>) -> bool {
+        candidate.is_none_or(|c| c.can_answer(self.audience))
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct Bank {
     questions: Vec<Question>,
+    /// Per question, the index of its group's first question (itself when it
+    /// has no variants or is the first).
+    groups: Vec<usize>,
+    by_id: HashMap<String, usize>,
 }
 
 #[derive(Deserialize)]
@@ -76,10 +149,20 @@ struct RawBank {
 struct RawQuestion {
     id: Spanned<String>,
     text: Spanned<String>,
-    principles: Spanned<Vec<Spanned<String>>>,
+    principles: Option<Spanned<Vec<Spanned<String>>>>,
     kind: Option<Spanned<String>>,
     #[serde(default)]
     follow_ups: Vec<Spanned<String>>,
+    variant_of: Option<Spanned<String>>,
+    audience: Option<Spanned<String>>,
+    intro: Option<Spanned<bool>>,
+}
+
+/// The first control character in `s`; line breaks and tabs are allowed
+/// where `multi_line` (they fold into spaces), never in ids or keys.
+fn control_char(s: &str, multi_line: bool) -> Option<char> {
+    s.chars()
+        .find(|&c| c.is_control() && !(multi_line && matches!(c, '\n' | '\r' | '\t')))
 }
 
 impl Bank {
@@ -97,8 +180,23 @@ impl Bank {
         let mut first_line_of_id: HashMap<String, usize> = HashMap::new();
         let mut questions = Vec::with_capacity(raw.question.len());
 
+        // Every id and the question it names as its group's first, so a
+        // variant may name a question further down the file.
+        let mut links: HashMap<String, Option<String>> = HashMap::new();
+        for entry in &raw.question {
+            let q = entry.get_ref();
+            links
+                .entry(q.id.get_ref().trim().to_string())
+                .or_insert_with(|| {
+                    q.variant_of
+                        .as_ref()
+                        .map(|v| v.get_ref().trim().to_string())
+                });
+        }
+
         for entry in raw.question {
             let entry_line = source.line_of(entry.span().start);
+            let entry_span = entry.span();
             let q = entry.into_inner();
             let id = q.id.get_ref().trim().to_string();
             let label = if id.is_empty() {
@@ -107,8 +205,21 @@ impl Bank {
                 format!("question {id:?}")
             };
             let mut problems = Vec::new();
+            let no_control = |value: &Spanned<String>, field: &str, multi_line: bool| {
+                control_char(value.get_ref(), multi_line).map(|c| {
+                    source.diagnostic(
+                        value.span(),
+                        format!(
+                            "{label}: {field} contains a control character (U+{:04X})",
+                            u32::from(c)
+                        ),
+                    )
+                })
+            };
 
-            if id.is_empty() {
+            if let Some(problem) = no_control(&q.id, "`id`", false) {
+                problems.push(problem);
+            } else if id.is_empty() {
                 problems.push(source.diagnostic(q.id.span(), format!("{label}: `id` is empty")));
             } else if let Some(first) = first_line_of_id.get(&id) {
                 problems.push(source.diagnostic(
@@ -120,15 +231,44 @@ impl Bank {
             }
 
             let text = collapse_whitespace(q.text.get_ref());
-            if text.is_empty() {
+            if let Some(problem) = no_control(&q.text, "`text`", true) {
+                problems.push(problem);
+            } else if text.is_empty() {
                 problems
                     .push(source.diagnostic(q.text.span(), format!("{label}: `text` is empty")));
             }
 
-            let listed = q.principles.get_ref();
-            if listed.is_empty() || listed.len() > MAX_PRINCIPLES_PER_QUESTION {
+            let kind = match &q.kind {
+                None => QuestionKind::Behavioral,
+                Some(kind) => QuestionKind::parse(kind.get_ref()).unwrap_or_else(|| {
+                    problems.push(source.diagnostic(
+                        kind.span(),
+                        format!(
+                            "{label}: unknown kind {:?} (expected behavioral, hypothetical or motivation)",
+                            kind.get_ref()
+                        ),
+                    ));
+                    QuestionKind::Behavioral
+                }),
+            };
+
+            let listed: &[Spanned<String>] = q.principles.as_ref().map_or(&[], |p| p.get_ref());
+            let principles_span = q
+                .principles
+                .as_ref()
+                .map_or(entry_span.clone(), |p| p.span());
+            if kind == QuestionKind::Motivation {
+                if !listed.is_empty() {
+                    problems.push(source.diagnostic(
+                        principles_span,
+                        format!(
+                            "{label}: a motivation question opens a loop and tests no principle; remove `principles`"
+                        ),
+                    ));
+                }
+            } else if listed.is_empty() || listed.len() > MAX_PRINCIPLES_PER_QUESTION {
                 problems.push(source.diagnostic(
-                    q.principles.span(),
+                    principles_span,
                     format!(
                         "{label}: `principles` must name 1 to {MAX_PRINCIPLES_PER_QUESTION} principles, found {}",
                         listed.len()
@@ -156,30 +296,88 @@ impl Bank {
                 }
             }
 
-            let kind = match &q.kind {
-                None => QuestionKind::Behavioral,
-                Some(kind) => QuestionKind::parse(kind.get_ref()).unwrap_or_else(|| {
-                    problems.push(source.diagnostic(
-                        kind.span(),
-                        format!(
-                            "{label}: unknown kind {:?} (expected behavioral, hypothetical or motivation)",
-                            kind.get_ref()
-                        ),
-                    ));
-                    QuestionKind::Behavioral
-                }),
-            };
-
             let mut follow_ups = Vec::with_capacity(q.follow_ups.len());
+            let mut new_story_follow_ups = Vec::new();
             for f in &q.follow_ups {
-                let text = collapse_whitespace(f.get_ref());
+                if let Some(problem) = no_control(f, "a follow-up", true) {
+                    problems.push(problem);
+                    continue;
+                }
+                let (new_story, rest) = strip_new_story(f.get_ref());
+                let text = collapse_whitespace(rest);
                 if text.is_empty() {
                     problems.push(
                         source.diagnostic(f.span(), format!("{label}: a follow-up is empty")),
                     );
+                } else if new_story {
+                    new_story_follow_ups.push(text);
                 } else {
                     follow_ups.push(text);
                 }
+            }
+
+            let variant_of = q.variant_of.as_ref().and_then(|target| {
+                let name = target.get_ref().trim();
+                let problem = if let Some(problem) = no_control(target, "`variant_of`", false) {
+                    Some(problem)
+                } else if name.is_empty() {
+                    Some(format!("{label}: `variant_of` is empty"))
+                        .map(|m| source.diagnostic(target.span(), m))
+                } else if name == id {
+                    Some(format!("{label}: `variant_of` names the question itself"))
+                        .map(|m| source.diagnostic(target.span(), m))
+                } else {
+                    match links.get(name) {
+                        None => Some(format!(
+                            "{label}: `variant_of` names an unknown question {name:?}"
+                        )),
+                        // Groups are one level deep: every variant names the
+                        // same first question, so there are no chains or cycles.
+                        Some(Some(next)) => Some(format!(
+                            "{label}: `variant_of` must name the first question of its group, but {name:?} is itself a variant of {next:?}"
+                        )),
+                        Some(None) => None,
+                    }
+                    .map(|m| source.diagnostic(target.span(), m))
+                };
+                match problem {
+                    Some(p) => {
+                        problems.push(p);
+                        None
+                    }
+                    None => Some(name.to_string()),
+                }
+            });
+
+            let audience = match &q.audience {
+                None => Audience::Everyone,
+                Some(value) => {
+                    if let Some(problem) = no_control(value, "`audience`", false) {
+                        problems.push(problem);
+                        Audience::Everyone
+                    } else {
+                        Audience::parse(value.get_ref()).unwrap_or_else(|| {
+                            problems.push(source.diagnostic(
+                                value.span(),
+                                format!(
+                                    "{label}: unknown audience {:?} (expected \"everyone\" or \"manager\")",
+                                    value.get_ref()
+                                ),
+                            ));
+                            Audience::Everyone
+                        })
+                    }
+                }
+            };
+
+            let intro = q.intro.as_ref().is_some_and(|i| *i.get_ref());
+            if let Some(flag) = q.intro.as_ref().filter(|_| intro)
+                && kind != QuestionKind::Motivation
+            {
+                problems.push(source.diagnostic(
+                    flag.span(),
+                    format!("{label}: `intro` is only for motivation questions"),
+                ));
             }
 
             if problems.is_empty() {
@@ -189,6 +387,10 @@ impl Bank {
                     principles: slugs,
                     kind,
                     follow_ups,
+                    new_story_follow_ups,
+                    variant_of,
+                    audience,
+                    intro,
                 });
             } else {
                 diagnostics.extend(problems);
@@ -202,11 +404,30 @@ impl Bank {
                 message: "no questions found (expected [[question]] tables)".into(),
             });
         }
-        if diagnostics.is_empty() {
-            Ok(Self { questions })
-        } else {
-            Err(LoadError { diagnostics })
+        if !diagnostics.is_empty() {
+            return Err(LoadError { diagnostics });
         }
+        let by_id: HashMap<String, usize> = questions
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (q.id.clone(), i))
+            .collect();
+        // Every link was checked above, so each names a loaded question.
+        let groups = questions
+            .iter()
+            .enumerate()
+            .map(|(i, q)| {
+                q.variant_of
+                    .as_ref()
+                    .and_then(|v| by_id.get(v).copied())
+                    .unwrap_or(i)
+            })
+            .collect();
+        Ok(Self {
+            questions,
+            groups,
+            by_id,
+        })
     }
 
     pub fn questions(&self) -> &[Question] {
@@ -217,8 +438,37 @@ impl Bank {
         &self.questions[index]
     }
 
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The group of question `index`: the index of the group's first
+    /// question. Two questions are near-twins when their groups are equal.
+    pub fn group(&self, index: usize) -> usize {
+        self.groups.get(index).copied().unwrap_or(index)
+    }
+
+    /// The group of the question with this id, if the bank has it.
+    pub fn group_of_id(&self, id: &str) -> Option<usize> {
+        self.index_of(id).map(|i| self.group(i))
+    }
+
+    /// Whether two questions are the same question asked two ways.
+    pub fn same_group(&self, a: usize, b: usize) -> bool {
+        self.group(a) == self.group(b)
+    }
+
+    /// Every question of `index`'s group, itself included, in bank order.
+    pub fn variants(&self, index: usize) -> Vec<usize> {
+        let group = self.group(index);
+        (0..self.questions.len())
+            .filter(|&i| self.groups[i] == group)
+            .collect()
+    }
+
     /// Indices of the questions that test any of `principles` (all when empty)
-    /// and are of `kind` (any when `None`).
+    /// and are of `kind` (any when `None`). Motivation questions test no
+    /// principle, so a principle filter never returns one.
     pub fn filter(&self, principles: &[String], kind: Option<QuestionKind>) -> Vec<usize> {
         self.questions
             .iter()
@@ -229,6 +479,35 @@ impl Bank {
             .filter(|(_, q)| kind.is_none_or(|k| q.kind == k))
             .map(|(i, _)| i)
             .collect()
+    }
+
+    /// A loop's opening, in the order asked: one intro question ("Tell me
+    /// about yourself" or a variant), then one other motivation question
+    /// ("Why Amazon?"). Either is left out when the bank has none.
+    pub fn opening(&self, rng: &mut impl Rng) -> Vec<usize> {
+        let of = |intro: bool| -> Vec<usize> {
+            self.questions
+                .iter()
+                .enumerate()
+                .filter(|(_, q)| q.kind == QuestionKind::Motivation && q.intro == intro)
+                .map(|(i, _)| i)
+                .collect()
+        };
+        [of(true), of(false)]
+            .iter()
+            .filter_map(|pool| pool.choose(rng).copied())
+            .collect()
+    }
+}
+
+/// Splits the "new story:" mark off a follow-up.
+fn strip_new_story(text: &str) -> (bool, &str) {
+    let trimmed = text.trim_start();
+    match trimmed.get(..NEW_STORY_PREFIX.len()) {
+        Some(head) if head.eq_ignore_ascii_case(NEW_STORY_PREFIX) => {
+            (true, &trimmed[NEW_STORY_PREFIX.len()..])
+        }
+        _ => (false, text),
     }
 }
 
@@ -241,6 +520,8 @@ fn collapse_whitespace(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
 
     fn principles() -> Principles {
         Principles::embedded().expect("embedded principles parse")
@@ -265,6 +546,14 @@ kind = "behavioral"
 follow_ups = ["How did you measure that?", "What would you do differently?"]
 "#;
 
+    /// `GOOD` under another id, with extra lines after its follow-ups.
+    fn another(id: &str, extra: &str) -> String {
+        format!(
+            "{}{extra}\n",
+            GOOD.replace("id = \"a\"", &format!("id = \"{id}\""))
+        )
+    }
+
     #[test]
     fn a_valid_bank_loads_with_canonical_slugs() {
         let bank = load(GOOD).expect("valid");
@@ -272,6 +561,11 @@ follow_ups = ["How did you measure that?", "What would you do differently?"]
         assert_eq!(q.principles, ["customer-obsession", "ownership"]);
         assert_eq!(q.kind, QuestionKind::Behavioral);
         assert_eq!(q.follow_ups.len(), 2);
+        assert!(q.new_story_follow_ups.is_empty());
+        assert_eq!(q.audience, Audience::Everyone);
+        assert_eq!(q.variant_of, None);
+        assert!(!q.intro);
+        assert_eq!(bank.group(0), 0);
     }
 
     #[test]
@@ -344,6 +638,13 @@ follow_ups = ["How did you measure that?", "What would you do differently?"]
             "[\"frugality\", \"ownership\", \"think big\", \"dive deep\"]",
         ));
         assert!(four.contains("found 4"), "{four}");
+        let missing = only_message(
+            &GOOD.replace("principles = [\"Customer Obsession\", \"ownership\"]\n", ""),
+        );
+        assert_eq!(
+            missing,
+            "bank.toml:2: question \"a\": `principles` must name 1 to 3 principles, found 0"
+        );
     }
 
     #[test]
@@ -386,6 +687,204 @@ follow_ups = ["How did you measure that?", "What would you do differently?"]
         assert!(
             bank.filter(&["frugality".into()], Some(QuestionKind::Behavioral))
                 .is_empty()
+        );
+    }
+
+    const WHY: &str = r#"
+[[question]]
+id = "why"
+text = "Why Amazon?"
+kind = "motivation"
+follow_ups = ["Why now?", "new story: Tell me about a time Amazon's culture would have helped you."]
+"#;
+
+    const ABOUT_YOU: &str = r#"
+[[question]]
+id = "intro"
+text = "Tell me about yourself."
+kind = "motivation"
+intro = true
+follow_ups = ["Which part are you proudest of?", "What made you move on each time?"]
+"#;
+
+    #[test]
+    fn motivation_questions_test_no_principle_and_never_match_a_principle_filter() {
+        let bank = load(&format!("{GOOD}{WHY}{ABOUT_YOU}")).expect("valid");
+        assert!(bank.get(1).principles.is_empty());
+        assert_eq!(bank.filter(&["customer-obsession".into()], None), [0]);
+        assert_eq!(bank.filter(&[], None), [0, 1, 2]);
+        let tagged = WHY.replace(
+            "kind = \"motivation\"",
+            "kind = \"motivation\"\nprinciples = [\"earn-trust\"]",
+        );
+        assert_eq!(
+            only_message(&tagged),
+            "bank.toml:6: question \"why\": a motivation question opens a loop and tests no principle; remove `principles`"
+        );
+    }
+
+    #[test]
+    fn the_opening_is_an_intro_then_another_motivation_question() {
+        let bank = load(&format!("{GOOD}{WHY}{ABOUT_YOU}")).expect("valid");
+        assert!(bank.get(2).intro);
+        let mut rng = StdRng::seed_from_u64(1);
+        assert_eq!(bank.opening(&mut rng), [2, 1]);
+        let no_intro = load(&format!("{GOOD}{WHY}")).expect("valid");
+        assert_eq!(no_intro.opening(&mut rng), [1]);
+        assert!(load(GOOD).expect("valid").opening(&mut rng).is_empty());
+    }
+
+    #[test]
+    fn intro_is_only_for_motivation_questions() {
+        let msg = only_message(&format!("{GOOD}intro = true\n"));
+        assert_eq!(
+            msg,
+            "bank.toml:8: question \"a\": `intro` is only for motivation questions"
+        );
+    }
+
+    #[test]
+    fn new_story_follow_ups_are_kept_apart() {
+        let bank = load(WHY).expect("valid");
+        let q = bank.get(0);
+        assert_eq!(q.follow_ups, ["Why now?"]);
+        assert_eq!(
+            q.new_story_follow_ups,
+            ["Tell me about a time Amazon's culture would have helped you."]
+        );
+        let upper = load(&WHY.replace("new story:", "New Story:")).expect("valid");
+        assert_eq!(upper.get(0).new_story_follow_ups.len(), 1);
+        let empty = only_message(&WHY.replace(
+            "new story: Tell me about a time Amazon's culture would have helped you.",
+            "new story:   ",
+        ));
+        assert_eq!(empty, "bank.toml:6: question \"why\": a follow-up is empty");
+    }
+
+    #[test]
+    fn variants_form_one_level_groups() {
+        // The variant comes first: a link may point further down the file.
+        let text = format!(
+            "{}{}{}",
+            another("b", "variant_of = \"a\""),
+            GOOD,
+            another("c", "variant_of = \"a\"")
+        );
+        let bank = load(&text).expect("valid");
+        let a = bank.index_of("a").expect("a");
+        let b = bank.index_of("b").expect("b");
+        let c = bank.index_of("c").expect("c");
+        assert_eq!(bank.get(b).variant_of.as_deref(), Some("a"));
+        assert_eq!((bank.group(a), bank.group(b), bank.group(c)), (a, a, a));
+        assert!(bank.same_group(b, c));
+        assert_eq!(bank.variants(c), [0, 1, 2]);
+        assert_eq!(bank.group_of_id("b"), Some(a));
+        assert_eq!(bank.group_of_id("zz"), None);
+    }
+
+    #[test]
+    fn a_variant_link_to_nowhere_is_rejected_with_its_line() {
+        let msg = only_message(&format!("{GOOD}variant_of = \"co-99\"\n"));
+        assert_eq!(
+            msg,
+            "bank.toml:8: question \"a\": `variant_of` names an unknown question \"co-99\""
+        );
+    }
+
+    #[test]
+    fn a_question_cannot_be_its_own_variant() {
+        let msg = only_message(&format!("{GOOD}variant_of = \" a \"\n"));
+        assert_eq!(
+            msg,
+            "bank.toml:8: question \"a\": `variant_of` names the question itself"
+        );
+        let empty = only_message(&format!("{GOOD}variant_of = \"\"\n"));
+        assert_eq!(empty, "bank.toml:8: question \"a\": `variant_of` is empty");
+    }
+
+    #[test]
+    fn chains_and_cycles_are_rejected() {
+        let chain = format!(
+            "{GOOD}{}{}",
+            another("b", "variant_of = \"a\""),
+            another("c", "variant_of = \"b\"")
+        );
+        assert_eq!(
+            only_message(&chain),
+            "bank.toml:23: question \"c\": `variant_of` must name the first question of its group, but \"b\" is itself a variant of \"a\""
+        );
+        let cycle = format!(
+            "{}{}",
+            another("a", "variant_of = \"b\""),
+            another("b", "variant_of = \"a\"")
+        );
+        let err = load(&cycle).expect_err("a cycle");
+        assert_eq!(err.diagnostics.len(), 2, "{err}");
+        assert!(
+            err.diagnostics
+                .iter()
+                .all(|d| d.message.contains("is itself a variant of")),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn audience_is_everyone_or_manager() {
+        let bank = load(&format!("{GOOD}audience = \"Manager\"\n")).expect("valid");
+        let q = bank.get(0);
+        assert_eq!(q.audience, Audience::Manager);
+        assert!(!q.suits(Some(Candidate::Ic)));
+        assert!(q.suits(Some(Candidate::Manager)));
+        assert!(q.suits(None));
+        let everyone = load(&format!("{GOOD}audience = \"everyone\"\n")).expect("valid");
+        assert!(everyone.get(0).suits(Some(Candidate::Ic)));
+        assert_eq!(
+            only_message(&format!("{GOOD}audience = \"managers\"\n")),
+            "bank.toml:8: question \"a\": unknown audience \"managers\" (expected \"everyone\" or \"manager\")"
+        );
+    }
+
+    #[test]
+    fn control_characters_are_rejected_with_their_line() {
+        // A newline in an id would split the log's heading and the screen.
+        let id = only_message(&GOOD.replace("id = \"a\"", "id = \"a\\nb\""));
+        assert_eq!(
+            id,
+            "bank.toml:3: question \"a\\nb\": `id` contains a control character (U+000A)"
+        );
+        let text = only_message(&GOOD.replace("customer first.", "customer first.\\u001b[2J"));
+        assert_eq!(
+            text,
+            "bank.toml:4: question \"a\": `text` contains a control character (U+001B)"
+        );
+        let follow_up = only_message(&GOOD.replace("measure that?", "measure\\u0007 that?"));
+        assert_eq!(
+            follow_up,
+            "bank.toml:7: question \"a\": a follow-up contains a control character (U+0007)"
+        );
+        let link = only_message(&format!("{GOOD}variant_of = \"b\\tc\"\n"));
+        assert!(link.starts_with("bank.toml:8: "), "{link}");
+        assert!(
+            link.contains("`variant_of` contains a control character (U+0009)"),
+            "{link}"
+        );
+        let audience = only_message(&format!("{GOOD}audience = \"manager\\r\"\n"));
+        assert!(
+            audience.contains("`audience` contains a control character (U+000D)"),
+            "{audience}"
+        );
+    }
+
+    #[test]
+    fn line_breaks_in_multi_line_text_fold_into_spaces() {
+        let bank = load(&GOOD.replace(
+            "\"Tell me about a time you put the customer first.\"",
+            "\"\"\"Tell me about a time\n\tyou put the customer first.\"\"\"",
+        ))
+        .expect("valid");
+        assert_eq!(
+            bank.get(0).text,
+            "Tell me about a time you put the customer first."
         );
     }
 }

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::bank::Candidate;
 use super::source::{LoadError, Source};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -39,6 +40,10 @@ pub struct Config {
     pub mode: Mode,
     pub bell: bool,
     pub theme: ThemeChoice,
+    /// "ic" leaves out questions only a people manager can answer; unset
+    /// asks every question.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audience: Option<Candidate>,
 }
 
 impl Default for Config {
@@ -51,6 +56,7 @@ impl Default for Config {
             mode: Mode::Weak,
             bell: true,
             theme: ThemeChoice::Auto,
+            audience: None,
         }
     }
 }
@@ -132,6 +138,10 @@ pub const TEMPLATE: &str = r#"# stardrill settings. Every line is optional; comm
 
 # "auto" (colour unless NO_COLOR is set), "color" or "mono".
 # theme = "auto"
+
+# Who is practising: "ic" leaves out questions only a people manager can
+# answer (hiring, letting someone go); "manager" keeps them. Unset: every question.
+# audience = "ic"
 "#;
 
 #[cfg(test)]
@@ -167,7 +177,26 @@ mod tests {
             })
             .collect::<Vec<_>>()
             .join("\n");
-        assert_eq!(parse(&uncommented).expect("uncommented"), Config::default());
+        // Every line but `audience` shows its default; that one has none.
+        assert_eq!(
+            parse(&uncommented).expect("uncommented"),
+            Config {
+                audience: Some(Candidate::Ic),
+                ..Config::default()
+            }
+        );
+    }
+
+    #[test]
+    fn audience_is_ic_or_manager_with_its_line_when_wrong() {
+        assert_eq!(
+            parse("audience = \"manager\"\n").expect("manager").audience,
+            Some(Candidate::Manager)
+        );
+        assert_eq!(parse("").expect("unset").audience, None);
+        let err = parse("seconds = 90\naudience = \"boss\"\n").expect_err("bad audience");
+        assert!(err.to_string().starts_with("config.toml:2: "), "{err}");
+        assert!(err.to_string().contains("unknown variant `boss`"), "{err}");
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Pure domain types: principles, frameworks, the question bank, session logs, time.
+//! Pure domain types: principles, frameworks, the question bank, interviewer
+//! probes, session logs, time.
 
 pub mod bank;
 pub mod clock;
@@ -6,6 +7,7 @@ pub mod config;
 pub mod framework;
 pub mod history;
 pub mod interview_loop;
+pub mod interviewer;
 pub mod picker;
 pub mod principles;
 pub mod schedule;
@@ -17,15 +19,19 @@ pub mod text;
 
 use bank::Bank;
 use framework::Frameworks;
+use interviewer::Interviewer;
 use principles::Principles;
 use source::{LoadError, Source};
 
-/// Everything the drill reads: principles, frameworks and the question bank.
+/// Everything the drill reads: principles, frameworks, the question bank and
+/// what interviewers say beyond it.
 #[derive(Debug, Clone)]
 pub struct Catalog {
     pub principles: Principles,
     pub frameworks: Frameworks,
     pub bank: Bank,
+    /// Shared Bar Raiser probes and the close of an interview.
+    pub interviewer: Interviewer,
     /// The candidate's prepared stories (empty until they write some).
     pub stories: story::StoryBook,
 }
@@ -35,6 +41,7 @@ impl Catalog {
     pub fn load(questions: Option<(&str, &str)>) -> Result<Self, LoadError> {
         let principles = Principles::embedded()?;
         let frameworks = Frameworks::embedded()?;
+        let interviewer = Interviewer::embedded()?;
         let bank = match questions {
             Some((name, text)) => Bank::parse(&Source::new(name, text), &principles)?,
             None => Bank::embedded(&principles)?,
@@ -43,6 +50,7 @@ impl Catalog {
             principles,
             frameworks,
             bank,
+            interviewer,
             stories: story::StoryBook::default(),
         })
     }

@@ -43,6 +43,49 @@ impl Picker {
         picker
     }
 
+    /// Keeps one question of each near-twin group (`group_of` maps a bank
+    /// index to its group), drawn at random and by weight in weak mode, so
+    /// one sitting never asks the same question in two wordings. Groups of
+    /// one draw nothing, so a bank without variants keeps its seeded order.
+    pub fn one_per_group(mut self, group_of: impl Fn(usize) -> usize) -> Self {
+        let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
+        for (position, &question) in self.pool.iter().enumerate() {
+            let group = group_of(question);
+            match groups.iter_mut().find(|(g, _)| *g == group) {
+                Some((_, members)) => members.push(position),
+                None => groups.push((group, vec![position])),
+            }
+        }
+        let mut keep = vec![false; self.pool.len()];
+        for (_, members) in &groups {
+            let chosen = match (members.as_slice(), &self.weighted) {
+                ([only], _) => *only,
+                (_, None) => members[self.rng.random_range(0..members.len())],
+                (_, Some(weights)) => {
+                    let total: f64 = members.iter().map(|&m| weights[m].weight).sum();
+                    let mut target = self.rng.random_range(0.0..total.max(f64::MIN_POSITIVE));
+                    let mut chosen = members[members.len() - 1];
+                    for &m in members {
+                        if target < weights[m].weight {
+                            chosen = m;
+                            break;
+                        }
+                        target -= weights[m].weight;
+                    }
+                    chosen
+                }
+            };
+            keep[chosen] = true;
+        }
+        self.pool = kept(std::mem::take(&mut self.pool), &keep);
+        if let Some(weights) = self.weighted.take() {
+            self.weighted = Some(kept(weights, &keep));
+            self.served = vec![false; self.pool.len()];
+        }
+        self.deck.clear();
+        self
+    }
+
     /// Why `question` came up, in weak mode.
     pub fn reason(&self, question: usize) -> Option<&str> {
         self.weighted
@@ -117,10 +160,20 @@ impl Picker {
     }
 }
 
+/// The items whose `keep` flag is set, in order.
+fn kept<T>(items: Vec<T>, keep: &[bool]) -> Vec<T> {
+    items
+        .into_iter()
+        .zip(keep)
+        .filter(|(_, k)| **k)
+        .map(|(item, _)| item)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashSet;
+    use std::collections::{HashMap, HashSet};
 
     #[test]
     fn no_repeat_until_the_pool_is_used_up() {
@@ -180,6 +233,89 @@ mod tests {
             .count();
         assert!(firsts > 40, "{firsts}");
         assert_eq!(picker.reason(2), Some("q2"));
+    }
+
+    /// Questions 0-2 are one group, 3-4 another, 5 and 6 stand alone.
+    fn group_of(question: usize) -> usize {
+        match question {
+            0..=2 => 0,
+            3 | 4 => 3,
+            q => q,
+        }
+    }
+
+    fn assert_one_variant_per_group(asked: &[usize]) {
+        let mut seen: HashMap<usize, usize> = HashMap::new();
+        for &q in asked {
+            let first = *seen.entry(group_of(q)).or_insert(q);
+            assert_eq!(
+                first, q,
+                "two variants of one group in one sitting: {asked:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_sitting_never_asks_two_variants_of_one_group() {
+        let mut firsts = HashSet::new();
+        for seed in 0..40 {
+            let mut picker = Picker::new((0..7).collect(), Some(seed)).one_per_group(group_of);
+            assert_eq!(picker.pool_len(), 4, "one per group");
+            // Three times round the pool: repeats come, other variants never.
+            let asked: Vec<usize> = (0..12).filter_map(|_| picker.next_question()).collect();
+            assert_eq!(asked.len(), 12);
+            assert_one_variant_per_group(&asked);
+            assert!(asked.contains(&5) && asked.contains(&6));
+            firsts.insert(asked.iter().copied().find(|&q| q <= 2));
+        }
+        // Which variant stands for its group changes from sitting to sitting.
+        assert_eq!(firsts.len(), 3, "{firsts:?}");
+    }
+
+    #[test]
+    fn one_per_group_is_deterministic_and_leaves_singletons_alone() {
+        let order = |seed| {
+            let mut p = Picker::new((0..7).collect(), Some(seed)).one_per_group(group_of);
+            (0..8).filter_map(|_| p.next_question()).collect::<Vec<_>>()
+        };
+        assert_eq!(order(9), order(9));
+        // Without variants the seeded order is exactly the ungrouped one.
+        let plain = |grouped: bool| {
+            let p = Picker::new((0..10).collect(), Some(4));
+            let mut p = if grouped { p.one_per_group(|q| q) } else { p };
+            (0..10)
+                .filter_map(|_| p.next_question())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(plain(true), plain(false));
+    }
+
+    #[test]
+    fn weak_mode_keeps_one_variant_chosen_by_weight() {
+        let weights = |heavy: usize| -> Vec<Weighted> {
+            (0..7)
+                .map(|q| Weighted {
+                    question: q,
+                    weight: if q == heavy { 1000.0 } else { 1.0 },
+                    reason: format!("q{q}"),
+                })
+                .collect()
+        };
+        let mut picker = Picker::weighted(weights(1), Some(2)).one_per_group(group_of);
+        assert_eq!(picker.pool_len(), 4);
+        let asked: Vec<usize> = (0..12).filter_map(|_| picker.next_question()).collect();
+        assert_one_variant_per_group(&asked);
+        let chosen = (0..30)
+            .filter(|&seed| {
+                let mut p = Picker::weighted(weights(1), Some(seed)).one_per_group(group_of);
+                (0..4).filter_map(|_| p.next_question()).any(|q| q == 1)
+            })
+            .count();
+        assert!(
+            chosen >= 28,
+            "the heavy variant should stand for its group: {chosen}"
+        );
+        assert!(asked.iter().all(|&q| picker.reason(q).is_some()));
     }
 
     #[test]

@@ -206,6 +206,33 @@ mod tests {
     }
 
     #[test]
+    fn summaries_describe_the_leader_each_principle_asks_for() {
+        let principles = Principles::embedded().expect("embedded principles parse");
+        for p in principles.all() {
+            // One style: what the leader does ("Starts…", "Has…"), never an
+            // instruction to the candidate ("Start…").
+            let first = p.summary.split_whitespace().next().unwrap_or_default();
+            let first = first.trim_end_matches(|c: char| !c.is_alphabetic());
+            assert!(first.ends_with('s'), "{}: {:?}", p.slug, p.summary);
+            assert!(!p.summary.contains('\n'), "{}: one line", p.slug);
+        }
+        let summary = |slug: &str| {
+            principles
+                .find(slug)
+                .map(|p| p.summary.to_lowercase())
+                .unwrap_or_default()
+        };
+        // Judgment, not speed: acting on imperfect data is Bias for Action.
+        assert!(!summary("are-right-a-lot").contains("data"));
+        assert!(summary("are-right-a-lot").contains("judgment"));
+        assert!(summary("think-big").contains("customers"));
+        let best_employer = summary("earths-best-employer");
+        for word in ["empathy", "safer", "productive", "higher-performing"] {
+            assert!(best_employer.contains(word), "{word}");
+        }
+    }
+
+    #[test]
     fn find_accepts_slug_or_name_in_any_case() {
         let principles = Principles::embedded().expect("embedded principles parse");
         assert_eq!(

@@ -3,6 +3,8 @@
 //! up more often; each question also follows a simple spaced-repetition
 //! interval set by its last rating.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, FixedOffset};
 
 use super::bank::Bank;
@@ -62,6 +64,23 @@ struct PrincipleStats {
     overruns: usize,
 }
 
+impl PrincipleStats {
+    /// The last five completed attempts among `attempts`, newest first.
+    fn of<'a>(attempts: impl Iterator<Item = &'a PastAttempt>) -> Self {
+        let mut relevant: Vec<&PastAttempt> = attempts
+            .filter(|a| a.outcome == Outcome::Completed)
+            .collect();
+        relevant.sort_by_key(|a| std::cmp::Reverse(a.at));
+        let recent = &relevant[..relevant.len().min(5)];
+        Self {
+            last: relevant.first().map(|a| a.at),
+            ratings: recent.iter().filter_map(|a| a.rating).collect(),
+            attempts: recent.len(),
+            overruns: recent.iter().filter(|a| a.overtime).count(),
+        }
+    }
+}
+
 /// Weighs every question in `pool` against the history (oldest first or any order).
 pub fn weigh(
     bank: &Bank,
@@ -73,33 +92,47 @@ pub fn weigh(
     let stats: Vec<PrincipleStats> = principles
         .all()
         .iter()
-        .map(|p| {
-            let mut relevant: Vec<&PastAttempt> = history
-                .iter()
-                .filter(|a| a.outcome == Outcome::Completed && a.principles.contains(&p.slug))
-                .collect();
-            relevant.sort_by_key(|a| std::cmp::Reverse(a.at));
-            let recent = &relevant[..relevant.len().min(5)];
-            PrincipleStats {
-                last: relevant.first().map(|a| a.at),
-                ratings: recent.iter().filter_map(|a| a.rating).collect(),
-                attempts: recent.len(),
-                overruns: recent.iter().filter(|a| a.overtime).count(),
-            }
-        })
+        .map(|p| PrincipleStats::of(history.iter().filter(|a| a.principles.contains(&p.slug))))
         .collect();
     let index_of = |slug: &str| principles.all().iter().position(|p| p.slug == slug);
+    // Attempts per near-twin group, so practice on one variant counts for all;
+    // one lookup per attempt keeps this linear in the history.
+    let mut by_group: HashMap<usize, Vec<&PastAttempt>> = HashMap::new();
+    for attempt in history {
+        if let Some(group) = bank.group_of_id(&attempt.question_id) {
+            by_group.entry(group).or_default().push(attempt);
+        }
+    }
 
     pool.iter()
         .map(|&qi| {
             let question = bank.get(qi);
+            let mine: &[&PastAttempt] = by_group.get(&bank.group(qi)).map_or(&[], Vec::as_slice);
             // The question's weakest principle drives its weight and reason.
             let mut best: (f64, String) = (0.0, String::new());
-            for slug in &question.principles {
-                let Some(s) = index_of(slug).map(|i| &stats[i]) else {
+            // A motivation question tests no principle: its own group's
+            // record stands in for one.
+            let own_stats = question
+                .principles
+                .is_empty()
+                .then(|| PrincipleStats::of(mine.iter().copied()));
+            let sources: Vec<(String, Option<&PrincipleStats>)> = match &own_stats {
+                Some(s) => vec![(capitalised(question.kind.as_str()), Some(s))],
+                None => question
+                    .principles
+                    .iter()
+                    .map(|slug| {
+                        (
+                            principles.name_of(slug).to_string(),
+                            index_of(slug).map(|i| &stats[i]),
+                        )
+                    })
+                    .collect(),
+            };
+            for (name, s) in sources {
+                let Some(s) = s else {
                     continue;
                 };
-                let name = principles.name_of(slug);
                 let (stale, stale_reason) = match s.last {
                     None => (1.0, format!("{name}: never practised")),
                     Some(last) => {
@@ -142,11 +175,7 @@ pub fn weigh(
             }
             let (mut weight, mut reason) = best;
 
-            // Spaced repetition on the question itself.
-            let mine: Vec<&PastAttempt> = history
-                .iter()
-                .filter(|a| a.question_id == question.id)
-                .collect();
+            // Spaced repetition on the question and its variants.
             let last_done = mine
                 .iter()
                 .filter(|a| a.outcome == Outcome::Completed)
@@ -180,6 +209,14 @@ pub fn weigh(
             }
         })
         .collect()
+}
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -327,6 +364,90 @@ mod tests {
             .expect("weighed");
         assert!(skipped.weight > fresh.weight);
         assert!(skipped.reason.contains("skipped 1×"), "{}", skipped.reason);
+    }
+
+    fn fixture_bank(catalog: &crate::domain::Catalog) -> Bank {
+        let text = r#"
+[[question]]
+id = "a"
+text = "Tell me about a time you used data to find a root cause."
+principles = ["dive-deep"]
+follow_ups = ["Which data first?", "How did you confirm it?"]
+
+[[question]]
+id = "b"
+text = "Tell me about a time you dug into data to find the real cause of an issue."
+principles = ["dive-deep"]
+variant_of = "a"
+follow_ups = ["What did others think?", "How far down did you go?"]
+
+[[question]]
+id = "c"
+text = "Tell me about a time you audited a process."
+principles = ["dive-deep"]
+follow_ups = ["Why audit it?", "What did you find?"]
+
+[[question]]
+id = "why"
+text = "Why Amazon?"
+kind = "motivation"
+follow_ups = ["Why now?", "What will you find hard?"]
+"#;
+        Bank::parse(
+            &crate::domain::source::Source::new("bank.toml", text),
+            &catalog.principles,
+        )
+        .expect("fixture bank")
+    }
+
+    #[test]
+    fn practice_on_one_variant_counts_for_its_whole_group() {
+        let catalog = catalog();
+        let bank = fixture_bank(&catalog);
+        let history = vec![PastAttempt {
+            question_id: "a".into(),
+            principles: vec!["dive-deep".into()],
+            at: at(1),
+            outcome: Outcome::Completed,
+            rating: Some(5),
+            overtime: false,
+        }];
+        let weights = weigh(&bank, &catalog.principles, &[0, 1, 2], &history, now());
+        // The variant waits out the interval of the answer just given…
+        assert!(
+            (weights[1].weight - weights[0].weight).abs() < 1e-9,
+            "{weights:?}"
+        );
+        // …while a different question on the same principle does not.
+        assert!(weights[1].weight < weights[2].weight / 3.0, "{weights:?}");
+    }
+
+    #[test]
+    fn motivation_questions_are_weighed_by_their_own_record() {
+        let catalog = catalog();
+        let bank = fixture_bank(&catalog);
+        let fresh = weigh(&bank, &catalog.principles, &[2, 3], &[], now());
+        assert_eq!(fresh[1].reason, "Motivation: never practised");
+        assert!(
+            (fresh[1].weight - fresh[0].weight).abs() < 1e-9,
+            "as likely as an unpractised principle: {fresh:?}"
+        );
+        let history = vec![PastAttempt {
+            question_id: "why".into(),
+            principles: vec![],
+            at: at(12),
+            outcome: Outcome::Completed,
+            rating: Some(4),
+            overtime: false,
+        }];
+        let practised = weigh(&bank, &catalog.principles, &[3], &history, now());
+        assert!(
+            practised[0]
+                .reason
+                .starts_with("Motivation: not practised for 12 days"),
+            "{}",
+            practised[0].reason
+        );
     }
 
     #[test]

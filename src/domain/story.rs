@@ -1,5 +1,7 @@
-//! The story bank: the 6–8 prepared stories a candidate reuses, each proving
-//! two or three principles, with STAR/SPSIL bullets and the numbers behind it.
+//! The story bank: the candidate's prepared stories, at least one per
+//! principle, each proving two or three, with STAR/SPSIL bullets and the
+//! numbers behind it. In a loop a story is told to one interviewer only:
+//! they compare notes in the debrief.
 
 use serde::{Deserialize, Serialize};
 use toml::Spanned;

@@ -245,7 +245,8 @@ fn step_time_spans(time: StepTime, target_secs: u64, theme: Theme) -> Vec<Span<'
     }
 }
 
-/// The seeds' most common mistake: a Situation that runs past 30 seconds.
+/// The seeds' most common mistake: a Situation that runs past 30 seconds
+/// (the step's `warn_after_secs`, later than its target).
 pub fn situation_warning(
     attempt: &Attempt,
     framework: &Framework,
@@ -257,23 +258,24 @@ pub fn situation_warning(
         .step_times(framework.steps.len(), now)
         .first()?
         .spent()?;
-    if spent.as_secs() <= step.target_secs {
+    let limit = step.warn_after();
+    if spent.as_secs() <= limit {
         return None;
     }
     let running = attempt.ticks[0].is_none();
     let text = if running {
         format!(
-            " ⚠ {} at {}, past its {} target: move on.",
+            " ⚠ {} at {}, past {}: move on.",
             step.name,
             clock_face(spent.as_secs()),
-            clock_face(step.target_secs)
+            clock_face(limit)
         )
     } else {
         format!(
-            " ⚠ {} ran {} (target {}): set the scene faster next time.",
+            " ⚠ {} ran {}, past {}: set the scene faster next time.",
             step.name,
             clock_face(spent.as_secs()),
-            clock_face(step.target_secs)
+            clock_face(limit)
         )
     };
     Some(Line::styled(text, theme.warn()))
