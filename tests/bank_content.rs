@@ -9,7 +9,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use stardrill::domain::Catalog;
 use stardrill::domain::bank::{Audience, Candidate, QuestionKind};
-use stardrill::domain::interview_loop::LoopPlan;
+use stardrill::domain::interview_loop::{BarRaiserAt, LoopPlan, LoopShape};
 use stardrill::domain::picker::Picker;
 
 /// Questions stated in the user's source material (the seed articles), as
@@ -286,9 +286,16 @@ fn motivation_questions_open_a_loop_and_never_enter_a_principle_round() {
     }
     for seed in 0..60 {
         let mut rng = StdRng::seed_from_u64(seed);
-        let plan = LoopPlan::new(bank, &catalog.principles, 1 + (seed as usize % 5), &mut rng);
+        let shape = LoopShape {
+            rounds: 1 + (seed as usize % 5),
+            candidate: None,
+            bar_raiser: BarRaiserAt::Random,
+        };
+        let plan = LoopPlan::new(bank, &catalog.principles, shape, &mut rng);
         for round in &plan.rounds {
-            for &q in &round.questions {
+            // The hiring manager's opening questions are the only
+            // motivation questions a loop asks.
+            for &q in &round.questions[round.openers..] {
                 assert_ne!(
                     bank.get(q).kind,
                     QuestionKind::Motivation,

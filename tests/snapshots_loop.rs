@@ -10,21 +10,30 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use stardrill::app::interview::Stage;
-use stardrill::app::{App, Effect, Mode, Msg, Settings};
+use stardrill::app::{App, Effect, LoopSettings, Mode, Msg, Screen, Settings};
 use stardrill::domain::Catalog;
 use stardrill::domain::clock::{Clock, FakeClock};
-use stardrill::domain::interview_loop::LoopPlan;
+use stardrill::domain::interview_loop::{BarRaiserAt, LoopPlan, LoopShape};
 use stardrill::ui::{self, theme::Theme};
 
 fn app(clock: &FakeClock) -> App {
     let catalog = Catalog::load(None).expect("catalog");
     let mut rng = rand::rngs::StdRng::seed_from_u64(4);
-    let plan = LoopPlan::new(&catalog.bank, &catalog.principles, 2, &mut rng);
+    let shape = LoopShape {
+        rounds: 2,
+        candidate: None,
+        bar_raiser: BarRaiserAt::Last,
+    };
+    let plan = LoopPlan::new(&catalog.bank, &catalog.principles, shape, &mut rng);
     let settings = Settings {
         seconds: 120,
         ..Settings::default()
     };
-    App::interview(catalog, settings, plan, 60, Some(4), clock)
+    let loop_settings = LoopSettings {
+        follow_up_secs: 60,
+        candidate: None,
+    };
+    App::interview(catalog, settings, plan, loop_settings, Some(4), clock)
 }
 
 fn press(app: &mut App, clock: &FakeClock, codes: &[KeyCode]) {
@@ -36,6 +45,13 @@ fn press(app: &mut App, clock: &FakeClock, codes: &[KeyCode]) {
                 app.on_saved(*log, Ok(path.into()));
             }
         }
+    }
+}
+
+fn stage(app: &App) -> Option<&Stage> {
+    match &app.mode {
+        Mode::Loop(run) => Some(&run.stage),
+        Mode::Drill { .. } => None,
     }
 }
 
@@ -68,25 +84,26 @@ fn loop_screens() {
     clock.advance(Duration::from_secs(41));
     both_sizes("loop_probe", &app, &clock);
 
+    // Deeper into the same story, with a countdown of its own.
+    press(&mut app, &clock, &[KeyCode::Enter]);
+    clock.advance(Duration::from_secs(12));
+    both_sizes("loop_probe_deeper", &app, &clock);
+
     // Finish the loop: every remaining answer in time, rated 4.
-    press(
-        &mut app,
-        &clock,
-        &[KeyCode::Enter, KeyCode::Char('4'), KeyCode::Enter],
-    );
-    while !matches!(&app.mode, Mode::Loop(run) if matches!(run.stage, Stage::Summary)) {
-        press(&mut app, &clock, &[KeyCode::Enter]);
-        clock.advance(Duration::from_secs(90));
-        press(
-            &mut app,
-            &clock,
-            &[
-                KeyCode::Enter,
-                KeyCode::Enter,
-                KeyCode::Char('4'),
-                KeyCode::Enter,
-            ],
-        );
+    while !matches!(stage(&app), Some(Stage::Closing)) {
+        match (stage(&app), app.screen()) {
+            (Some(Stage::Probe(..)), _) => press(&mut app, &clock, &[KeyCode::Enter]),
+            (_, Some(Screen::Answering(_))) => {
+                clock.advance(Duration::from_secs(90));
+                press(&mut app, &clock, &[KeyCode::Enter]);
+            }
+            (_, Some(Screen::WrapUp(..))) => {
+                press(&mut app, &clock, &[KeyCode::Char('4'), KeyCode::Enter])
+            }
+            _ => press(&mut app, &clock, &[KeyCode::Enter]),
+        }
     }
+    both_sizes("loop_closing", &app, &clock);
+    press(&mut app, &clock, &[KeyCode::Enter]);
     both_sizes("loop_summary", &app, &clock);
 }

@@ -131,6 +131,7 @@ pub fn synth_log(catalog: &Catalog, i: u64) -> SessionLog {
             Rubric::default()
         },
         follow_up_secs: None,
+        probes: Vec::new(),
         loop_id: None,
         round: None,
         story: None,

@@ -10,7 +10,8 @@ use super::countdown::Countdown;
 use crate::domain::Catalog;
 use crate::domain::framework::{Framework, MAX_STEPS};
 use crate::domain::session::{
-    LoggedQuestion, LoggedStep, LoggedStory, Outcome, Rubric, SCHEMA_VERSION, SessionLog, secs,
+    LoggedProbe, LoggedQuestion, LoggedStep, LoggedStory, Outcome, Rubric, SCHEMA_VERSION,
+    SessionLog, secs,
 };
 
 /// How long a step took, for the checklist and the timeline.
@@ -47,8 +48,10 @@ pub struct WrapUp {
     pub follow_up: Option<String>,
     /// Id of the story told, from the story bank.
     pub story: Option<String>,
-    /// Seconds spent on the follow-up probe, in an interview loop.
+    /// Seconds spent on the follow-up probes, in an interview loop.
     pub probe_secs: Option<f64>,
+    /// The loop's probes on this story, as asked.
+    pub probes: Vec<LoggedProbe>,
 }
 
 pub struct Attempt {
@@ -184,6 +187,7 @@ impl Attempt {
             rating: wrap_up.and_then(|w| w.rating),
             follow_up: wrap_up.and_then(|w| w.follow_up.clone()),
             follow_up_secs: wrap_up.and_then(|w| w.probe_secs),
+            probes: wrap_up.map(|w| w.probes.clone()).unwrap_or_default(),
             loop_id: None,
             round: None,
             notes: self.notes_text(),

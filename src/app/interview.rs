@@ -11,17 +11,105 @@ use rand::rngs::StdRng;
 use super::Screen;
 use super::attempt::Attempt;
 use super::countdown::Countdown;
-use crate::domain::bank::Bank;
+use crate::domain::bank::{Bank, Candidate};
 use crate::domain::interview_loop::{
     LOOP_SCHEMA_VERSION, LoggedRound, LoopOutcome, LoopPlan, LoopRecord,
 };
-use crate::domain::session::{Outcome, SessionLog};
+use crate::domain::session::{LoggedProbe, Outcome, SessionLog, secs};
 
-/// The follow-up probe after an answer, with its own shorter countdown.
+/// One follow-up to ask: a probe on the story just told, or a request for a
+/// new story, which gets a full answer's time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowUp {
+    pub question: String,
+    pub new_story: bool,
+}
+
+/// The follow-ups after an answer, asked one after another, each with its
+/// own countdown: a Bar Raiser digs two or three layers into one story.
 pub struct Probe {
     pub countdown: Countdown,
-    pub question: String,
+    /// The follow-up being answered.
+    pub current: FollowUp,
+    /// Its place (from 1) among all of this answer's follow-ups.
+    pub number: usize,
+    pub total: usize,
+    /// Those still to come, in order.
+    pub next: Vec<FollowUp>,
+    /// Those answered, with their times.
+    pub asked: Vec<LoggedProbe>,
     pub bell_rung: bool,
+}
+
+impl Probe {
+    /// Starts on the first of `follow_ups`; `None` when there are none.
+    pub fn start(
+        mut follow_ups: Vec<FollowUp>,
+        limits: ProbeLimits,
+        now: Duration,
+    ) -> Option<Self> {
+        if follow_ups.is_empty() {
+            return None;
+        }
+        let total = follow_ups.len();
+        let current = follow_ups.remove(0);
+        Some(Self {
+            countdown: Countdown::start(limits.of(&current), now),
+            current,
+            number: 1,
+            total,
+            next: follow_ups,
+            asked: Vec::new(),
+            bell_rung: false,
+        })
+    }
+
+    /// The follow-ups as they stand: those answered and, if `now` is given,
+    /// the one being answered so far.
+    pub fn logged(&self, now: Option<Duration>) -> Vec<LoggedProbe> {
+        let mut logged = self.asked.clone();
+        if let Some(now) = now {
+            logged.push(LoggedProbe {
+                question: self.current.question.clone(),
+                secs: secs(self.countdown.elapsed(now)),
+                new_story: self.current.new_story,
+            });
+        }
+        logged
+    }
+
+    /// Records the current follow-up as answered and moves to the next;
+    /// false when it was the last.
+    pub fn advance(&mut self, limits: ProbeLimits, now: Duration) -> bool {
+        self.countdown.stop(now);
+        self.asked = self.logged(Some(now));
+        if self.next.is_empty() {
+            return false;
+        }
+        self.current = self.next.remove(0);
+        self.number += 1;
+        self.countdown = Countdown::start(limits.of(&self.current), now);
+        self.bell_rung = false;
+        true
+    }
+}
+
+/// How long a follow-up's answer may take.
+#[derive(Debug, Clone, Copy)]
+pub struct ProbeLimits {
+    pub probe: Duration,
+    /// A new story gets a full answer's time.
+    pub new_story: Duration,
+}
+
+impl ProbeLimits {
+    fn of(&self, follow_up: &FollowUp) -> Duration {
+        if follow_up.new_story {
+            self.new_story
+        } else {
+            self.probe
+        }
+    }
 }
 
 /// Where in the loop the candidate is.
@@ -30,8 +118,10 @@ pub enum Stage {
     RoundIntro,
     /// A question: answering it, its wrap-up card, or the pause after it.
     Question(Screen),
-    /// The follow-up probe after the answer, before its wrap-up card.
+    /// The follow-up probes after the answer, before its wrap-up card.
     Probe(Attempt, Probe),
+    /// The last interviewer's "Do you have any questions for me?".
+    Closing,
     /// The end-of-loop summary.
     Summary,
 }
@@ -42,6 +132,8 @@ pub struct LoopRun {
     pub interview: InterviewLoop,
     pub stage: Stage,
     pub rng: StdRng,
+    /// Who is answering, so a replacement question suits them too.
+    pub candidate: Option<Candidate>,
 }
 
 impl LoopRun {
@@ -49,7 +141,7 @@ impl LoopRun {
         match &self.stage {
             Stage::Question(screen) => screen.attempt(),
             Stage::Probe(attempt, _) => Some(attempt),
-            Stage::RoundIntro | Stage::Summary => None,
+            Stage::RoundIntro | Stage::Closing | Stage::Summary => None,
         }
     }
 
@@ -57,7 +149,7 @@ impl LoopRun {
         match &mut self.stage {
             Stage::Question(screen) => screen.attempt_mut(),
             Stage::Probe(attempt, _) => Some(attempt),
-            Stage::RoundIntro | Stage::Summary => None,
+            Stage::RoundIntro | Stage::Closing | Stage::Summary => None,
         }
     }
 
@@ -66,7 +158,7 @@ impl LoopRun {
     pub fn advance(&mut self, log: &SessionLog, now: Duration) -> bool {
         if self.interview.record_and_advance(log) {
             self.interview.finish(LoopOutcome::Completed, now);
-            self.stage = Stage::Summary;
+            self.stage = Stage::Closing;
             return true;
         }
         self.stage = if self.interview.asked == 0 {
@@ -80,9 +172,13 @@ impl LoopRun {
     /// A skipped question is replaced by another on the same round's principles.
     pub fn replace_current(&mut self, bank: &Bank) {
         let interview = &mut self.interview;
-        let replacement = interview
-            .plan
-            .replacement(bank, interview.round, &mut self.rng);
+        let replacement = interview.plan.replacement(
+            bank,
+            interview.round,
+            interview.asked,
+            self.candidate,
+            &mut self.rng,
+        );
         if let (Some(q), Some(round)) =
             (replacement, interview.plan.rounds.get_mut(interview.round))
             && let Some(slot) = round.questions.get_mut(interview.asked)
@@ -105,6 +201,25 @@ impl LoopRun {
         last.is_some()
             || self.interview.answers.iter().any(|r| !r.is_empty())
             || self.interview.sessions.iter().any(|r| !r.is_empty())
+    }
+
+    /// The interviewer who already heard `story` in an earlier round of
+    /// this loop, if one did: interviewers compare notes in the debrief.
+    pub fn heard_before(&self, story: &str) -> Option<(usize, &str)> {
+        let interview = &self.interview;
+        interview
+            .answers
+            .iter()
+            .take(interview.round)
+            .enumerate()
+            .find(|(_, logs)| {
+                logs.iter()
+                    .any(|l| l.story.as_ref().is_some_and(|s| s.id == story))
+            })
+            .and_then(|(round, _)| {
+                let who = interview.plan.rounds.get(round)?;
+                Some((round + 1, who.interviewer.as_str()))
+            })
     }
 
     /// Notes where a session of this loop was saved.

@@ -18,13 +18,13 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 use ratatui::style::{Modifier, Style};
 
 use crate::domain::Catalog;
+use crate::domain::bank::Candidate;
 use crate::domain::clock::{Clock, Now};
 use crate::domain::interview_loop::{LoopPlan, LoopRecord};
 use crate::domain::picker::Picker;
-use crate::domain::session::{Outcome, Rubric, SessionLog, new_id};
+use crate::domain::session::{LoggedProbe, Outcome, Rubric, SessionLog, new_id};
 use attempt::{Attempt, WrapUp};
-use countdown::Countdown;
-use interview::{InterviewLoop, LoopRun, Probe, Stage};
+use interview::{FollowUp, InterviewLoop, LoopRun, Probe, ProbeLimits, Stage};
 use keymap::{Binding, Key, Keymap, TOO_SMALL_KEYS};
 
 /// What the drill is set up to do, from the command line.
@@ -42,6 +42,15 @@ pub struct Settings {
 /// What the terminal and the system tell a full-screen program. The drill
 /// and the story editor take it as it is; review builds its own messages
 /// from it.
+/// What an interview loop is set up to do beside the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoopSettings {
+    /// Seconds for each follow-up probe on the story just told.
+    pub follow_up_secs: u64,
+    /// Who is answering (a replacement question must suit them too).
+    pub candidate: Option<Candidate>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Msg {
     Key(KeyEvent),
@@ -310,6 +319,25 @@ pub const ROUND_INTRO_KEYS: Keymap<RoundIntro> = Keymap(&[
 ]);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Closing {
+    Next,
+    Help,
+    Quit,
+}
+
+/// "Do you have any questions for me?": Enter goes on to the summary.
+pub const CLOSING_KEYS: Keymap<Closing> = Keymap(&[
+    Binding::silent(&[Key::Code(KeyCode::Enter), Key::Char(' ')], Closing::Next).footer(
+        0,
+        "Enter",
+        "see how the loop went",
+    ),
+    Binding::silent(&[Key::Char('?')], Closing::Help),
+    Binding::silent(&[Key::Char('q'), Key::Code(KeyCode::Esc)], Closing::Quit)
+        .footer(1, "q", "finish"),
+]);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Summary {
     Finish,
     Help,
@@ -363,18 +391,24 @@ impl App {
         catalog: Catalog,
         settings: Settings,
         plan: LoopPlan,
-        follow_up_secs: u64,
+        loop_settings: LoopSettings,
         seed: Option<u64>,
         clock: &dyn Clock,
     ) -> Self {
         let now = Now::read(clock);
         let mut ids = id_stream(seed);
-        let interview =
-            InterviewLoop::new(new_id(&mut ids), plan, follow_up_secs, now.wall, now.mono);
+        let interview = InterviewLoop::new(
+            new_id(&mut ids),
+            plan,
+            loop_settings.follow_up_secs,
+            now.wall,
+            now.mono,
+        );
         let run = LoopRun {
             interview,
             stage: Stage::RoundIntro,
             rng: seeded(seed),
+            candidate: loop_settings.candidate,
         };
         let mut app = Self::with_mode(catalog, settings, Mode::Loop(run), seed);
         app.ids = ids;
@@ -609,6 +643,7 @@ impl App {
                 Stage::Question(_) => None,
                 Stage::RoundIntro => Some(LoopStage::RoundIntro),
                 Stage::Probe(..) => Some(LoopStage::Probe),
+                Stage::Closing => Some(LoopStage::Closing),
                 Stage::Summary => Some(LoopStage::Summary),
             },
         };
@@ -617,6 +652,17 @@ impl App {
                 Some(RoundIntro::Begin) => self.start_attempt(now),
                 Some(RoundIntro::Help) => self.help_open = true,
                 Some(RoundIntro::Quit) => self.quit(now, effects),
+                None => {}
+            },
+            Some(LoopStage::Closing) => match CLOSING_KEYS.action(&key) {
+                Some(Closing::Next) => {
+                    if let Mode::Loop(run) = &mut self.mode {
+                        run.stage = Stage::Summary;
+                    }
+                }
+                Some(Closing::Help) => self.help_open = true,
+                // The loop and its record are complete: leaving loses nothing.
+                Some(Closing::Quit) => self.should_quit = true,
                 None => {}
             },
             Some(LoopStage::Summary) => match SUMMARY_KEYS.action(&key) {
@@ -738,8 +784,10 @@ impl App {
                 let (question, current) = (attempt.question, wrap.story.take());
                 let principles = &self.catalog.bank.get(question).principles;
                 let order = self.catalog.stories.story_order(principles);
+                let story = next_story(&order, current.as_deref());
+                self.status = self.story_warning(story.as_deref());
                 if let Some(Screen::WrapUp(_, wrap)) = self.screen_mut() {
-                    wrap.story = next_story(&order, current.as_deref());
+                    wrap.story = story;
                 }
             }
             Card::Notes => self.set_focus(Focus::Notes),
@@ -783,6 +831,26 @@ impl App {
             ProbeKey::Help => self.help_open = true,
             ProbeKey::Quit => self.quit(now, effects),
         }
+    }
+
+    /// In a loop, a story already told to an earlier interviewer: they
+    /// compare notes in the debrief, so each should hear a different one.
+    fn story_warning(&self, story: Option<&str>) -> Option<Status> {
+        let (Mode::Loop(run), Some(id)) = (&self.mode, story) else {
+            return None;
+        };
+        let (round, interviewer) = run.heard_before(id)?;
+        let title = self
+            .catalog
+            .stories
+            .get(id)
+            .map_or(id, |s| s.title.as_str());
+        Some(Status {
+            text: format!(
+                "⚠ \"{title}\" was told to the {interviewer} in round {round}: interviewers compare notes in the debrief, so tell each a different story"
+            ),
+            is_error: false,
+        })
     }
 
     /// Stories proving the current question's principles, for the checklist.
@@ -868,21 +936,23 @@ impl App {
             return;
         };
         attempt.countdown.stop(now.mono);
-        let count = self.catalog.bank.get(attempt.question).follow_ups.len();
-        let follow_up = pick_index(self.rng(), count)
-            .map(|i| self.catalog.bank.get(attempt.question).follow_ups[i].clone());
-        if let (Mode::Loop(run), Some(question)) = (&mut self.mode, follow_up.clone()) {
-            let limit = Duration::from_secs(run.interview.follow_up_secs);
-            let probe = Probe {
-                countdown: Countdown::start(limit, now.mono),
-                question,
-                bell_rung: false,
+        let question = attempt.question;
+        if let Mode::Loop(run) = &mut self.mode {
+            let follow_ups = loop_follow_ups(&self.catalog, question, &mut run.rng);
+            let limits = ProbeLimits {
+                probe: Duration::from_secs(run.interview.follow_up_secs),
+                new_story: Duration::from_secs(self.settings.seconds),
             };
-            run.stage = Stage::Probe(attempt, probe);
-            self.set_focus(Focus::Checklist);
-            return;
+            if let Some(probe) = Probe::start(follow_ups, limits, now.mono) {
+                run.stage = Stage::Probe(attempt, probe);
+                self.set_focus(Focus::Checklist);
+                return;
+            }
         }
-        self.open_wrap_up(attempt, follow_up, None, now);
+        let count = self.catalog.bank.get(question).follow_ups.len();
+        let follow_up = pick_index(self.rng(), count)
+            .map(|i| self.catalog.bank.get(question).follow_ups[i].clone());
+        self.open_wrap_up(attempt, follow_up, None, Vec::new(), now);
     }
 
     fn open_wrap_up(
@@ -890,6 +960,7 @@ impl App {
         attempt: Attempt,
         follow_up: Option<String>,
         probe_secs: Option<f64>,
+        probes: Vec<LoggedProbe>,
         now: Now,
     ) {
         let rubric = Rubric {
@@ -905,6 +976,7 @@ impl App {
                 follow_up,
                 story: None,
                 probe_secs,
+                probes,
             },
         );
         match &mut self.mode {
@@ -918,18 +990,31 @@ impl App {
         self.set_focus(Focus::Checklist);
     }
 
+    /// Enter on a probe: the next one on the same story, or the wrap-up
+    /// card once the last is answered.
     fn finish_probe(&mut self, now: Now) {
+        let seconds = self.settings.seconds;
         let Mode::Loop(run) = &mut self.mode else {
             return;
         };
-        let Stage::Probe(attempt, mut probe) =
+        let limits = ProbeLimits {
+            probe: Duration::from_secs(run.interview.follow_up_secs),
+            new_story: Duration::from_secs(seconds),
+        };
+        if let Stage::Probe(_, probe) = &mut run.stage
+            && probe.advance(limits, now.mono)
+        {
+            return;
+        }
+        let Stage::Probe(attempt, probe) =
             std::mem::replace(&mut run.stage, Stage::Question(Screen::Between))
         else {
             return;
         };
-        probe.countdown.stop(now.mono);
-        let secs = crate::domain::session::secs(probe.countdown.elapsed(now.mono));
-        self.open_wrap_up(attempt, Some(probe.question), Some(secs), now);
+        let asked = probe.asked;
+        let first = asked.first().map(|p| p.question.clone());
+        let total: f64 = asked.iter().map(|p| p.secs).sum();
+        self.open_wrap_up(attempt, first, Some(tenths(total)), asked, now);
     }
 
     /// The log of the attempt on screen, as it stands.
@@ -939,20 +1024,21 @@ impl App {
         let mut log = match &self.mode {
             Mode::Loop(run) => match &run.stage {
                 Stage::Probe(a, probe) => {
+                    let probes = probe.logged(Some(now.mono));
+                    let total: f64 = probes.iter().map(|p| p.secs).sum();
                     let wrap = WrapUp {
                         rating: None,
                         rubric: Rubric::default(),
                         cursor: 0,
-                        follow_up: Some(probe.question.clone()),
+                        follow_up: probes.first().map(|p| p.question.clone()),
                         story: None,
-                        probe_secs: Some(crate::domain::session::secs(
-                            probe.countdown.elapsed(now.mono),
-                        )),
+                        probe_secs: Some(tenths(total)),
+                        probes,
                     };
                     a.to_log(catalog, outcome, Some(&wrap), id, now.mono)
                 }
                 Stage::Question(screen) => screen_log(screen, catalog, outcome, id, now)?,
-                Stage::RoundIntro | Stage::Summary => return None,
+                Stage::RoundIntro | Stage::Closing | Stage::Summary => return None,
             },
             Mode::Drill { screen, .. } => screen_log(screen, catalog, outcome, id, now)?,
         };
@@ -1018,6 +1104,7 @@ impl App {
 enum LoopStage {
     RoundIntro,
     Probe,
+    Closing,
     Summary,
 }
 
@@ -1046,6 +1133,38 @@ fn seeded(seed: Option<u64>) -> StdRng {
 /// never changes which question comes next.
 fn id_stream(seed: Option<u64>) -> StdRng {
     seeded(seed.map(|s| s ^ 0x5e55_1011_d5ee_d5ee))
+}
+
+/// Seconds rounded to a tenth, as logs keep them.
+fn tenths(secs: f64) -> f64 {
+    (secs * 10.0).round() / 10.0
+}
+
+/// The follow-ups a loop's interviewer asks after an answer to `question`:
+/// two or three probes digging into the same story, and now and then a
+/// request for another story (with a full answer's time).
+fn loop_follow_ups(catalog: &Catalog, question: usize, rng: &mut StdRng) -> Vec<FollowUp> {
+    use rand::Rng;
+    let question = catalog.bank.get(question);
+    let depth = rng.random_range(2..=3);
+    let mut follow_ups: Vec<FollowUp> = catalog
+        .interviewer
+        .layered_probes(question, depth, rng)
+        .into_iter()
+        .map(|question| FollowUp {
+            question,
+            new_story: false,
+        })
+        .collect();
+    let new_story = &question.new_story_follow_ups;
+    if !new_story.is_empty() && rng.random_bool(1.0 / 3.0) {
+        let pick = rng.random_range(0..new_story.len());
+        follow_ups.push(FollowUp {
+            question: new_story[pick].clone(),
+            new_story: true,
+        });
+    }
+    follow_ups
 }
 
 /// A random index below `len`, from the given seeded stream.

@@ -6,7 +6,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::*;
 use crate::domain::clock::FakeClock;
-use crate::domain::interview_loop::LoopOutcome;
+use crate::domain::interview_loop::{BarRaiserAt, LoopOutcome, LoopShape};
 use std::path::PathBuf;
 
 fn app_with(clock: &FakeClock, seconds: u64, count: Option<usize>) -> App {
@@ -360,13 +360,22 @@ fn loop_app(clock: &FakeClock, rounds: usize) -> App {
     use rand::SeedableRng;
     let catalog = Catalog::load(None).expect("embedded catalog");
     let mut rng = rand::rngs::StdRng::seed_from_u64(2);
-    let plan = LoopPlan::new(&catalog.bank, &catalog.principles, rounds, &mut rng);
+    let shape = LoopShape {
+        rounds,
+        candidate: None,
+        bar_raiser: BarRaiserAt::Last,
+    };
+    let plan = LoopPlan::new(&catalog.bank, &catalog.principles, shape, &mut rng);
     let settings = Settings {
         seconds: 60,
         bell: true,
         ..Settings::default()
     };
-    App::interview(catalog, settings, plan, 20, Some(2), clock)
+    let loop_settings = LoopSettings {
+        follow_up_secs: 20,
+        candidate: None,
+    };
+    App::interview(catalog, settings, plan, loop_settings, Some(2), clock)
 }
 
 /// Saves every `Save` effect as the event loop would, with a fake file name.
@@ -394,23 +403,31 @@ fn a_two_round_loop_runs_answer_probe_wrap_up_and_records_its_sessions() {
     assert!(matches!(stage(&app), Stage::RoundIntro));
     let mut all_logs = Vec::new();
     let mut loop_saved = false;
-    for round in 0..2 {
+    // The hiring manager opens with two opening questions, then two more;
+    // the Bar Raiser asks two.
+    for (round, questions) in [(0, 4), (1, 2)] {
         assert!(
             matches!(stage(&app), Stage::RoundIntro),
             "round {round} opens with its interviewer"
         );
         press(&mut app, &clock, &[key(KeyCode::Enter)]);
-        for _ in 0..2 {
+        for _ in 0..questions {
             clock.advance(Duration::from_secs(50));
             press(&mut app, &clock, &[key(KeyCode::Enter)]);
             assert!(
                 matches!(stage(&app), Stage::Probe(..)),
-                "a follow-up probe after each answer"
+                "follow-up probes after each answer"
             );
             clock.advance(Duration::from_secs(25));
             // The probe rings once at its own limit.
             assert_eq!(app.update(Msg::Tick, &clock), [Effect::Bell]);
-            press(&mut app, &clock, &[key(KeyCode::Enter)]);
+            // Deeper probes on the same story, each with its own countdown.
+            let mut probes = 0;
+            while matches!(stage(&app), Stage::Probe(..)) {
+                press(&mut app, &clock, &[key(KeyCode::Enter)]);
+                probes += 1;
+            }
+            assert!((1..=4).contains(&probes), "{probes} probes");
             assert!(matches!(app.screen(), Some(Screen::WrapUp(..))));
             let effects = press(&mut app, &clock, &[ch('3'), key(KeyCode::Enter)]);
             let (logs, saved) = perform(&mut app, effects);
@@ -421,9 +438,14 @@ fn a_two_round_loop_runs_answer_probe_wrap_up_and_records_its_sessions() {
             }
         }
     }
+    assert!(
+        matches!(stage(&app), Stage::Closing),
+        "your questions, last"
+    );
+    press(&mut app, &clock, &[key(KeyCode::Enter)]);
     assert!(matches!(stage(&app), Stage::Summary));
     assert!(loop_saved);
-    assert_eq!(all_logs.len(), 4);
+    assert_eq!(all_logs.len(), 6);
     let interview = app.interview_loop().expect("loop");
     assert!(
         all_logs
@@ -432,12 +454,22 @@ fn a_two_round_loop_runs_answer_probe_wrap_up_and_records_its_sessions() {
     );
     assert_eq!(
         all_logs.iter().map(|l| l.round).collect::<Vec<_>>(),
-        [Some(1), Some(1), Some(2), Some(2)]
+        [Some(1), Some(1), Some(1), Some(1), Some(2), Some(2)]
     );
     assert!(
         all_logs
             .iter()
             .all(|l| l.follow_up_secs == Some(25.0) && l.follow_up.is_some())
+    );
+    assert!(
+        all_logs.iter().all(|l| !l.probes.is_empty()
+            && l.probes.first().map(|p| &p.question) == l.follow_up.as_ref())
+    );
+    assert!(
+        all_logs
+            .iter()
+            .take(2)
+            .all(|l| l.question.kind == crate::domain::bank::QuestionKind::Motivation)
     );
     let record = app.loop_record().expect("record");
     assert_eq!(record.outcome, LoopOutcome::Completed);
@@ -449,7 +481,7 @@ fn a_two_round_loop_runs_answer_probe_wrap_up_and_records_its_sessions() {
             .iter()
             .map(|r| r.sessions.len())
             .sum::<usize>(),
-        4
+        6
     );
     press(&mut app, &clock, &[key(KeyCode::Enter)]);
     assert!(app.should_quit);
@@ -489,13 +521,73 @@ fn skipping_in_a_loop_replaces_the_question_from_the_same_round() {
     let round_principles = app.interview_loop().expect("loop").plan.rounds[0]
         .principles
         .clone();
+    // The opening introduction is replaced by another introduction.
+    assert!(app.catalog.bank.get(first).intro);
     let effects = press(&mut app, &clock, &[ch('n')]);
     let (logs, _) = perform(&mut app, effects);
     assert_eq!(logs[0].outcome, Outcome::Skipped);
     let replacement = answering(&app).question;
     assert_ne!(replacement, first);
+    assert!(app.catalog.bank.get(replacement).intro);
+    // A principle question by one on the same round's principles.
+    for _ in 0..2 {
+        clock.advance(Duration::from_secs(30));
+        press(&mut app, &clock, &[key(KeyCode::Enter)]);
+        while matches!(stage(&app), Stage::Probe(..)) {
+            press(&mut app, &clock, &[key(KeyCode::Enter)]);
+        }
+        press(
+            &mut app,
+            &clock,
+            &[key(KeyCode::Enter), key(KeyCode::Enter)],
+        );
+    }
+    let principled = answering(&app).question;
+    press(&mut app, &clock, &[ch('n')]);
+    let replacement = answering(&app).question;
+    assert_ne!(replacement, principled);
     let q = app.catalog.bank.get(replacement);
     assert!(q.principles.iter().any(|p| round_principles.contains(p)));
+}
+
+#[test]
+fn a_story_told_to_an_earlier_interviewer_is_flagged_on_the_card() {
+    use crate::domain::story::{Story, StoryBook};
+    let clock = FakeClock::fixed();
+    let mut app = loop_app(&clock, 2);
+    app.catalog.stories = StoryBook {
+        stories: vec![Story {
+            id: "checkout".into(),
+            title: "Checkout bug fix".into(),
+            ..Story::default()
+        }],
+    };
+    press(&mut app, &clock, &[key(KeyCode::Enter)]);
+    // Round 1: tell the story on the first answer, then finish the round.
+    for answer in 0..4 {
+        press(&mut app, &clock, &[key(KeyCode::Enter)]);
+        while matches!(stage(&app), Stage::Probe(..)) {
+            press(&mut app, &clock, &[key(KeyCode::Enter)]);
+        }
+        if answer == 0 {
+            press(&mut app, &clock, &[ch('s')]);
+            assert!(app.status.is_none(), "first telling: {:?}", app.status);
+        }
+        let effects = press(&mut app, &clock, &[key(KeyCode::Enter)]);
+        perform(&mut app, effects);
+        press(&mut app, &clock, &[key(KeyCode::Enter)]);
+    }
+    // Round 2, the Bar Raiser: the same story again is flagged.
+    press(&mut app, &clock, &[key(KeyCode::Enter)]);
+    while matches!(stage(&app), Stage::Probe(..)) {
+        press(&mut app, &clock, &[key(KeyCode::Enter)]);
+    }
+    press(&mut app, &clock, &[ch('s')]);
+    let status = app.status.as_ref().map(|s| s.text.as_str()).unwrap_or("");
+    assert!(
+        status.contains("told to the Hiring manager in round 1"),
+        "{status}"
+    );
 }
 
 /// Every table: each key reaches its binding, and each hint names keys
@@ -514,6 +606,7 @@ fn every_key_table_holds_together() {
     problems.extend(check(&PROBE_KEYS));
     problems.extend(check(&ROUND_INTRO_KEYS));
     problems.extend(check(&SUMMARY_KEYS));
+    problems.extend(check(&CLOSING_KEYS));
     problems.extend(check(&review::LIST_KEYS));
     problems.extend(check(&review::STATS_KEYS));
     problems.extend(check(&review::SEARCH_KEYS));

@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::domain::bank::Candidate;
 use crate::domain::config::SECONDS_RANGE;
+use crate::domain::interview_loop::BarRaiserAt;
 use crate::storage::paths::DATA_DIR_ENV;
 
 #[derive(Debug, Parser)]
@@ -174,14 +175,35 @@ pub struct DrillArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct LoopArgs {
-    /// Interviews in the loop, the last one the Bar Raiser's.
+    /// Interviews in the loop, one of them the Bar Raiser's.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=5))]
     pub rounds: u64,
-    /// Seconds for the follow-up probe after each answer [default: 60].
+    /// Where the Bar Raiser sits: any round after the hiring manager's
+    /// (random), or first or last.
+    #[arg(long, value_enum, default_value_t = BarRaiserArg::Random)]
+    pub bar_raiser: BarRaiserArg,
+    /// Seconds for each follow-up probe after an answer [default: 60].
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(SECONDS_RANGE))]
     pub follow_up_secs: Option<u64>,
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BarRaiserArg {
+    Random,
+    First,
+    Last,
+}
+
+impl From<BarRaiserArg> for BarRaiserAt {
+    fn from(arg: BarRaiserArg) -> Self {
+        match arg {
+            BarRaiserArg::Random => Self::Random,
+            BarRaiserArg::First => Self::First,
+            BarRaiserArg::Last => Self::Last,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]

@@ -9,12 +9,12 @@ use rand::rngs::StdRng;
 
 use super::args::{CommonArgs, DrillArgs, KindArg, LoopArgs, ModeArg};
 use super::{EXIT_UNSAVED, event_loop, fail, output, questions};
-use crate::app::{App, Settings};
+use crate::app::{App, LoopSettings, Settings};
 use crate::domain::Catalog;
 use crate::domain::bank::{Candidate, QuestionKind};
 use crate::domain::clock::{Clock, SystemClock};
 use crate::domain::config::{Config, Mode};
-use crate::domain::interview_loop::{LoopPlan, LoopRecord};
+use crate::domain::interview_loop::{LoopPlan, LoopRecord, LoopShape};
 use crate::domain::picker::Picker;
 use crate::domain::schedule::PastAttempt;
 use crate::domain::schedule::{self, WEAK_MODE_THRESHOLD};
@@ -210,16 +210,24 @@ pub fn interview_loop(args: LoopArgs) -> ExitCode {
         Some(seed) => StdRng::seed_from_u64(seed),
         None => StdRng::from_os_rng(),
     };
-    let rounds = usize::try_from(args.rounds).unwrap_or(4);
-    let plan = LoopPlan::new(&catalog.bank, &catalog.principles, rounds, &mut rng);
-    let follow_up_secs = args
-        .follow_up_secs
-        .unwrap_or(prepared.config.follow_up_secs);
+    let candidate = audience(&args.common, &prepared.config);
+    let shape = LoopShape {
+        rounds: usize::try_from(args.rounds).unwrap_or(4),
+        candidate,
+        bar_raiser: args.bar_raiser.into(),
+    };
+    let plan = LoopPlan::new(&catalog.bank, &catalog.principles, shape, &mut rng);
+    let loop_settings = LoopSettings {
+        follow_up_secs: args
+            .follow_up_secs
+            .unwrap_or(prepared.config.follow_up_secs),
+        candidate,
+    };
     let app = App::interview(
         catalog,
         prepared.settings.clone(),
         plan,
-        follow_up_secs,
+        loop_settings,
         args.common.seed,
         &clock,
     );

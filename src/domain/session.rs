@@ -44,6 +44,16 @@ pub struct LoggedStory {
     pub title: String,
 }
 
+/// A follow-up asked in an interview loop, and how long its answer took.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoggedProbe {
+    pub question: String,
+    pub secs: f64,
+    /// It asked for another story, with a full answer's time.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub new_story: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LoggedStep {
     pub key: String,
@@ -64,6 +74,15 @@ pub const RUBRIC_ITEMS: [&str; Rubric::LEN] = [
     "Stated a lesson",
     "Showed the principle",
     "Finished in time",
+];
+
+/// What each rubric item asks, shown under the rubric for the item in focus.
+pub const RUBRIC_HINTS: [&str; Rubric::LEN] = [
+    "Your own actions as \"I\"; still credit the team for theirs (Earn Trust).",
+    "A number for the result: before and after, and how you measured it.",
+    "What you learned and do differently now; in a failure story above all.",
+    "The story proves the principle the question tests, in its own words.",
+    "Inside the time, with the Situation set in 30 seconds or less.",
 ];
 
 /// The self-assessment ticked on the wrap-up card.
@@ -124,9 +143,13 @@ pub struct SessionLog {
     pub rating: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub follow_up: Option<String>,
-    /// Time spent answering the follow-up probe (interview loops).
+    /// Time spent answering the follow-up probes (interview loops), in all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub follow_up_secs: Option<f64>,
+    /// An interview loop's probes on this story, in the order asked (the
+    /// first is also `follow_up`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub probes: Vec<LoggedProbe>,
     /// The interview loop this attempt belonged to, and its round (from 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loop_id: Option<String>,

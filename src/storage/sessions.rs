@@ -131,6 +131,7 @@ mod tests {
             rating: Some(4),
             follow_up: Some("How did you measure that?".into()),
             follow_up_secs: None,
+            probes: Vec::new(),
             loop_id: None,
             round: None,
             notes: "line one\n\"quoted\" 面试 🚀\n".into(),

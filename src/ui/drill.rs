@@ -198,7 +198,15 @@ fn draw_checklist(
     if !app.catalog.stories.stories.is_empty() && lines.len() + 2 < usize::from(inner.height) {
         lines.push(Line::default());
         let matching = app.stories_for_question();
-        if matching.is_empty() {
+        let motivation = app
+            .attempt()
+            .is_some_and(|a| app.catalog.bank.get(a.question).principles.is_empty());
+        if motivation {
+            lines.push(Line::styled(
+                " Not a principle question: your own why, in your own words.",
+                theme.muted(),
+            ));
+        } else if matching.is_empty() {
             lines.push(Line::styled(
                 " No story of yours proves this yet.",
                 theme.warn(),

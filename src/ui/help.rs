@@ -10,10 +10,11 @@ use crate::app::keymap::Hint;
 use crate::app::{ANSWERING_KEYS, WRAP_UP_KEYS};
 
 const TIPS: &[&str] = &[
+    "One specific, recent example: not \"we usually…\".",
     "Set the Situation in 30 seconds or less.",
-    "Say \"I\", not \"we\": your part, not the team's.",
+    "Say \"I\" for your part, and credit the team for theirs.",
     "Quantify the result, and know how you measured it.",
-    "Close with the lesson, above all in a failure story.",
+    "A failure is a failure: own it, and say what you learned.",
 ];
 
 pub fn draw(frame: &mut Frame, area: Rect, theme: Theme) {

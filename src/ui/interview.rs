@@ -14,8 +14,9 @@ use super::{answer_layout, draw_notes, draw_status};
 use crate::app::attempt::Attempt;
 use crate::app::countdown::{TimeLeft, clock_face};
 use crate::app::interview::{InterviewLoop, Probe};
-use crate::app::{App, Focus, PROBE_KEYS, ROUND_INTRO_KEYS, SUMMARY_KEYS, Summary};
+use crate::app::{App, CLOSING_KEYS, Focus, PROBE_KEYS, ROUND_INTRO_KEYS, SUMMARY_KEYS, Summary};
 use crate::domain::session::Outcome;
+use crate::domain::text::visible;
 
 pub fn draw_round_intro(
     frame: &mut Frame,
@@ -38,26 +39,32 @@ pub fn draw_round_intro(
     ];
     if round.bar_raiser {
         lines.push(Line::raw(
-            "A trained interviewer from another team who keeps the hiring bar high.",
+            "An experienced interviewer from outside the hiring team who keeps the bar high.",
         ));
         lines.push(Line::raw(
-            "May probe any principle, and can say no when a story does not hold up.",
+            "Assigned principles like everyone, digs into any story, and holds a veto in the debrief.",
         ));
-    } else {
-        let names: Vec<&str> = round
-            .principles
-            .iter()
-            .map(|p| app.catalog.principles.name_of(p))
-            .collect();
-        lines.push(Line::from(vec![
-            Span::styled("Assigned principles: ", theme.muted()),
-            Span::styled(names.join(" · "), theme.principle()),
-        ]));
+        lines.push(Line::default());
+    }
+    let names: Vec<&str> = round
+        .principles
+        .iter()
+        .map(|p| app.catalog.principles.name_of(p))
+        .collect();
+    lines.push(Line::from(vec![
+        Span::styled("Assigned principles: ", theme.muted()),
+        Span::styled(names.join(" · "), theme.principle()),
+    ]));
+    if round.openers > 0 {
+        lines.push(Line::styled(
+            "Opens with your introduction and why you want this job.",
+            theme.muted(),
+        ));
     }
     lines.push(Line::default());
     lines.push(Line::styled(
         format!(
-            "{} questions · {} each · then a {} follow-up probe",
+            "{} questions · {} each · then 2–3 follow-up probes of {} on your story",
             round.questions.len(),
             clock_face(app.settings.seconds),
             clock_face(interview.follow_up_secs)
@@ -86,6 +93,9 @@ pub fn draw_probe(
     let [timer, panes, status, footer] = answer_layout(frame, area, app, attempt, theme);
     let left = probe.countdown.time_left(now);
     let (face, caption) = match left {
+        TimeLeft::Remaining(s) if probe.current.new_story => {
+            (clock_face(s), "left for the new story")
+        }
         TimeLeft::Remaining(s) => (clock_face(s), "left for the follow-up"),
         TimeLeft::Overtime(s) => (format!("+{}", clock_face(s)), "over time"),
     };
@@ -99,20 +109,39 @@ pub fn draw_probe(
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme.muted())
-        .title(Span::styled(" Follow-up probe ", theme.muted()));
+        .title(Span::styled(
+            format!(" Follow-up probe {} of {} ", probe.number, probe.total),
+            theme.muted(),
+        ));
     frame.render_widget(Paragraph::new(Line::from(spans)).block(block), timer);
 
     let [card, notes] =
         Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(panes);
+    let (lead, advice) = if probe.current.new_story {
+        (
+            "Now another story:",
+            "A new example, with its own Situation, Task, Action and Result, in full time.",
+        )
+    } else if probe.number == 1 {
+        (
+            "The interviewer digs in:",
+            "Answer out loud: your part, the numbers, the trade-off, what you would change.",
+        )
+    } else {
+        (
+            "Deeper into the same story:",
+            "Stay with the facts of that story; an answer that changes it does not hold up.",
+        )
+    };
     let lines = vec![
-        Line::styled("The interviewer digs in:", theme.muted()),
-        Line::default(),
-        Line::styled(probe.question.clone(), theme.question()),
+        Line::styled(lead, theme.muted()),
         Line::default(),
         Line::styled(
-            "Answer out loud: your part, the numbers, the trade-off, what you would change.",
-            theme.muted(),
+            visible(&probe.current.question).into_owned(),
+            theme.question(),
         ),
+        Line::default(),
+        Line::styled(advice, theme.muted()),
     ];
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
@@ -129,6 +158,29 @@ pub fn draw_probe(
     draw_status(frame, status, app, None, theme);
     let hints = PROBE_KEYS.footer_as_written();
     frame.render_widget(key_hints(&hints, footer.width, theme), footer);
+}
+
+/// The end of the last interview: the candidate's turn to ask.
+pub fn draw_closing(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    let closing = app.catalog.interviewer.closing();
+    let mut lines = vec![
+        Line::styled(visible(&closing.prompt).into_owned(), theme.question()),
+        Line::default(),
+        Line::styled(visible(&closing.advice).into_owned(), theme.muted()),
+        Line::default(),
+        Line::styled("For example:", theme.muted()),
+    ];
+    // The same examples every time this card is drawn: the first few.
+    for example in closing.examples.iter().take(3) {
+        lines.push(Line::raw(format!("• {}", visible(example))));
+    }
+    lines.push(Line::default());
+    lines.push(inline_hints(&CLOSING_KEYS.footer_as_written(), theme));
+    Card::new(lines, 80, theme.title())
+        .title(Span::styled(" Your questions ", theme.title()))
+        .padding(Padding::uniform(1))
+        .wrapped()
+        .render(frame, area);
 }
 
 pub fn draw_summary(

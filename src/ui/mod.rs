@@ -45,6 +45,7 @@ pub fn draw(frame: &mut Frame, app: &App, now: Duration, theme: Theme) {
             Stage::RoundIntro => {
                 interview::draw_round_intro(frame, area, app, &run.interview, theme)
             }
+            Stage::Closing => interview::draw_closing(frame, area, app, theme),
             Stage::Summary => interview::draw_summary(frame, area, app, &run.interview, theme),
         },
     }

@@ -100,10 +100,13 @@ fn draw_list(frame: &mut Frame, area: Rect, app: &StoriesApp, theme: Theme) {
             Line::styled("No stories yet.", theme.text()),
             Line::default(),
             Line::styled(
-                "Prepare 6–8 strong stories, each proving 2–3 principles;",
+                "Aim for a story for every principle, each proving 2–3;",
                 theme.muted(),
             ),
-            Line::styled("reuse them from a fresh angle in the loop.", theme.muted()),
+            Line::styled(
+                "in a loop, tell each interviewer a different one.",
+                theme.muted(),
+            ),
             Line::default(),
             Line::from(vec![
                 Span::styled("a", theme.key()),

@@ -13,7 +13,7 @@ use super::{draw_notes, draw_question, draw_status};
 use crate::app::attempt::{Attempt, WrapUp};
 use crate::app::countdown::clock_face;
 use crate::app::{App, Focus, WRAP_UP_KEYS};
-use crate::domain::session::{RATING_LABELS, RUBRIC_ITEMS};
+use crate::domain::session::{RATING_LABELS, RUBRIC_HINTS, RUBRIC_ITEMS};
 
 pub fn draw(
     frame: &mut Frame,
@@ -190,6 +190,11 @@ fn draw_card(
         ]));
     }
 
+    let hint = RUBRIC_HINTS
+        .get(wrap.cursor)
+        .filter(|_| app.focus == Focus::Checklist)
+        .map(|hint| Line::styled(format!("  {hint}"), theme.muted()));
+
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme.border(app.focus == Focus::Checklist))
@@ -208,6 +213,13 @@ fn draw_card(
     }
     if height(&lines) > usize::from(inner.height) && lines.len() > 1 {
         lines.remove(1);
+    }
+    // What the item in focus asks, when there is room for it.
+    if let Some(hint) = hint {
+        lines.push(hint);
+        if height(&lines) > usize::from(inner.height) {
+            lines.pop();
+        }
     }
     frame.render_widget(
         Paragraph::new(Text::from(lines))

@@ -189,6 +189,7 @@ pub fn logs() -> Vec<SessionLog> {
                     finished_in_time: completed && overtime == 0.0,
                 },
                 follow_up_secs: None,
+                probes: Vec::new(),
                 loop_id: None,
                 round: None,
                 story: None,
