@@ -109,3 +109,46 @@ fn a_lost_loop_record_is_printed_and_the_exit_code_is_not_zero() {
     assert!(raw.contains("# stardrill interview loop"), "{raw}");
     assert_eq!(pty.sandbox.logs().len(), 1, "the session itself was saved");
 }
+
+/// With the editor open, stories imported from another shell used to be
+/// lost at the editor's next save. Now its change is laid over the file.
+#[test]
+fn an_import_while_the_editor_is_open_survives_the_editors_save() {
+    let mut pty = Spawn::new(["stories"]).start();
+    pty.wait_for_text("No stories yet");
+    pty.send("a");
+    pty.wait_for_text("New story");
+    pty.send("Checkout bug fix");
+    pty.send("\x13");
+    pty.wait_for_text("Saved");
+
+    // Meanwhile, in another shell.
+    let csv = pty.sandbox.root().join("grid.csv");
+    std::fs::write(
+        &csv,
+        "title,principles\nVendor pick,\"Are Right, A Lot; Frugality\"\n",
+    )
+    .unwrap();
+    let import = common::Plain::run(
+        &pty.sandbox,
+        &["stories", "--import", csv.to_str().unwrap()],
+    );
+    assert_eq!(import.code(), Some(0), "{}", import.stderr);
+
+    // The editor edits its own story and saves again.
+    pty.send("e");
+    pty.wait_for_text("Edit story");
+    pty.send(" (2024)");
+    pty.send("\x13");
+    pty.wait_for_text("Saved");
+    pty.wait_for_text("Vendor pick");
+    pty.send("q");
+    assert!(pty.wait_exit(TIMEOUT).success());
+    let saved = std::fs::read_to_string(pty.sandbox.data_dir().join("stories.toml")).unwrap();
+    assert!(saved.contains("Checkout bug fix (2024)"), "{saved}");
+    assert!(
+        saved.contains("Vendor pick"),
+        "the import was kept: {saved}"
+    );
+    assert!(saved.contains("\"are-right-a-lot\""), "{saved}");
+}

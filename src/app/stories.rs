@@ -10,7 +10,7 @@ use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 use super::keymap::{Binding, CONFIRM_KEYS, Key, Keymap, TOO_SMALL_KEYS};
 use super::{GLOBAL_KEYS, Msg, Status, text_box};
 use crate::domain::principles::Principles;
-use crate::domain::story::{Story, StoryBook, TEXT_FIELDS};
+use crate::domain::story::{Story, StoryBook, StoryChange, TEXT_FIELDS};
 
 /// A story used more often than this in the last ten drills is flagged.
 pub const OVERUSE_LIMIT: usize = 3;
@@ -20,7 +20,15 @@ pub const UNTITLED: &str = "Untitled (saved when the editor closed)";
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum StoriesEffect {
-    Save(StoryBook),
+    Save(Edit),
+}
+
+/// A change to save, and the book as the editor shows it after it (printed
+/// on exit if the save fails, so nothing is lost).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edit {
+    pub change: StoryChange,
+    pub book: StoryBook,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,6 +146,15 @@ pub const PRINCIPLE_KEYS: Keymap<PrincipleKey> = Keymap(&[
     .help("Space", "tick a principle"),
 ]);
 
+/// What a save wrote: where, the book as it is now on disk, and what had
+/// to be done to keep changes made elsewhere.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Saved {
+    pub path: std::path::PathBuf,
+    pub book: StoryBook,
+    pub note: Option<String>,
+}
+
 pub enum View {
     List,
     Grid,
@@ -152,6 +169,9 @@ pub const PRINCIPLES_FIELD: usize = 1;
 pub struct Form {
     /// `None` for a new story.
     pub original_id: Option<String>,
+    /// The story as it was when the form opened, to lay the edit over
+    /// changes made elsewhere meanwhile.
+    pub base: Option<Story>,
     /// One editor per entry of `TEXT_FIELDS`.
     pub texts: Vec<TextArea<'static>>,
     pub principles: Vec<bool>,
@@ -177,6 +197,7 @@ impl Form {
             .collect();
         let mut form = Self {
             original_id: story.map(|s| s.id.clone()),
+            base: story.cloned(),
             texts,
             principles: principles
                 .all()
@@ -264,12 +285,23 @@ impl StoriesApp {
         self.book.stories.get(self.selected)
     }
 
-    pub fn on_saved(&mut self, result: Result<std::path::PathBuf, String>) {
+    /// Records a save: the book as written (with any change made elsewhere
+    /// meanwhile) replaces the one on screen.
+    pub fn on_saved(&mut self, result: Result<Saved, String>) {
         match result {
-            Ok(path) => {
+            Ok(saved) => {
+                let selected = self.selected_story().map(|s| s.id.clone());
+                self.book = saved.book;
+                self.selected = selected
+                    .and_then(|id| self.book.stories.iter().position(|s| s.id == id))
+                    .unwrap_or(self.selected)
+                    .min(self.book.stories.len().saturating_sub(1));
                 self.unsaved = false;
                 self.status = Some(Status {
-                    text: format!("Saved {}", path.display()),
+                    text: match saved.note {
+                        Some(note) => format!("Saved {}: {note}", saved.path.display()),
+                        None => format!("Saved {}", saved.path.display()),
+                    },
                     is_error: false,
                 });
             }
@@ -413,7 +445,10 @@ impl StoriesApp {
             text: format!("Deleted {:?}", removed.title),
             is_error: false,
         });
-        vec![StoriesEffect::Save(self.book.clone())]
+        vec![StoriesEffect::Save(Edit {
+            change: StoryChange::Delete { base: removed },
+            book: self.book.clone(),
+        })]
     }
 
     fn on_form_key(&mut self, key: KeyEvent) -> Vec<StoriesEffect> {
@@ -518,6 +553,10 @@ impl StoriesApp {
             *field.of_mut(&mut story) = form.value(i);
         }
         let id = story.id.clone();
+        let change = StoryChange::Save {
+            story: story.clone(),
+            base: form.base.clone(),
+        };
         self.book.upsert(story);
         self.selected = self
             .book
@@ -526,7 +565,10 @@ impl StoriesApp {
             .position(|s| s.id == id)
             .unwrap_or(0);
         self.view = View::List;
-        vec![StoriesEffect::Save(self.book.clone())]
+        vec![StoriesEffect::Save(Edit {
+            change,
+            book: self.book.clone(),
+        })]
     }
 }
 
@@ -587,7 +629,7 @@ mod tests {
         send(&mut app, &[KeyCode::Char(' '), KeyCode::Tab]);
         typed(&mut app, "pager fired nightly");
         let effects = ctrl_s(&mut app);
-        let [StoriesEffect::Save(book)] = effects.as_slice() else {
+        let [StoriesEffect::Save(Edit { book, .. })] = effects.as_slice() else {
             panic!("expected one save, got {effects:?}")
         };
         let story = book.get("nightly-alert-cleanup").expect("added");
@@ -608,7 +650,7 @@ mod tests {
         assert!(app.status.as_ref().is_some_and(|s| s.is_error));
         typed(&mut app, "Checkout fix");
         let effects = ctrl_s(&mut app);
-        let [StoriesEffect::Save(book)] = effects.as_slice() else {
+        let [StoriesEffect::Save(Edit { book, .. })] = effects.as_slice() else {
             panic!("expected a save")
         };
         assert_eq!(book.stories.len(), 1);
@@ -634,7 +676,7 @@ mod tests {
         send(&mut app, &[KeyCode::Char('a')]);
         typed(&mut app, "Half-written story");
         let effects = app.update(Msg::Terminate);
-        let [StoriesEffect::Save(book)] = effects.as_slice() else {
+        let [StoriesEffect::Save(Edit { book, .. })] = effects.as_slice() else {
             panic!("expected a save, got {effects:?}")
         };
         assert!(book.get("half-written-story").is_some());
@@ -650,7 +692,7 @@ mod tests {
             KeyCode::Char('c'),
             KeyModifiers::CONTROL,
         )));
-        let [StoriesEffect::Save(book)] = effects.as_slice() else {
+        let [StoriesEffect::Save(Edit { book, .. })] = effects.as_slice() else {
             panic!("expected a save, got {effects:?}")
         };
         assert!(book.get("typed-then-ctrl-c").is_some());
@@ -661,7 +703,7 @@ mod tests {
         send(&mut app, &[KeyCode::Char('a'), KeyCode::Tab, KeyCode::Tab]);
         typed(&mut app, "the context");
         let effects = app.update(Msg::Terminate);
-        let [StoriesEffect::Save(book)] = effects.as_slice() else {
+        let [StoriesEffect::Save(Edit { book, .. })] = effects.as_slice() else {
             panic!("expected a save, got {effects:?}")
         };
         let kept = book.stories.iter().find(|s| s.title == UNTITLED);
@@ -674,7 +716,11 @@ mod tests {
         assert!(send(&mut app, &[KeyCode::Char('d'), KeyCode::Char('n')]).is_empty());
         assert_eq!(app.book.stories.len(), 1);
         let effects = send(&mut app, &[KeyCode::Char('d'), KeyCode::Char('y')]);
-        assert_eq!(effects, [StoriesEffect::Save(StoryBook::default())]);
+        let [StoriesEffect::Save(Edit { book, change })] = effects.as_slice() else {
+            panic!("expected a save, got {effects:?}")
+        };
+        assert_eq!(*book, StoryBook::default());
+        assert!(matches!(change, StoryChange::Delete { base } if base.id == "checkout-bug"));
     }
 
     #[test]

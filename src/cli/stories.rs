@@ -12,7 +12,7 @@ use super::event_loop::{self, Program};
 use super::output::{self, Kind};
 use super::{EXIT_INPUT, EXIT_UNSAVED, fail};
 use crate::app::Msg;
-use crate::app::stories::{RECENT_WINDOW, StoriesApp, StoriesEffect};
+use crate::app::stories::{RECENT_WINDOW, Saved, StoriesApp, StoriesEffect};
 use crate::domain::clock::{Clock, SystemClock};
 use crate::domain::principles::Principles;
 use crate::domain::story::StoryBook;
@@ -78,8 +78,11 @@ pub fn run(args: StoriesArgs, theme: Theme) -> ExitCode {
     let recent = recent_story_use(&data_dir.join(SessionStore::SUBDIR), RECENT_WINDOW);
     let mut app = StoriesApp::new(principles.clone(), book, recent);
     let mut perform = |app: &mut StoriesApp, effect: StoriesEffect| match effect {
-        StoriesEffect::Save(book) => {
-            let result = store.save(&book, &principles).map_err(|e| e.to_string());
+        StoriesEffect::Save(edit) => {
+            let result = store
+                .apply(edit.change, &principles)
+                .map(|(path, book, note)| Saved { path, book, note })
+                .map_err(|e| e.to_string());
             app.on_saved(result);
         }
     };

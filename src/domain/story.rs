@@ -120,6 +120,20 @@ pub struct StoryBook {
     pub stories: Vec<Story>,
 }
 
+/// One change made in the story editor, with the story as the editor first
+/// read it, so the change can be laid over the file as it is when saved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoryChange {
+    /// A story added (`base` is `None`) or edited.
+    Save {
+        story: Story,
+        base: Option<Story>,
+    },
+    Delete {
+        base: Story,
+    },
+}
+
 #[derive(Serialize)]
 struct FileOut<'a> {
     story: &'a [Story],
@@ -262,6 +276,59 @@ impl StoryBook {
                 self.stories.push(story);
                 true
             }
+        }
+    }
+
+    /// Applies an editor's change to this book, read from disk just now,
+    /// keeping whatever was changed elsewhere meanwhile (an import from
+    /// another shell, a hand edit, a second editor). Nothing is dropped:
+    /// when both sides changed the same story, both versions are kept.
+    /// Returns what had to be done to keep both, for the user to hear.
+    pub fn apply(&mut self, change: StoryChange) -> Option<String> {
+        match change {
+            StoryChange::Save { story, base } => {
+                let now = self.get(&story.id).cloned();
+                match (now, base) {
+                    (None, None) => {
+                        self.stories.push(story);
+                        None
+                    }
+                    (Some(now), Some(base)) if now == base => {
+                        self.upsert(story);
+                        None
+                    }
+                    (Some(now), _) if now == story => None,
+                    (None, Some(_)) => {
+                        let note = format!(
+                            "\"{}\" had been deleted elsewhere; your version is kept",
+                            story.title
+                        );
+                        self.stories.push(story);
+                        Some(note)
+                    }
+                    (Some(now), _) => {
+                        let mut ours = story;
+                        ours.id = self.new_id(&ours.title);
+                        let note = format!(
+                            "\"{}\" was also changed elsewhere: both versions are kept (yours as {})",
+                            now.title, ours.id
+                        );
+                        self.stories.push(ours);
+                        Some(note)
+                    }
+                }
+            }
+            StoryChange::Delete { base } => match self.get(&base.id) {
+                Some(now) if *now == base => {
+                    self.stories.retain(|s| s.id != base.id);
+                    None
+                }
+                Some(now) => Some(format!(
+                    "\"{}\" was changed elsewhere since you opened it, so it was kept",
+                    now.title
+                )),
+                None => None,
+            },
         }
     }
 
@@ -551,6 +618,55 @@ mod tests {
             StoryBook::from_csv("grid.csv", &csv, &p).expect("import"),
             bank.stories
         );
+    }
+
+    #[test]
+    fn an_edit_laid_over_changes_made_elsewhere_keeps_both() {
+        let base = book();
+        let theirs_added = Story {
+            id: "imported".into(),
+            title: "Imported elsewhere".into(),
+            ..Story::default()
+        };
+        // Someone imported a story while the editor was open.
+        let mut on_disk = base.clone();
+        on_disk.stories.push(theirs_added.clone());
+        let mut mine = base.stories[1].clone();
+        mine.numbers = "pages 12 -> 0 a week".into();
+        let note = on_disk.apply(StoryChange::Save {
+            story: mine.clone(),
+            base: Some(base.stories[1].clone()),
+        });
+        assert_eq!(note, None);
+        assert_eq!(on_disk.get("imported"), Some(&theirs_added), "theirs kept");
+        assert_eq!(on_disk.get("nightly-alert"), Some(&mine), "mine saved");
+
+        // Both edited the same story: neither version is lost.
+        let mut theirs = base.stories[1].clone();
+        theirs.lessons = "automate the runbook".into();
+        let mut on_disk = base.clone();
+        on_disk.stories[1] = theirs.clone();
+        let note = on_disk.apply(StoryChange::Save {
+            story: mine.clone(),
+            base: Some(base.stories[1].clone()),
+        });
+        assert!(note.is_some_and(|n| n.contains("both versions are kept")));
+        assert_eq!(on_disk.get("nightly-alert"), Some(&theirs));
+        assert!(
+            on_disk
+                .stories
+                .iter()
+                .any(|s| s.numbers == mine.numbers && s.id != mine.id)
+        );
+
+        // A delete does not take a story someone changed meanwhile.
+        let mut on_disk = base.clone();
+        on_disk.stories[0].lessons = "new lesson".into();
+        let note = on_disk.apply(StoryChange::Delete {
+            base: base.stories[0].clone(),
+        });
+        assert!(note.is_some());
+        assert_eq!(on_disk.stories.len(), 2);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use super::atomic::replace_atomic;
 use crate::domain::principles::Principles;
 use crate::domain::source::{LoadError, Source};
-use crate::domain::story::StoryBook;
+use crate::domain::story::{StoryBook, StoryChange};
 
 pub const FILE_NAME: &str = "stories.toml";
 
@@ -21,6 +21,12 @@ pub enum StoryStoreError {
     },
     #[error("could not encode the stories as TOML: {0}")]
     Encode(#[from] toml::ser::Error),
+    /// A link in place of the file: replacing it would cut the link and
+    /// following it could write anywhere, so neither is done.
+    #[error(
+        "{path} is a symbolic link; stardrill does not write through links or replace them. Replace it with the file itself (cp --remove-destination \"$(readlink -f {path})\" {path})"
+    )]
+    Link { path: PathBuf },
 }
 
 pub struct StoryStore {
@@ -53,13 +59,44 @@ impl StoryStore {
         }
     }
 
+    /// Lays an editor's change over the file as it is now (re-read, so a
+    /// change made elsewhere meanwhile is kept) and writes the result.
+    /// Returns the book as saved and a note when both sides had to be kept.
+    pub fn apply(
+        &self,
+        change: StoryChange,
+        principles: &Principles,
+    ) -> Result<(PathBuf, StoryBook, Option<String>), StoryStoreError> {
+        self.refuse_link()?;
+        let path = self.path();
+        let mut book = self
+            .load(principles)
+            .map_err(|problems| StoryStoreError::Unreadable {
+                path: path.clone(),
+                problems,
+            })?;
+        let note = book.apply(change);
+        let path = self.save(&book, principles)?;
+        Ok((path, book, note))
+    }
+
+    fn refuse_link(&self) -> Result<(), StoryStoreError> {
+        let path = self.path();
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => Err(StoryStoreError::Link { path }),
+            _ => Ok(()),
+        }
+    }
+
     /// Writes the book atomically (0600). Refuses when the file on disk has
-    /// become unparseable since it was loaded: a hand edit is never clobbered.
+    /// become unparseable since it was loaded (a hand edit is never
+    /// clobbered) or is a symbolic link.
     pub fn save(
         &self,
         book: &StoryBook,
         principles: &Principles,
     ) -> Result<PathBuf, StoryStoreError> {
+        self.refuse_link()?;
         let path = self.path();
         if path.exists()
             && let Err(problems) = self.load(principles)
@@ -110,6 +147,22 @@ mod tests {
             let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_in_place_of_the_file_is_reported_not_replaced() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let target = dir.path().join("elsewhere.toml");
+        std::fs::write(&target, "").expect("write");
+        let store = StoryStore::new(dir.path());
+        std::os::unix::fs::symlink(&target, store.path()).expect("link");
+        let err = store
+            .save(&StoryBook::default(), &principles())
+            .expect_err("refused");
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        let meta = std::fs::symlink_metadata(store.path()).expect("still there");
+        assert!(meta.file_type().is_symlink(), "the link was not replaced");
     }
 
     #[test]
