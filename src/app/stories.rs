@@ -554,8 +554,8 @@ impl StoriesApp {
         }
         let id = story.id.clone();
         let change = StoryChange::Save {
-            story: story.clone(),
-            base: form.base.clone(),
+            story: Box::new(story.clone()),
+            base: form.base.clone().map(Box::new),
         };
         self.book.upsert(story);
         self.selected = self

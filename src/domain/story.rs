@@ -126,8 +126,8 @@ pub struct StoryBook {
 pub enum StoryChange {
     /// A story added (`base` is `None`) or edited.
     Save {
-        story: Story,
-        base: Option<Story>,
+        story: Box<Story>,
+        base: Option<Box<Story>>,
     },
     Delete {
         base: Story,
@@ -287,6 +287,7 @@ impl StoryBook {
     pub fn apply(&mut self, change: StoryChange) -> Option<String> {
         match change {
             StoryChange::Save { story, base } => {
+                let (story, base) = (*story, base.map(|b| *b));
                 let now = self.get(&story.id).cloned();
                 match (now, base) {
                     (None, None) => {
@@ -634,8 +635,8 @@ mod tests {
         let mut mine = base.stories[1].clone();
         mine.numbers = "pages 12 -> 0 a week".into();
         let note = on_disk.apply(StoryChange::Save {
-            story: mine.clone(),
-            base: Some(base.stories[1].clone()),
+            story: Box::new(mine.clone()),
+            base: Some(Box::new(base.stories[1].clone())),
         });
         assert_eq!(note, None);
         assert_eq!(on_disk.get("imported"), Some(&theirs_added), "theirs kept");
@@ -647,8 +648,8 @@ mod tests {
         let mut on_disk = base.clone();
         on_disk.stories[1] = theirs.clone();
         let note = on_disk.apply(StoryChange::Save {
-            story: mine.clone(),
-            base: Some(base.stories[1].clone()),
+            story: Box::new(mine.clone()),
+            base: Some(Box::new(base.stories[1].clone())),
         });
         assert!(note.is_some_and(|n| n.contains("both versions are kept")));
         assert_eq!(on_disk.get("nightly-alert"), Some(&theirs));
