@@ -244,3 +244,20 @@ fn help_and_search() {
     key(&mut r, KeyCode::Enter);
     insta::assert_snapshot!("zoomed_100x30", render(&mut r, 100, 30));
 }
+
+/// A log from someone else with terminal escapes in its text: the browser
+/// shows them as visible characters, through the same function the printed
+/// reports use.
+#[test]
+fn escapes_in_a_log_are_shown_not_obeyed() {
+    let mut logs = review_support::logs();
+    for log in &mut logs {
+        log.question.text = "Q \u{1b}]0;PWNED\u{7} \u{1b}]52;c;cHduZWQ=\u{7} \u{1b}[2J".into();
+        log.notes = "note \u{1b}[31mred".into();
+    }
+    let mut r = review_of(logs);
+    let screen = render(&mut r, 120, 40);
+    assert!(screen.contains("␛]0;PWNED␇"), "{screen}");
+    assert!(screen.contains("note ␛[31mred"), "{screen}");
+    assert!(!screen.contains('\u{1b}'));
+}

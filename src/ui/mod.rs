@@ -23,6 +23,7 @@ use widgets::wrap_indented;
 use crate::app::attempt::Attempt;
 use crate::app::interview::Stage;
 use crate::app::{App, Mode, Screen};
+use crate::domain::text::visible_line;
 use theme::Theme;
 
 /// Below this the checklist and notes no longer fit side by side.
@@ -218,10 +219,12 @@ fn draw_status(
 ) {
     let line = match (&app.status, warning) {
         (Some(status), _) if status.is_error => {
-            Line::styled(format!(" {}", status.text), theme.danger())
+            Line::styled(format!(" {}", visible_line(&status.text)), theme.danger())
         }
         (_, Some(warning)) => warning,
-        (Some(status), None) => Line::styled(format!(" {}", status.text), theme.muted()),
+        (Some(status), None) => {
+            Line::styled(format!(" {}", visible_line(&status.text)), theme.muted())
+        }
         (None, None) => Line::default(),
     };
     frame.render_widget(Paragraph::new(line), area);

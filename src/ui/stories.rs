@@ -14,6 +14,7 @@ use crate::app::stories::{
     FORM_KEYS, Form, GRID_KEYS, LIST_KEYS, PRINCIPLE_KEYS, PRINCIPLES_FIELD, StoriesApp, View,
 };
 use crate::domain::story::TEXT_FIELDS;
+use crate::domain::text::visible_line;
 
 pub fn draw(frame: &mut Frame, app: &StoriesApp, theme: Theme) {
     let area = frame.area();
@@ -42,8 +43,10 @@ pub fn draw(frame: &mut Frame, app: &StoriesApp, theme: Theme) {
         }
     };
     let status_line = match &app.status {
-        Some(s) if s.is_error => Line::styled(format!(" {}", s.text), theme.danger()),
-        Some(s) => Line::styled(format!(" {}", s.text), theme.muted()),
+        Some(s) if s.is_error => {
+            Line::styled(format!(" {}", visible_line(&s.text)), theme.danger())
+        }
+        Some(s) => Line::styled(format!(" {}", visible_line(&s.text)), theme.muted()),
         None => uncovered_line(app, theme),
     };
     frame.render_widget(Paragraph::new(status_line), status);
@@ -201,12 +204,19 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &StoriesApp, theme: Theme) {
         }
         lines.push(Line::default());
         lines.push(Line::styled(field.label, theme.title()));
-        lines.extend(value.lines().map(|l| Line::raw(l.to_string())));
+        lines.extend(
+            value
+                .lines()
+                .map(|l| Line::raw(visible_line(l).into_owned())),
+        );
     }
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme.muted())
-        .title(Span::styled(format!(" {} ", story.title), theme.title()))
+        .title(Span::styled(
+            format!(" {} ", visible_line(&story.title)),
+            theme.title(),
+        ))
         .padding(Padding::horizontal(1));
     frame.render_widget(
         Paragraph::new(Text::from(lines))

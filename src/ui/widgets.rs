@@ -5,6 +5,7 @@ use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
+use crate::domain::text::visible_line;
 
 /// A rectangle of at most `width`×`height` centred in `area`.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -100,8 +101,10 @@ pub fn bar(filled: f64, width: u16) -> (String, String) {
     ("█".repeat(solid), "░".repeat(width - solid))
 }
 
-/// Cuts `text` to `max` columns, ending in an ellipsis when cut.
+/// Cuts `text` to `max` columns, ending in an ellipsis when cut. Text from
+/// outside is shown safely (`domain::text::visible_line`).
 pub fn truncate(text: &str, max: usize) -> String {
+    let text = &*visible_line(text);
     if text.width() <= max {
         return text.to_string();
     }
@@ -141,12 +144,14 @@ mod tests {
 
 /// Word-wraps `text` to `width` columns, each line prefixed by `indent`.
 /// Words wider than a line (long URLs, CJK text without spaces) are split.
+/// Text from outside is shown safely (`domain::text::visible_line`).
 pub fn wrap_indented(text: &str, width: usize, indent: &str) -> Vec<String> {
     let room = width.saturating_sub(indent.width()).max(8);
     let mut lines = Vec::new();
     let mut line = String::new();
     let mut line_width = 0;
-    for word in text.split_whitespace().flat_map(|w| split_wide(w, room)) {
+    let words: Vec<_> = text.split_whitespace().map(visible_line).collect();
+    for word in words.iter().flat_map(|w| split_wide(w, room)) {
         let word_width = word.width();
         let needed = if line.is_empty() {
             word_width

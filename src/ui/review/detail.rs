@@ -11,6 +11,7 @@ use super::{mmss, stars};
 use crate::app::review::Review;
 use crate::domain::history::{History, Session};
 use crate::domain::session::{RATING_LABELS, RUBRIC_ITEMS};
+use crate::domain::text::visible_line;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::wrap_indented;
 
@@ -30,7 +31,7 @@ pub fn draw(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
         format!(
             " {} · {} ",
             session.started_at.format("%a %Y-%m-%d %H:%M"),
-            session.file
+            visible_line(&session.file)
         ),
         theme.title(),
     ));

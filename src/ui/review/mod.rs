@@ -17,6 +17,7 @@ use super::widgets::{centered, key_hints};
 use crate::app::review::{
     LIST_KEYS, ListKey, Overlay, Phase, Review, SEARCH_KEYS, STATS_KEYS, Tab,
 };
+use crate::domain::text::visible_line;
 
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 15;
@@ -155,7 +156,7 @@ fn draw_status(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
         } else {
             theme.muted()
         };
-        Line::styled(format!(" {}", status.text), style)
+        Line::styled(format!(" {}", visible_line(&status.text)), style)
     } else {
         let mut spans = Vec::new();
         let mut part = |text: String, style| {
