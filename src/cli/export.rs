@@ -3,7 +3,7 @@
 //! Sessions come oldest first, as a journal reads.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
@@ -14,6 +14,7 @@ use super::review::{catalogue, open_data_dir};
 use crate::app::{RATING_LABELS, RUBRIC_ITEMS};
 use crate::domain::history::{History, Session};
 use crate::domain::principles::Principles;
+use crate::storage::atomic::replace_atomic_with;
 use crate::storage::history;
 use crate::storage::paths::DATA_DIR_ENV;
 use crate::ui::review::mmss;
@@ -149,23 +150,22 @@ pub fn export(args: ExportArgs) -> ExitCode {
     }
 }
 
-/// Writes through a temp file and a rename, so a reader never sees half an export.
+/// Writes through the atomic writer, so a reader never sees half an export.
 fn write_file(
-    path: &std::path::Path,
+    path: &Path,
     write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
-        _ => std::path::Path::new("."),
+        _ => Path::new("."),
     };
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-    let mut buffered = io::BufWriter::new(temp.as_file_mut());
-    write(&mut buffered)?;
-    buffered.flush()?;
-    drop(buffered);
-    temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    let Some(name) = path.file_name() else {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a file name",
+        ));
+    };
+    replace_atomic_with(dir, name, write)
 }
 
 /// The export as a string (for tests and small exports).
