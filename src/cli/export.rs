@@ -14,6 +14,7 @@ use super::review::{catalogue, open_data_dir};
 use crate::app::{RATING_LABELS, RUBRIC_ITEMS};
 use crate::domain::history::{History, Session};
 use crate::domain::principles::Principles;
+use crate::domain::query::Query;
 use crate::storage::atomic::replace_atomic_with;
 use crate::storage::history;
 use crate::storage::paths::DATA_DIR_ENV;
@@ -47,35 +48,6 @@ pub struct ExportArgs {
     pub data_dir: Option<PathBuf>,
 }
 
-/// Which sessions to export.
-#[derive(Debug, Clone, Default)]
-pub struct Selection {
-    pub since: Option<NaiveDate>,
-    pub until: Option<NaiveDate>,
-    /// Slugs; empty means all.
-    pub principles: Vec<String>,
-}
-
-impl Selection {
-    /// The chosen sessions, oldest first.
-    pub fn apply<'a>(&self, history: &'a History) -> Vec<&'a Session> {
-        let mut chosen: Vec<&Session> = history
-            .sessions()
-            .iter()
-            .filter(|s| {
-                self.since.is_none_or(|d| s.day() >= d)
-                    && self.until.is_none_or(|d| s.day() <= d)
-                    && (self.principles.is_empty()
-                        || history
-                            .principles(s)
-                            .any(|p| self.principles.iter().any(|q| q == p)))
-            })
-            .collect();
-        chosen.reverse();
-        chosen
-    }
-}
-
 pub fn export(args: ExportArgs) -> ExitCode {
     let catalogue = match catalogue() {
         Ok(c) => c,
@@ -104,12 +76,14 @@ pub fn export(args: ExportArgs) -> ExitCode {
         Err(code) => return code,
     };
     let loaded = history::load(&listing, &|_| {});
-    let selection = Selection {
+    let query = Query {
         since: args.since,
         until: args.until,
         principles,
+        ..Query::default()
     };
-    let sessions = selection.apply(&loaded.history);
+    // Oldest first, as a journal reads.
+    let sessions: Vec<&Session> = query.select(&loaded.history).rev().collect();
     if !loaded.skipped.is_empty() {
         eprintln!(
             "stardrill: {} file(s) skipped; `stardrill review --check` lists them",

@@ -8,6 +8,7 @@ pub mod history;
 pub mod interview_loop;
 pub mod picker;
 pub mod principles;
+pub mod query;
 pub mod schedule;
 pub mod session;
 pub mod source;
