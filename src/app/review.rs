@@ -7,12 +7,11 @@ use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::Status;
-use crate::domain::history::{History, Session};
+use crate::domain::history::{History, Loaded, Session, Skipped};
 use crate::domain::principles::Principles;
 use crate::domain::query::{Query, RatingFilter};
 use crate::domain::session::Outcome;
 use crate::domain::stats::Stats;
-use crate::storage::history::{Loaded, Skipped};
 
 #[derive(Debug)]
 pub enum Msg {
@@ -618,7 +617,6 @@ impl Needle {
 mod tests {
     use super::*;
     use crate::domain::history::tests::log;
-    use crate::storage::history::Loaded;
 
     fn key(code: KeyCode) -> Msg {
         Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))

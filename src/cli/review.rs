@@ -16,9 +16,10 @@ use super::event_loop::{check_interactive, spawn_input, spawn_signals, with_term
 use super::fail;
 use crate::app::Msg as DrillMsg;
 use crate::app::review::{Effect, Msg, Review};
+use crate::domain::history::{Loaded, Skipped};
 use crate::domain::principles::Principles;
 use crate::domain::stats::Stats;
-use crate::storage::history::{self, Listing, Loaded, Skipped, move_to_trash};
+use crate::storage::history::{self, Listing, move_to_trash};
 use crate::storage::loops::load_loops;
 use crate::storage::paths::{DATA_DIR_ENV, resolve_data_dir};
 use crate::ui::review::{draw, list_rows, thousands};

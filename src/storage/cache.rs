@@ -24,9 +24,10 @@ use std::time::{Duration, SystemTime};
 use chrono::{DateTime, FixedOffset};
 
 use super::atomic::replace_atomic;
-use super::history::{NOT_OURS_CACHEABLE, SkipReason, Skipped};
 use crate::domain::bank::QuestionKind;
-use crate::domain::history::{History, QuestionRec, Session, StepRec, Sym};
+use crate::domain::history::{
+    History, NOT_OURS_LASTING, QuestionRec, Session, SkipReason, Skipped, StepRec, Sym,
+};
 use crate::domain::session::{LoggedStory, Outcome, Rubric};
 
 pub const CACHE_DIR: &str = "cache";
@@ -214,10 +215,7 @@ pub fn encode(
         w.stamp(stamp);
         tables.session(&mut w, session);
     }
-    let cacheable: Vec<_> = skipped
-        .iter()
-        .filter(|(_, s)| cacheable(&s.reason))
-        .collect();
+    let cacheable: Vec<_> = skipped.iter().filter(|(_, s)| s.reason.lasts()).collect();
     w.uint(cacheable.len() as u64);
     for (stamp, s) in cacheable {
         w.str(&s.file);
@@ -237,16 +235,6 @@ pub fn encode(
     out[len_at..len_at + 8].copy_from_slice(&body_len.to_le_bytes());
     out[len_at + 8..len_at + 16].copy_from_slice(&sum.to_le_bytes());
     out
-}
-
-/// Only reasons that follow from the file's content are cached; an I/O error
-/// may be gone next time, so the file is tried again.
-pub fn cacheable(reason: &SkipReason) -> bool {
-    match reason {
-        SkipReason::Unreadable(_) => false,
-        SkipReason::NotOurs(why) => NOT_OURS_CACHEABLE.contains(why),
-        SkipReason::Empty | SkipReason::Invalid { .. } | SkipReason::Newer(_) => true,
-    }
 }
 
 /// The strings and questions the saved sessions use, renumbered densely so
@@ -486,7 +474,7 @@ impl Writer {
                 self.u8(3);
                 self.str(why);
             }
-            // Never cached (see `cacheable`); written as "empty" would be
+            // Never cached (it does not last); written as "empty" would be
             // wrong, so it gets its own code that the reader rejects.
             SkipReason::Unreadable(_) => self.u8(0xFF),
         }
@@ -656,7 +644,7 @@ impl<'a> Reader<'a> {
             2 => SkipReason::Newer(self.int()?),
             3 => {
                 let why = self.str()?;
-                SkipReason::NotOurs(NOT_OURS_CACHEABLE.iter().find(|&&w| w == why).copied()?)
+                SkipReason::NotOurs(NOT_OURS_LASTING.iter().find(|&&w| w == why).copied()?)
             }
             _ => return None,
         })
@@ -831,7 +819,7 @@ mod tests {
                 },
             ),
             s("n.toml", SkipReason::Newer(-7)),
-            s("o.toml", SkipReason::NotOurs(NOT_OURS_CACHEABLE[2])),
+            s("o.toml", SkipReason::NotOurs(NOT_OURS_LASTING[2])),
             s("u.toml", SkipReason::Unreadable("denied".into())),
             s("x.toml", SkipReason::NotOurs("not a regular file")),
         ]

@@ -16,7 +16,6 @@
 //! but not cached, so a rewrite within one timestamp tick cannot go unseen.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -24,7 +23,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::SystemTime;
 
 use super::cache::{self, Cached, Stamp};
-use crate::domain::history::{History, HistoryBuilder, Session};
+use crate::domain::history::{
+    HistoryBuilder, Loaded, NO_SCHEMA, NOT_TOML, NOT_UTF8, Session, SkipReason, Skipped, TOO_BIG,
+};
 use crate::domain::session::{SCHEMA_VERSION, SessionLog};
 
 pub const SESSIONS_DIR: &str = "sessions";
@@ -34,14 +35,6 @@ pub const TRASH_DIR: &str = "trash";
 const MAX_LOG_BYTES: u64 = 1 << 20;
 /// Files handed to a worker at a time, and how often progress is reported.
 const CHUNK: usize = 512;
-
-/// Why a file is not ours, when that follows from its name and content alone
-/// (so the history cache may remember it).
-pub(crate) const TOO_BIG: &str = "larger than 1 MiB";
-pub(crate) const NOT_UTF8: &str = "not UTF-8 text";
-pub(crate) const NOT_TOML: &str = "not a .toml file";
-pub(crate) const NO_SCHEMA: &str = "no schema_version";
-pub(crate) const NOT_OURS_CACHEABLE: &[&str] = &[TOO_BIG, NOT_UTF8, NOT_TOML, NO_SCHEMA];
 
 #[derive(Debug, thiserror::Error)]
 pub enum HistoryError {
@@ -53,49 +46,6 @@ pub enum HistoryError {
     NotADir(PathBuf),
     #[error("cannot read {path}: {source}")]
     Unreadable { path: PathBuf, source: io::Error },
-}
-
-/// Why a file in `sessions/` was left out.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SkipReason {
-    Empty,
-    Unreadable(String),
-    /// Not valid TOML, or a field missing or of the wrong type.
-    Invalid {
-        line: Option<usize>,
-        message: String,
-    },
-    /// Written by a newer stardrill.
-    Newer(i64),
-    NotOurs(&'static str),
-}
-
-impl fmt::Display for SkipReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Empty => f.write_str("empty file"),
-            Self::Unreadable(e) => write!(f, "cannot read it: {e}"),
-            Self::Invalid {
-                line: Some(line),
-                message,
-            } => write!(f, "line {line}: {message}"),
-            Self::Invalid {
-                line: None,
-                message,
-            } => f.write_str(message),
-            Self::Newer(v) => write!(
-                f,
-                "schema_version {v} is newer than this stardrill reads ({SCHEMA_VERSION}); upgrade to see it"
-            ),
-            Self::NotOurs(why) => write!(f, "not a stardrill session log ({why})"),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Skipped {
-    pub file: String,
-    pub reason: SkipReason,
 }
 
 /// The files found in `sessions/`, before parsing.
@@ -190,13 +140,6 @@ impl Listing {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
-}
-
-#[derive(Debug, Default)]
-pub struct Loaded {
-    pub history: History,
-    /// Sorted by file name.
-    pub skipped: Vec<Skipped>,
 }
 
 /// A refreshed history cache, ready to be written once the history is shown.
@@ -349,8 +292,7 @@ fn load_at(listing: &Listing, progress: &(dyn Fn(usize) + Sync), now: SystemTime
                                     part.builder.push(name, log);
                                 }
                                 Err(reason) => {
-                                    part.new_entries |=
-                                        settled.is_some() && cache::cacheable(&reason);
+                                    part.new_entries |= settled.is_some() && reason.lasts();
                                     part.skipped.push(Skipped {
                                         file: name.clone(),
                                         reason,

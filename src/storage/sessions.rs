@@ -8,17 +8,7 @@ use rand::Rng;
 
 use super::atomic::create_new_atomic;
 use super::paths::records_newest_first;
-use crate::domain::session::SessionLog;
-
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("cannot use {path} for session logs: {source}")]
-    Unusable { path: PathBuf, source: io::Error },
-    #[error("could not write {path}: {source}")]
-    Write { path: PathBuf, source: io::Error },
-    #[error("could not encode the session as TOML: {0}")]
-    Encode(#[from] toml::ser::Error),
-}
+use crate::domain::session::{SessionLog, StoreError};
 
 /// Anything that can keep a finished attempt; the event loop saves through it.
 pub trait SessionSink {
