@@ -19,10 +19,11 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use stardrill::app::review::{Msg, Review};
+use stardrill::domain::history::Loaded;
 use stardrill::domain::principles::Principles;
 use stardrill::domain::stats::Stats;
 use stardrill::storage::cache;
-use stardrill::storage::history::{self, Listing, Loaded};
+use stardrill::storage::history::{self, Listing};
 use stardrill::ui::review::{draw, list_rows};
 use stardrill::ui::theme::Theme;
 

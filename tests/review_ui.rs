@@ -13,8 +13,8 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use stardrill::app::review::{Msg, Review, Tab};
 use stardrill::domain::history::History;
+use stardrill::domain::history::{Loaded, SkipReason, Skipped};
 use stardrill::domain::principles::Principles;
-use stardrill::storage::history::{Loaded, SkipReason, Skipped};
 use stardrill::ui::review::{draw, list_rows};
 use stardrill::ui::theme::Theme;
 

@@ -8,11 +8,11 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::keymap::{Binding, CONFIRM_KEYS, Key, Keymap, TOO_SMALL_KEYS};
 use super::{GLOBAL_KEYS, Status};
-use crate::domain::history::{History, Session};
+use crate::domain::history::{History, Loaded, Session, Skipped};
 use crate::domain::principles::Principles;
+use crate::domain::query::{Query, RatingFilter};
 use crate::domain::session::Outcome;
 use crate::domain::stats::Stats;
-use crate::storage::history::{Loaded, Skipped};
 
 #[derive(Debug)]
 pub enum Msg {
@@ -69,106 +69,6 @@ impl SortKey {
             (Self::Time, true) => "longest first",
             (Self::Time, false) => "shortest first",
         }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RatingFilter {
-    Any,
-    Unrated,
-    AtMost(u8),
-    AtLeast(u8),
-}
-
-impl RatingFilter {
-    pub const CHOICES: [RatingFilter; 6] = [
-        Self::Any,
-        Self::Unrated,
-        Self::AtMost(2),
-        Self::AtLeast(3),
-        Self::AtLeast(4),
-        Self::AtLeast(5),
-    ];
-
-    pub fn label(self) -> String {
-        match self {
-            Self::Any => "any".into(),
-            Self::Unrated => "unrated".into(),
-            Self::AtMost(n) => format!("{n} or less"),
-            Self::AtLeast(5) => "5 only".into(),
-            Self::AtLeast(n) => format!("{n} or more"),
-        }
-    }
-
-    fn accepts(self, rating: Option<u8>) -> bool {
-        match (self, rating) {
-            (Self::Any, _) => true,
-            (Self::Unrated, r) => r.is_none(),
-            (Self::AtMost(n), Some(r)) => r <= n,
-            (Self::AtLeast(n), Some(r)) => r >= n,
-            (_, None) => false,
-        }
-    }
-}
-
-/// What the list shows; the default shows everything.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Filter {
-    /// A principle slug.
-    pub principle: Option<String>,
-    pub outcome: Option<Outcome>,
-    pub rating: RatingFilter,
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-}
-
-impl Default for Filter {
-    fn default() -> Self {
-        Self {
-            principle: None,
-            outcome: None,
-            rating: RatingFilter::Any,
-            from: None,
-            to: None,
-        }
-    }
-}
-
-impl Filter {
-    pub fn is_active(&self) -> bool {
-        *self != Self::default()
-    }
-
-    pub fn accepts(&self, history: &History, s: &Session) -> bool {
-        self.outcome.is_none_or(|o| o == s.outcome)
-            && self.rating.accepts(s.rating)
-            && self.from.is_none_or(|d| s.day() >= d)
-            && self.to.is_none_or(|d| s.day() <= d)
-            && self
-                .principle
-                .as_deref()
-                .is_none_or(|p| history.principles(s).any(|q| q == p))
-    }
-
-    /// A short description for the status line, e.g. "dive-deep · completed · ≥4".
-    pub fn summary(&self, catalogue: &Principles) -> String {
-        let mut parts = Vec::new();
-        if let Some(p) = &self.principle {
-            parts.push(catalogue.name_of(p).to_string());
-        }
-        if let Some(o) = self.outcome {
-            parts.push(o.as_str().to_string());
-        }
-        if self.rating != RatingFilter::Any {
-            parts.push(format!("rating {}", self.rating.label()));
-        }
-        match (self.from, self.to) {
-            (Some(f), Some(t)) => parts.push(format!("{f} to {t}")),
-            (Some(f), None) => parts.push(format!("since {f}")),
-            (None, Some(t)) => parts.push(format!("until {t}")),
-            (None, None) => {}
-        }
-        parts.join(" · ")
     }
 }
 
@@ -350,12 +250,12 @@ pub struct FilterForm {
 }
 
 impl FilterForm {
-    fn from_filter(filter: &Filter, catalogue: &Principles) -> Self {
-        let principle = filter.principle.as_deref().map_or(0, |slug| {
+    fn from_filter(filter: &Query, catalogue: &Principles) -> Self {
+        let principle = filter.principles.first().map_or(0, |slug| {
             catalogue
                 .all()
                 .iter()
-                .position(|p| p.slug == slug)
+                .position(|p| p.slug == *slug)
                 .map_or(0, |i| i + 1)
         });
         Self {
@@ -369,8 +269,8 @@ impl FilterForm {
                 .iter()
                 .position(|r| *r == filter.rating)
                 .unwrap_or(0),
-            from: filter.from.map(|d| d.to_string()).unwrap_or_default(),
-            to: filter.to.map(|d| d.to_string()).unwrap_or_default(),
+            from: filter.since.map(|d| d.to_string()).unwrap_or_default(),
+            to: filter.until.map(|d| d.to_string()).unwrap_or_default(),
             error: None,
         }
     }
@@ -408,7 +308,7 @@ impl FilterForm {
         }
     }
 
-    fn to_filter(&self, catalogue: &Principles) -> Result<Filter, String> {
+    fn to_filter(&self, catalogue: &Principles) -> Result<Query, String> {
         let date = |text: &str, name: &str| -> Result<Option<NaiveDate>, String> {
             let text = text.trim();
             if text.is_empty() {
@@ -425,16 +325,18 @@ impl FilterForm {
         {
             return Err("From is after To".into());
         }
-        Ok(Filter {
-            principle: self
+        Ok(Query {
+            since: from,
+            until: to,
+            principles: self
                 .principle
                 .checked_sub(1)
                 .and_then(|i| catalogue.all().get(i))
-                .map(|p| p.slug.clone()),
+                .map(|p| p.slug.clone())
+                .into_iter()
+                .collect(),
             outcome: OUTCOMES[self.outcome],
             rating: RatingFilter::CHOICES[self.rating],
-            from,
-            to,
         })
     }
 }
@@ -483,7 +385,7 @@ pub struct Review {
     pub zoom: bool,
     pub sort: SortKey,
     pub descending: bool,
-    pub filter: Filter,
+    pub filter: Query,
     pub search: String,
     pub overlay: Overlay,
     pub status: Option<Status>,
@@ -519,7 +421,7 @@ impl Review {
             zoom: false,
             sort: SortKey::Date,
             descending: true,
-            filter: Filter::default(),
+            filter: Query::default(),
             search: String::new(),
             overlay: Overlay::None,
             status: None,
@@ -785,7 +687,7 @@ impl Review {
     }
 
     fn clear_filters(&mut self) {
-        self.filter = Filter::default();
+        self.filter = Query::default();
         self.search.clear();
         self.refresh(None);
         self.status = Some(Status {
@@ -915,7 +817,6 @@ impl Needle {
 mod tests {
     use super::*;
     use crate::domain::history::tests::log;
-    use crate::storage::history::Loaded;
 
     fn key(code: KeyCode) -> Msg {
         Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))

@@ -3,7 +3,7 @@
 //! Sessions come oldest first, as a journal reads.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
@@ -13,7 +13,9 @@ use super::fail;
 use super::review::{catalogue, open_data_dir};
 use crate::domain::history::{History, Session};
 use crate::domain::principles::Principles;
+use crate::domain::query::Query;
 use crate::domain::session::{RATING_LABELS, RUBRIC_ITEMS};
+use crate::storage::atomic::replace_atomic_with;
 use crate::storage::history;
 use crate::storage::paths::DATA_DIR_ENV;
 use crate::ui::review::mmss;
@@ -46,35 +48,6 @@ pub struct ExportArgs {
     pub data_dir: Option<PathBuf>,
 }
 
-/// Which sessions to export.
-#[derive(Debug, Clone, Default)]
-pub struct Selection {
-    pub since: Option<NaiveDate>,
-    pub until: Option<NaiveDate>,
-    /// Slugs; empty means all.
-    pub principles: Vec<String>,
-}
-
-impl Selection {
-    /// The chosen sessions, oldest first.
-    pub fn apply<'a>(&self, history: &'a History) -> Vec<&'a Session> {
-        let mut chosen: Vec<&Session> = history
-            .sessions()
-            .iter()
-            .filter(|s| {
-                self.since.is_none_or(|d| s.day() >= d)
-                    && self.until.is_none_or(|d| s.day() <= d)
-                    && (self.principles.is_empty()
-                        || history
-                            .principles(s)
-                            .any(|p| self.principles.iter().any(|q| q == p)))
-            })
-            .collect();
-        chosen.reverse();
-        chosen
-    }
-}
-
 pub fn export(args: ExportArgs) -> ExitCode {
     let catalogue = match catalogue() {
         Ok(c) => c,
@@ -103,12 +76,14 @@ pub fn export(args: ExportArgs) -> ExitCode {
         Err(code) => return code,
     };
     let loaded = history::load(&listing, &|_| {});
-    let selection = Selection {
+    let query = Query {
         since: args.since,
         until: args.until,
         principles,
+        ..Query::default()
     };
-    let sessions = selection.apply(&loaded.history);
+    // Oldest first, as a journal reads.
+    let sessions: Vec<&Session> = query.select(&loaded.history).rev().collect();
     if !loaded.skipped.is_empty() {
         eprintln!(
             "stardrill: {} file(s) skipped; `stardrill review --check` lists them",
@@ -149,23 +124,22 @@ pub fn export(args: ExportArgs) -> ExitCode {
     }
 }
 
-/// Writes through a temp file and a rename, so a reader never sees half an export.
+/// Writes through the atomic writer, so a reader never sees half an export.
 fn write_file(
-    path: &std::path::Path,
+    path: &Path,
     write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
-        _ => std::path::Path::new("."),
+        _ => Path::new("."),
     };
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-    let mut buffered = io::BufWriter::new(temp.as_file_mut());
-    write(&mut buffered)?;
-    buffered.flush()?;
-    drop(buffered);
-    temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    let Some(name) = path.file_name() else {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a file name",
+        ));
+    };
+    replace_atomic_with(dir, name, write)
 }
 
 /// The export as a string (for tests and small exports).

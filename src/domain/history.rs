@@ -3,11 +3,14 @@
 //! are stored once and referred to by number.
 
 use std::collections::HashMap;
+use std::fmt;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use super::bank::QuestionKind;
-use super::session::{LoggedQuestion, LoggedStep, LoggedStory, Outcome, Rubric, SessionLog};
+use super::session::{
+    LoggedQuestion, LoggedStep, LoggedStory, Outcome, Rubric, SCHEMA_VERSION, SessionLog,
+};
 
 /// The Situation step's key and its 30-second rule.
 pub const SITUATION_KEY: &str = "situation";
@@ -452,6 +455,79 @@ impl History {
             loop_id: session.loop_id.as_deref().map(str::to_string),
             round: session.round,
             story: session.story.as_deref().cloned(),
+        }
+    }
+}
+
+/// A history as loaded from a folder of logs, with the files that were left out.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub history: History,
+    /// Sorted by file name.
+    pub skipped: Vec<Skipped>,
+}
+
+/// A file in `sessions/` that is not in the history, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub file: String,
+    pub reason: SkipReason,
+}
+
+/// Why a file in `sessions/` was left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    Empty,
+    Unreadable(String),
+    /// Not valid TOML, or a field missing or of the wrong type.
+    Invalid {
+        line: Option<usize>,
+        message: String,
+    },
+    /// Written by a newer stardrill.
+    Newer(i64),
+    NotOurs(&'static str),
+}
+
+/// Why a file is not ours, when that follows from its name and content alone.
+pub const TOO_BIG: &str = "larger than 1 MiB";
+pub const NOT_UTF8: &str = "not UTF-8 text";
+pub const NOT_TOML: &str = "not a .toml file";
+pub const NO_SCHEMA: &str = "no schema_version";
+/// The `NotOurs` reasons that hold for as long as the file is unchanged.
+pub const NOT_OURS_LASTING: &[&str] = &[TOO_BIG, NOT_UTF8, NOT_TOML, NO_SCHEMA];
+
+impl SkipReason {
+    /// True when the reason follows from the file's name and content alone, so
+    /// it holds until the file changes (the history cache may keep it); an I/O
+    /// error may be gone next time, so that file is tried again.
+    pub fn lasts(&self) -> bool {
+        match self {
+            Self::Unreadable(_) => false,
+            Self::NotOurs(why) => NOT_OURS_LASTING.contains(why),
+            Self::Empty | Self::Invalid { .. } | Self::Newer(_) => true,
+        }
+    }
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Empty => f.write_str("empty file"),
+            Self::Unreadable(e) => write!(f, "cannot read it: {e}"),
+            Self::Invalid {
+                line: Some(line),
+                message,
+            } => write!(f, "line {line}: {message}"),
+            Self::Invalid {
+                line: None,
+                message,
+            } => f.write_str(message),
+            Self::Newer(v) => write!(
+                f,
+                "schema_version {v} is newer than this stardrill reads ({SCHEMA_VERSION}); upgrade to see it"
+            ),
+            Self::NotOurs(why) => write!(f, "not a stardrill session log ({why})"),
         }
     }
 }

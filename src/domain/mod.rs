@@ -10,6 +10,7 @@ pub mod interview_loop;
 pub mod interviewer;
 pub mod picker;
 pub mod principles;
+pub mod query;
 pub mod schedule;
 pub mod session;
 pub mod source;

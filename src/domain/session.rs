@@ -204,3 +204,21 @@ pub fn new_id(rng: &mut impl Rng) -> String {
 pub fn secs(duration: std::time::Duration) -> f64 {
     (duration.as_secs_f64() * 10.0).round() / 10.0
 }
+
+/// Why a session log could not be kept. The drill shows it and keeps the log
+/// to print on quit, so an answer is never lost silently.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot use {path} for session logs: {source}")]
+    Unusable {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("could not write {path}: {source}")]
+    Write {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("could not encode the session as TOML: {0}")]
+    Encode(#[from] toml::ser::Error),
+}

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::atomic::create_new_atomic;
+use super::paths::records_newest_first;
 use crate::domain::interview_loop::LoopRecord;
 
 pub const SUBDIR: &str = "loops";
@@ -20,18 +21,8 @@ pub fn save_loop(data_dir: &Path, record: &LoopRecord) -> Result<PathBuf, String
 
 /// Every loop record that parses, newest first; others are skipped.
 pub fn load_loops(data_dir: &Path) -> Vec<(PathBuf, LoopRecord)> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(data_dir.join(SUBDIR))
-        .map(|d| {
-            d.filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-                .collect()
-        })
-        .unwrap_or_default();
-    paths.sort();
-    paths
+    records_newest_first(&data_dir.join(SUBDIR))
         .into_iter()
-        .rev()
         .filter_map(|p| {
             let record = LoopRecord::from_toml(&std::fs::read_to_string(&p).ok()?).ok()?;
             Some((p, record))

@@ -5,17 +5,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::atomic::create_new_atomic;
-use crate::domain::session::{SessionLog, new_id};
-
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("cannot use {path} for session logs: {source}")]
-    Unusable { path: PathBuf, source: io::Error },
-    #[error("could not write {path}: {source}")]
-    Write { path: PathBuf, source: io::Error },
-    #[error("could not encode the session as TOML: {0}")]
-    Encode(#[from] toml::ser::Error),
-}
+use super::paths::records_newest_first;
+use crate::domain::session::{SessionLog, StoreError, new_id};
 
 /// Anything that can keep a finished attempt; the event loop saves through it.
 pub trait SessionSink {
@@ -87,17 +78,8 @@ impl SessionSink for SessionStore {
 /// How often each story was told in the newest `window` session logs. File
 /// names sort by start time, so only those files are read.
 pub fn recent_story_use(sessions_dir: &Path, window: usize) -> HashMap<String, usize> {
-    let mut names: Vec<PathBuf> = std::fs::read_dir(sessions_dir)
-        .map(|dir| {
-            dir.filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
     let mut uses = HashMap::new();
-    for path in names.iter().rev().take(window) {
+    for path in records_newest_first(sessions_dir).iter().take(window) {
         let story = std::fs::read_to_string(path)
             .ok()
             .and_then(|text| SessionLog::from_toml(&text).ok())

@@ -1,0 +1,116 @@
+//! The second step of a load: every listed file the cache cannot vouch for is
+//! read and parsed, on all cores; the others only have their stamp checked.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::SystemTime;
+
+use super::classify::read_stamped;
+use super::listing::Listing;
+use super::lookup::{Lookup, Slot};
+use crate::domain::history::{HistoryBuilder, Skipped};
+use crate::storage::cache::Stamp;
+
+/// Files handed to a worker at a time, and how often progress is reported.
+const CHUNK: usize = 512;
+
+/// What one loader thread found.
+#[derive(Default)]
+pub(super) struct Part {
+    /// The sessions it parsed.
+    pub builder: HistoryBuilder,
+    /// The files it parsed and left out.
+    pub skipped: Vec<Skipped>,
+    /// Cached entries whose file is unchanged.
+    pub hits: Vec<Slot>,
+    /// Stamps of settled files, by index into `Listing::files`.
+    pub stamps: Vec<(usize, Stamp)>,
+    /// Files read and parsed (not taken from the cache).
+    pub parsed: usize,
+    /// A parsed file will go into the cache.
+    pub new_entries: bool,
+}
+
+/// Goes through `listing`'s files; `progress` gets the running count of files
+/// done. A file whose stamp settled before `now` may be cached.
+pub(super) fn scan(
+    listing: &Listing,
+    lookup: &Lookup,
+    progress: &(dyn Fn(usize) + Sync),
+    now: SystemTime,
+) -> Vec<Part> {
+    let index = lookup.index();
+    let files = &listing.files;
+    let threads = std::thread::available_parallelism()
+        .map_or(2, usize::from)
+        .clamp(1, 8)
+        .min(files.len().div_ceil(CHUNK).max(1));
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut part = Part::default();
+                    let mut buf = Vec::with_capacity(4096);
+                    loop {
+                        let start = next.fetch_add(CHUNK, Ordering::Relaxed);
+                        if start >= files.len() {
+                            break;
+                        }
+                        let end = (start + CHUNK).min(files.len());
+                        for (i, name) in files.iter().enumerate().take(end).skip(start) {
+                            let path = listing.dir.join(name);
+                            // A cached entry counts only if its file has the very
+                            // same stamp now (stat follows links, as open does).
+                            let hit = index.get(name.as_str()).and_then(|&slot| {
+                                let now = Stamp::of(&std::fs::metadata(&path).ok()?);
+                                (lookup.stamp(slot) == Some(&now)).then_some((slot, now))
+                            });
+                            match hit {
+                                Some((slot, stamp)) => {
+                                    part.hits.push(slot);
+                                    part.stamps.push((i, stamp));
+                                }
+                                None => part.parse(i, name, &path, now, &mut buf),
+                            }
+                        }
+                        let total = done.fetch_add(end - start, Ordering::Relaxed) + end - start;
+                        progress(total);
+                    }
+                    part
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            // A worker only panics on a bug; its files are then missing, not wrong.
+            .filter_map(|w| w.join().ok())
+            .collect()
+    })
+}
+
+impl Part {
+    /// Reads and parses file `i` of the listing.
+    fn parse(&mut self, i: usize, name: &str, path: &Path, now: SystemTime, buf: &mut Vec<u8>) {
+        self.parsed += 1;
+        let (stamp, result) = read_stamped(path, name, buf);
+        let settled = stamp.filter(|st| st.settled(now));
+        if let Some(st) = settled {
+            self.stamps.push((i, st));
+        }
+        match result {
+            Ok(log) => {
+                self.new_entries |= settled.is_some();
+                self.builder.push(name, log);
+            }
+            Err(reason) => {
+                self.new_entries |= settled.is_some() && reason.lasts();
+                self.skipped.push(Skipped {
+                    file: name.to_string(),
+                    reason,
+                });
+            }
+        }
+    }
+}
