@@ -24,6 +24,32 @@ pub fn replace_atomic(dir: &Path, name: &str, contents: &[u8]) -> io::Result<()>
     Ok(())
 }
 
+/// A rename that fails rather than replace `to` (for moving files into trash/
+/// and publishing a finished recording).
+pub fn rename_no_clobber(from: &Path, to: &Path) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
+            Ok(()) => return Ok(()),
+            // Filesystems without RENAME_NOREPLACE fall through to the check below.
+            Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if std::fs::symlink_metadata(to).is_ok() {
+        return Err(io::Error::new(io::ErrorKind::AlreadyExists, "exists"));
+    }
+    std::fs::rename(from, to)
+}
+
+/// Makes a rename in `dir` durable; best effort, as not every platform can.
+pub fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
 /// A 0600 temp file in `dir` holding `contents`, flushed to disk.
 fn synced_temp(dir: &Path, contents: &[u8]) -> io::Result<tempfile::NamedTempFile> {
     let mut temp = tempfile::Builder::new()
@@ -34,13 +60,6 @@ fn synced_temp(dir: &Path, contents: &[u8]) -> io::Result<tempfile::NamedTempFil
     temp.write_all(contents)?;
     temp.as_file().sync_all()?;
     Ok(temp)
-}
-
-/// Makes a rename in `dir` durable; best effort, as not every platform can.
-fn sync_dir(dir: &Path) {
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
 }
 
 #[cfg(unix)]

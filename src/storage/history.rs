@@ -553,7 +553,7 @@ pub fn move_to_trash(data_dir: &Path, file: &str) -> io::Result<PathBuf> {
             _ => format!("{stem}-{n}.{ext}"),
         };
         let to = trash.join(&name);
-        match rename_no_clobber(&from, &to) {
+        match super::atomic::rename_no_clobber(&from, &to) {
             Ok(()) => return Ok(to),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),
@@ -563,24 +563,6 @@ pub fn move_to_trash(data_dir: &Path, file: &str) -> io::Result<PathBuf> {
         io::ErrorKind::AlreadyExists,
         "no free name in trash/",
     ))
-}
-
-/// A rename that fails rather than replace `to`.
-fn rename_no_clobber(from: &Path, to: &Path) -> io::Result<()> {
-    #[cfg(target_os = "linux")]
-    {
-        use rustix::fs::{CWD, RenameFlags, renameat_with};
-        match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
-            Ok(()) => return Ok(()),
-            // Filesystems without RENAME_NOREPLACE fall through to the check below.
-            Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
-    if std::fs::symlink_metadata(to).is_ok() {
-        return Err(io::Error::new(io::ErrorKind::AlreadyExists, "exists"));
-    }
-    std::fs::rename(from, to)
 }
 
 #[cfg(test)]
