@@ -189,6 +189,17 @@ fn meter(samples: &[f32]) -> f32 {
     ((db + 60.0) / 60.0).clamp(0.0, 1.0)
 }
 
+/// A stream error: glitches and reroutes are let pass (the recording goes on);
+/// anything else (the microphone unplugged…) is kept as the line to show.
+fn stream_error(shared: &Shared, err: &cpal::Error, since: quiet::Mark) {
+    match err.kind() {
+        cpal::ErrorKind::Xrun
+        | cpal::ErrorKind::RealtimeDenied
+        | cpal::ErrorKind::DeviceChanged => {}
+        _ => shared.fail(Role::Microphone.error(err, since).to_string()),
+    }
+}
+
 fn build_stream<T>(
     device: &cpal::Device,
     config: cpal::StreamConfig,
@@ -218,13 +229,7 @@ where
                 samples,
             });
         },
-        move |err: cpal::Error| match err.kind() {
-            // Glitches and reroutes: the recording goes on.
-            cpal::ErrorKind::Xrun
-            | cpal::ErrorKind::RealtimeDenied
-            | cpal::ErrorKind::DeviceChanged => {}
-            _ => error_shared.fail(Role::Microphone.error(&err, since).to_string()),
-        },
+        move |err: cpal::Error| stream_error(&error_shared, &err, since),
         None,
     )
 }
@@ -544,6 +549,28 @@ mod tests {
         assert!((meter(&[1.0, -1.0]) - 1.0).abs() < 1e-6);
         let m = meter(&[0.03, -0.03]); // about -30 dB
         assert!((m - 0.5).abs() < 0.02, "{m}");
+    }
+
+    #[test]
+    fn a_glitch_is_let_pass_and_a_lost_microphone_is_one_line_kept() {
+        let shared = Shared::default();
+        let since = quiet::mark();
+        stream_error(&shared, &cpal::Error::new(cpal::ErrorKind::Xrun), since);
+        stream_error(
+            &shared,
+            &cpal::Error::new(cpal::ErrorKind::DeviceChanged),
+            since,
+        );
+        assert_eq!(shared.error(), None);
+        let gone = cpal::Error::new(cpal::ErrorKind::DeviceNotAvailable);
+        stream_error(&shared, &gone, since);
+        let busy = cpal::Error::new(cpal::ErrorKind::DeviceBusy);
+        stream_error(&shared, &busy, since);
+        assert_eq!(
+            shared.error().as_deref(),
+            Some("microphone unavailable: was it unplugged?"),
+            "the first error is the one kept"
+        );
     }
 
     #[test]

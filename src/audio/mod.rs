@@ -6,7 +6,8 @@
 //!   figures ([`crate::domain::delivery`]).
 //! - [`Player`] plays a recording through the default output: play, pause, seek,
 //!   and the position for a playhead.
-//! - [`decode_file`] gives a recording back as 16 kHz mono samples.
+//! - [`decode_file`] gives a recording back as 16 kHz mono samples; [`encode`]
+//!   makes one from them.
 //! - [`recover_partials`] finishes recordings a crash cut short.
 //! - [`quiet_library_messages`] keeps ALSA's own messages off the terminal.
 //!
@@ -45,9 +46,30 @@ pub fn decode_file(path: &Path) -> Result<Vec<f32>, AudioError> {
     })
 }
 
+/// 16 kHz mono samples (-1.0 to 1.0) as the bytes of an Ogg Opus file, encoded
+/// as the recorder does at `bitrate` bits per second (for importing audio, and
+/// for measuring sizes and encoding cost).
+pub fn encode(samples: &[f32], bitrate: i32) -> Result<Vec<u8>, AudioError> {
+    let mut writer = ogg_opus::OggOpusWriter::new(Vec::new(), bitrate)?;
+    writer
+        .write(samples)
+        .and_then(|()| writer.finish())
+        .map_err(|e| AudioError::Codec(e.to_string()))
+}
+
 /// The length of a recording in seconds, read from its last page (no decoding).
 /// `None` when the file cannot be read as a recording.
 pub fn recording_secs(path: &Path) -> Option<f64> {
     let file = std::fs::File::open(path).ok()?;
     ogg_opus::duration(std::io::BufReader::new(file))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_recorder_and_the_player_can_live_in_another_thread() {
+        fn send<T: Send>() {}
+        send::<super::Recorder>();
+        send::<super::Player>();
+    }
 }

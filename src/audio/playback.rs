@@ -1,8 +1,9 @@
 //! The player: a recording, decoded into memory, through the default output.
 //!
-//! The caller's thread only sets atomics (play, pause, seek); the audio
-//! callback reads the samples from where the cursor is, converts them to the
-//! device's rate and reports the position back, so a playhead can follow it.
+//! The caller's thread sets atomics (play, pause, seek) and starts or stops the
+//! device stream (stopped while nothing plays, so an open player costs no CPU);
+//! the audio callback reads the samples from where the cursor is, converts them
+//! to the device's rate and reports the position back, for a playhead.
 
 use std::collections::VecDeque;
 use std::path::Path;
@@ -42,7 +43,10 @@ struct Shared {
 
 /// Plays a recording; pause, seek and jump at any time.
 pub struct Player {
-    _stream: cpal::Stream,
+    stream: cpal::Stream,
+    /// Whether the device stream runs (it is stopped while nothing plays, so an
+    /// open player costs no CPU).
+    running: AtomicBool,
     shared: Arc<Shared>,
     len: u64,
 }
@@ -146,6 +150,22 @@ fn pick_config(
     }
 }
 
+/// A stream error: glitches and reroutes are let pass; anything else stops
+/// playback and is kept as the line to show.
+fn stream_error(shared: &Shared, err: &cpal::Error, since: quiet::Mark) {
+    match err.kind() {
+        cpal::ErrorKind::Xrun
+        | cpal::ErrorKind::RealtimeDenied
+        | cpal::ErrorKind::DeviceChanged => {}
+        _ => {
+            if let Ok(mut e) = shared.error.lock() {
+                e.get_or_insert(Role::Output.error(err, since).to_string());
+            }
+            shared.playing.store(false, Ordering::Release);
+        }
+    }
+}
+
 fn build_stream<T>(
     device: &cpal::Device,
     config: cpal::StreamConfig,
@@ -185,17 +205,7 @@ where
                 data_shared.playing.store(false, Ordering::Release);
             }
         },
-        move |err: cpal::Error| match err.kind() {
-            cpal::ErrorKind::Xrun
-            | cpal::ErrorKind::RealtimeDenied
-            | cpal::ErrorKind::DeviceChanged => {}
-            _ => {
-                if let Ok(mut e) = error_shared.error.lock() {
-                    e.get_or_insert(Role::Output.error(&err, since).to_string());
-                }
-                error_shared.playing.store(false, Ordering::Release);
-            }
-        },
+        move |err: cpal::Error| stream_error(&error_shared, &err, since),
         None,
     )
 }
@@ -244,24 +254,43 @@ impl Player {
             _ => Err(cpal::Error::new(cpal::ErrorKind::UnsupportedConfig)),
         }
         .map_err(|e| Role::Output.error(&e, since))?;
-        stream.play().map_err(|e| Role::Output.error(&e, since))?;
         Ok(Self {
-            _stream: stream,
+            stream,
+            running: AtomicBool::new(false),
             shared,
             len,
         })
     }
 
     /// Plays from where it is; from the start again once it has reached the end.
+    /// A device that fails to start is reported by [`Player::error`].
     pub fn play(&self) {
         if self.is_finished() {
             self.seek_to(0.0);
         }
         self.shared.playing.store(true, Ordering::Release);
+        if !self.running.swap(true, Ordering::AcqRel) {
+            let since = quiet::mark();
+            if let Err(e) = self.stream.play() {
+                stream_error(&self.shared, &e, since);
+                self.running.store(false, Ordering::Release);
+            }
+        }
     }
 
     pub fn pause(&self) {
         self.shared.playing.store(false, Ordering::Release);
+        self.settle();
+    }
+
+    /// Stops the device stream once playback has stopped (paused, or at the
+    /// end). Devices that cannot pause keep running, playing silence.
+    fn settle(&self) {
+        if !self.shared.playing.load(Ordering::Acquire)
+            && self.running.swap(false, Ordering::AcqRel)
+        {
+            let _ = self.stream.pause();
+        }
     }
 
     /// Play if paused, pause if playing. Returns whether it now plays.
@@ -276,7 +305,11 @@ impl Player {
     }
 
     pub fn is_playing(&self) -> bool {
-        self.shared.playing.load(Ordering::Acquire)
+        let playing = self.shared.playing.load(Ordering::Acquire);
+        if !playing {
+            self.settle();
+        }
+        playing
     }
 
     /// Whether playback has reached the end.
@@ -302,6 +335,7 @@ impl Player {
 
     /// Seconds from the start to what is playing now, for a playhead.
     pub fn position_secs(&self) -> f64 {
+        self.settle();
         self.shared.position.load(Ordering::Acquire) as f64 / f64::from(RATE)
     }
 
@@ -312,5 +346,65 @@ impl Player {
     /// The device error that stopped playback, as one line, if any.
     pub fn error(&self) -> Option<String> {
         self.shared.error.lock().ok().and_then(|e| e.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lost_output_stops_playback_with_one_line() {
+        let shared = Shared {
+            playing: AtomicBool::new(true),
+            position: AtomicU64::new(0),
+            seek: AtomicU64::new(NO_SEEK),
+            error: Mutex::new(None),
+        };
+        let since = quiet::mark();
+        stream_error(&shared, &cpal::Error::new(cpal::ErrorKind::Xrun), since);
+        assert!(shared.playing.load(Ordering::Acquire));
+        stream_error(
+            &shared,
+            &cpal::Error::new(cpal::ErrorKind::DeviceNotAvailable),
+            since,
+        );
+        assert!(!shared.playing.load(Ordering::Acquire));
+        assert_eq!(
+            shared.error.lock().ok().and_then(|e| e.clone()).as_deref(),
+            Some("sound output unavailable: was it unplugged?")
+        );
+    }
+
+    #[test]
+    fn the_feed_plays_to_the_end_and_reports_where_it_is() {
+        let clip: Vec<f32> = (0..16_000).map(|i| (i % 100) as f32 / 100.0).collect();
+        for rate in [16_000, 48_000, 44_100] {
+            let mut feed = Feed {
+                clip: clip.clone(),
+                converter: Converter::new(RATE, rate).unwrap_or_else(|e| panic!("{e}")),
+                fifo: VecDeque::new(),
+                cursor: 0,
+                base: 0,
+                played: 0,
+                flushed: false,
+            };
+            let mut out = vec![0.0; 441];
+            let (at, ended) = feed.fill(&mut out);
+            assert!(!ended);
+            let expect = (441.0 * 16_000.0 / f64::from(rate)).round() as u64;
+            assert_eq!(at, expect, "{rate}");
+            feed.seek(8_000);
+            let (at, _) = feed.fill(&mut out);
+            assert_eq!(at, 8_000 + expect, "{rate}: after a seek");
+            let mut last = (0, false);
+            for _ in 0..200 {
+                last = feed.fill(&mut out);
+                if last.1 {
+                    break;
+                }
+            }
+            assert_eq!(last, (16_000, true), "{rate}");
+        }
     }
 }
