@@ -5,6 +5,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::{SESSIONS_DIR, TRASH_DIR};
+use crate::storage::atomic::rename_no_clobber;
 
 /// Moves `<data dir>/sessions/<file>` into `<data dir>/trash/`, never replacing
 /// a file already there (a numbered name is chosen instead). Returns the new path.
@@ -36,24 +37,6 @@ pub fn move_to_trash(data_dir: &Path, file: &str) -> io::Result<PathBuf> {
         io::ErrorKind::AlreadyExists,
         "no free name in trash/",
     ))
-}
-
-/// A rename that fails rather than replace `to`.
-fn rename_no_clobber(from: &Path, to: &Path) -> io::Result<()> {
-    #[cfg(target_os = "linux")]
-    {
-        use rustix::fs::{CWD, RenameFlags, renameat_with};
-        match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
-            Ok(()) => return Ok(()),
-            // Filesystems without RENAME_NOREPLACE fall through to the check below.
-            Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
-    if std::fs::symlink_metadata(to).is_ok() {
-        return Err(io::Error::new(io::ErrorKind::AlreadyExists, "exists"));
-    }
-    std::fs::rename(from, to)
 }
 
 #[cfg(test)]
