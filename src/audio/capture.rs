@@ -39,6 +39,10 @@ pub struct RecordOptions {
     /// 16 kHz either way). For devices that misreport what they can do, and for
     /// testing the conversion.
     pub device_rate: Option<u32>,
+    /// When the answer began, if before the call: the recording starts with
+    /// silence from then (up to 2 s), so its time stays answer time. Unset:
+    /// the answer begins with the call.
+    pub began: Option<Instant>,
 }
 
 impl Default for RecordOptions {
@@ -47,6 +51,7 @@ impl Default for RecordOptions {
             bitrate: BITRATE,
             keep_samples: false,
             device_rate: None,
+            began: None,
         }
     }
 }
@@ -288,7 +293,10 @@ impl Recorder {
                 std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"),
             ));
         }
-        let started = Instant::now();
+        let started = options
+            .began
+            .filter(|&t| t <= Instant::now())
+            .unwrap_or_else(Instant::now);
         let since = quiet::mark();
         let host = cpal::default_host();
         let device = host

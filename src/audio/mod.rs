@@ -31,7 +31,7 @@ pub use quiet::{last_library_message, quiet_library_messages};
 pub use recover::{Partial, find_partials, recover_partials};
 
 /// The extension of recordings.
-pub const EXTENSION: &str = "ogg";
+pub const EXTENSION: &str = crate::storage::recordings::EXTENSION;
 
 /// Decodes a recording (Ogg Opus) to 16 kHz mono samples, -1.0 to 1.0, the
 /// format speech-to-text models such as whisper take. The encoder's start-up

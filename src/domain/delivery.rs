@@ -399,7 +399,8 @@ fn overlap(a: (f64, f64), b: (f64, f64)) -> f64 {
 }
 
 fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+    // + 0.0 turns -0.0 (an empty float sum) into 0.0, which logs show as 0.0.
+    (x * 100.0).round() / 100.0 + 0.0
 }
 
 /// Each ticked step's span: from the latest earlier tick (or 0) to its tick.
@@ -612,6 +613,8 @@ mod tests {
     fn nothing_gives_nothing() {
         let d = analyze(&[], &[step("s", Some(3.0))]);
         assert_eq!(d.audio_secs, 0.0);
+        assert!(d.speaking_secs.is_sign_positive(), "no -0.0 in a log");
+        assert!(d.steps[0].spoke_secs.is_sign_positive());
         assert_eq!(d.first_word_secs, None);
         assert_eq!(d.wpm, None);
         assert!(d.pauses.is_empty());

@@ -6,5 +6,6 @@ pub mod config;
 pub mod history;
 pub mod loops;
 pub mod paths;
+pub mod recordings;
 pub mod sessions;
 pub mod stories;

@@ -193,6 +193,8 @@ pub fn logs() -> Vec<SessionLog> {
                 loop_id: None,
                 round: None,
                 story: None,
+                audio: None,
+                delivery: None,
             }
         })
         .collect()
