@@ -1,7 +1,8 @@
 //! How an answer was said, as lines: shared by the wrap-up card and review's
 //! detail, so both read the same.
 
-use ratatui::text::{Line, Span};
+use ratatui::style::Style;
+use ratatui::text::Line;
 
 use super::theme::Theme;
 use super::widgets::wrap_indented;
@@ -23,8 +24,8 @@ pub fn short_secs(secs: f64) -> String {
     }
 }
 
-/// "about 150 wpm, comfortable" and the style it is shown in.
-pub fn pace(d: &Delivery, theme: Theme) -> Span<'static> {
+/// "about 150 wpm, comfortable (130–160)" and the style it is shown in.
+pub fn pace_words(d: &Delivery, theme: Theme) -> (String, Style) {
     match d.wpm {
         Some(wpm) => {
             let (word, style) = if COMFORTABLE_WPM.contains(&wpm) {
@@ -34,9 +35,16 @@ pub fn pace(d: &Delivery, theme: Theme) -> Span<'static> {
             } else {
                 ("slow", theme.warn())
             };
-            Span::styled(format!("about {wpm:.0} wpm, {word}"), style)
+            (
+                format!(
+                    "about {wpm:.0} wpm, {word} ({:.0}–{:.0})",
+                    COMFORTABLE_WPM.start(),
+                    COMFORTABLE_WPM.end()
+                ),
+                style,
+            )
         }
-        None => Span::styled("too little speech for a rate", theme.muted()),
+        None => ("too little speech for a rate".into(), theme.muted()),
     }
 }
 
@@ -85,25 +93,8 @@ pub fn lines(d: &Delivery, steps: &[LoggedStep], width: usize, theme: Theme) -> 
             theme.text(),
         );
     }
-    let mut rate = vec![Span::styled("Pace: ", theme.muted()), pace(d, theme)];
-    if d.wpm.is_some() {
-        rate.push(Span::styled(
-            format!(
-                " ({:.0}–{:.0})",
-                COMFORTABLE_WPM.start(),
-                COMFORTABLE_WPM.end()
-            ),
-            theme.muted(),
-        ));
-    }
-    lines.push(Line::from(rate));
-    let mut wrapped = |text: String, style| {
-        lines.extend(
-            hanging(&text, width)
-                .into_iter()
-                .map(|l| Line::styled(l, style)),
-        );
-    };
+    let (pace_text, pace_style) = pace_words(d, theme);
+    wrapped(format!("Pace: {pace_text}"), pace_style);
     match d.pauses.as_slice() {
         [] => wrapped("No long pauses (2 s or more)".into(), theme.muted()),
         pauses => {
@@ -128,6 +119,9 @@ pub fn lines(d: &Delivery, steps: &[LoggedStep], width: usize, theme: Theme) -> 
             );
         }
     }
+    for tip in d.suggestions(steps) {
+        wrapped(format!("→ {tip}"), theme.title());
+    }
     if !d.steps.is_empty() {
         let each: Vec<String> = d
             .steps
@@ -142,9 +136,6 @@ pub fn lines(d: &Delivery, steps: &[LoggedStep], width: usize, theme: Theme) -> 
             })
             .collect();
         wrapped(format!("Talking: {}", each.join(" · ")), theme.text());
-    }
-    for tip in d.suggestions(steps) {
-        wrapped(format!("→ {tip}"), theme.title());
     }
     lines
 }
