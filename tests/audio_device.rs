@@ -1,13 +1,17 @@
 //! Recording and playback through a real audio path on a machine with no sound
 //! card: ALSA's `file` plugin behind the default device, set up by an
-//! `.asoundrc` in a sandboxed HOME (ALSA reads `$HOME/.asoundrc`).
+//! `.asoundrc` in a sandboxed HOME (ALSA reads `$HOME/.asoundrc`; see
+//! tests/audio_support).
 //!
 //! ALSA reads its configuration once per process, from the HOME it sees then,
 //! so each test runs its device work in a child process (the test binary run
 //! again through rusty-fork) with HOME set to its own sandbox. The capture side
-//! reads a raw file we wrote; the playback side writes a raw file we read. The
-//! `null` device under them has no clock, so capture and playback run faster
-//! than real time: the tests wait on sample counts, never on wall time.
+//! reads a named pipe this process feeds in real time, as a microphone speaks
+//! (a raw file for the crash test, which wants pages on disk fast); the
+//! playback side writes a raw file we read. The `null` device under playback
+//! has no clock, so it runs faster than real time. The tests wait on sample
+//! counts, and bound no wall time but the recorder's own (a lead-in of at
+//! most 2 s): a busy machine slows them, it does not fail them.
 #![cfg(all(feature = "audio", target_os = "linux"))]
 // Test code: a failed assumption is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -17,11 +21,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use audio_support::{Capture, Pacer, write_asoundrc};
 use rusty_fork::{rusty_fork_id, rusty_fork_test_name};
 use stardrill::audio::{
     Partial, PlayOptions, Player, RecordOptions, Recorder, decode_file, find_partials,
     recover_partials,
 };
+
+mod audio_support;
 
 const RATE: usize = 16_000;
 /// Seconds of input the capture device loops over.
@@ -59,61 +66,27 @@ fn to_f32(samples: &[i16]) -> Vec<f32> {
     samples.iter().map(|&s| f32::from(s) / 32_768.0).collect()
 }
 
-fn read_raw(path: &Path) -> Vec<i16> {
-    std::fs::read(path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .chunks_exact(2)
-        .map(|b| i16::from_le_bytes([b[0], b[1]]))
-        .collect()
-}
+use audio_support::read_raw;
 
-/// A HOME whose `.asoundrc` makes the default device read `in.raw` (capture)
-/// and write `out.raw` (playback), both 16 kHz mono S16_LE.
+/// A sandboxed HOME whose default device captures from a raw file holding
+/// the input (fast, unpaced) and plays into `out.raw`.
 fn sandbox() -> tempfile::TempDir {
-    sandbox_at(RATE, &input())
+    let home = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let raw: Vec<u8> = input().iter().flat_map(|s| s.to_le_bytes()).collect();
+    let infile = home.path().join("in.raw");
+    std::fs::write(&infile, raw).unwrap_or_else(|e| panic!("{e}"));
+    write_asoundrc(home.path(), &Capture::File(&infile), RATE);
+    home
 }
 
-/// The same with the capture side running at `rate` and reading `input`.
-///
-/// `plug` would convert whatever the program asks for, but on capture ALSA's
-/// `file` plugin loses blocks when `plug` converts above it (arecord does the
-/// same), so each test asks for the format the file has.
-fn sandbox_at(rate: usize, input: &[i16]) -> tempfile::TempDir {
+/// A sandboxed HOME whose microphone speaks `input` at `rate` in real time,
+/// and the pacer that feeds it (stops when dropped).
+fn paced_sandbox(rate: usize, input: Vec<i16>) -> (tempfile::TempDir, Pacer) {
     let home = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let raw: Vec<u8> = input.iter().flat_map(|s| s.to_le_bytes()).collect();
-    std::fs::write(home.path().join("in.raw"), raw).unwrap_or_else(|e| panic!("{e}"));
-    let asoundrc = format!(
-        r#"pcm.!default {{
-  type asym
-  playback.pcm "play"
-  capture.pcm "cap"
-}}
-pcm.cap {{
-  type plug
-  slave {{ pcm "capfile"; rate {rate}; channels 1; format S16_LE }}
-}}
-pcm.capfile {{
-  type file
-  slave.pcm "null"
-  file "/dev/null"
-  infile "{dir}/in.raw"
-  format "raw"
-}}
-pcm.play {{
-  type plug
-  slave {{ pcm "playfile"; rate 16000; channels 1; format S16_LE }}
-}}
-pcm.playfile {{
-  type file
-  slave.pcm "null"
-  file "{dir}/out.raw"
-  format "raw"
-}}
-"#,
-        dir = home.path().display()
-    );
-    std::fs::write(home.path().join(".asoundrc"), asoundrc).unwrap_or_else(|e| panic!("{e}"));
-    home
+    let fifo = home.path().join("mic.fifo");
+    let pacer = Pacer::start(&fifo, input, rate);
+    write_asoundrc(home.path(), &Capture::Paced(&fifo), rate);
+    (home, pacer)
 }
 
 fn home() -> PathBuf {
@@ -240,13 +213,15 @@ fn child_records_every_sample() {
     assert!(kept.len() >= 3 * RATE, "{}", kept.len());
     assert_eq!(r.secs, kept.len() as f64 / RATE as f64);
     let skip = lead_in(&kept);
-    assert!(skip < RATE / 5, "{skip} samples of lead-in");
+    // Silence for the moment the device took to open: the recorder's cap.
+    assert!(skip <= 2 * RATE, "{skip} samples of lead-in");
     let kept = &kept[skip..];
     // Samples in = samples recorded, every one of them (up to the end of the
     // device's file, where it wraps around in its own way).
     let at = find(&input, &kept[..64]).unwrap_or_else(|| panic!("recording not found in input"));
     let compared = kept.len().min(input.len() - at);
-    assert!(compared >= 3 * RATE - RATE / 5, "{compared}");
+    assert_eq!(compared, kept.len(), "all of it comes from the input");
+    assert!(compared >= RATE, "{compared}");
     for (i, &s) in kept[..compared].iter().enumerate() {
         assert_eq!(s, input[at + i], "sample {i}");
     }
@@ -277,7 +252,7 @@ fn child_records_every_sample() {
 
 #[test]
 fn records_every_sample_the_microphone_hears() {
-    let home = sandbox();
+    let (home, _pacer) = paced_sandbox(RATE, input());
     let stderr = in_child(
         rusty_fork_test_name!(records_every_sample_the_microphone_hears),
         rusty_fork_id!(),
@@ -294,19 +269,24 @@ fn child_records_through_the_resampler() {
         device_rate: Some(48_000),
         ..RecordOptions::default()
     };
-    let r = record(&options, 3.0);
+    let r = record(&options, 4.0);
     let kept = r.samples.unwrap_or_default();
     // The microphone gives 48 kHz, the recorder converts to 16 kHz: the same
-    // sound as made at 16 kHz, in time (the device reads its file from the start).
-    // The lag is the lead-in: silence for the moment the device took to open.
-    let (lag, c) = best_lag(&input[..2 * RATE], &kept[..2 * RATE], 1000);
+    // sound as made at 16 kHz, in time (the microphone speaks from the start)
+    // once the lead-in (silence for the moment the device took to open, at
+    // most 2 s) is skipped. The converter's filter may start it a touch early.
+    let skip = lead_in(&kept);
+    assert!(skip <= 2 * RATE, "{skip} samples of lead-in");
+    let kept = &kept[skip.saturating_sub(100)..];
+    assert!(kept.len() >= 2 * RATE, "{}", kept.len());
+    let (lag, c) = best_lag(&input[..2 * RATE], &kept[..2 * RATE], 400);
     assert!(c > 0.98, "correlation {c} at lag {lag}");
-    assert!((0..RATE as isize / 10).contains(&lag), "{lag} samples late");
+    assert!((0..200).contains(&lag), "{lag} samples out");
 }
 
 #[test]
 fn records_through_the_resampler_when_the_microphone_runs_at_48_khz() {
-    let home = sandbox_at(48_000, &input_at(48_000, false));
+    let (home, _pacer) = paced_sandbox(48_000, input_at(48_000, false));
     in_child(
         rusty_fork_test_name!(records_through_the_resampler_when_the_microphone_runs_at_48_khz),
         rusty_fork_id!(),
@@ -326,8 +306,8 @@ fn child_pause_leaves_time_out() {
     wait_for("a second", || recorder.secs() >= 1.0);
     recorder.pause();
     assert!(recorder.is_paused());
-    // Blocks already on their way are still written (the null device runs far
-    // ahead of the encoder); once they are, nothing more comes while paused.
+    // Blocks already on their way are still written; once they are, nothing
+    // more comes while paused, though the microphone goes on speaking.
     let mut during = -1.0;
     wait_for("the backlog", || {
         let before = recorder.secs();
@@ -336,7 +316,7 @@ fn child_pause_leaves_time_out() {
         during = before;
         settled
     });
-    std::thread::sleep(Duration::from_millis(300));
+    std::thread::sleep(Duration::from_millis(500));
     assert_eq!(recorder.secs(), during, "sound came while paused");
     recorder.resume();
     wait_for("more sound", || recorder.secs() >= during + 1.0);
@@ -356,7 +336,7 @@ fn child_pause_leaves_time_out() {
 
 #[test]
 fn pausing_leaves_the_paused_time_out() {
-    let home = sandbox();
+    let (home, _pacer) = paced_sandbox(RATE, input());
     in_child(
         rusty_fork_test_name!(pausing_leaves_the_paused_time_out),
         rusty_fork_id!(),
