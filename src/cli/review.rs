@@ -15,7 +15,7 @@ use ratatui::Frame;
 use ratatui::layout::Size;
 
 use super::event_loop::{self, Program, check_interactive};
-use super::fail;
+use super::{fail, output};
 use crate::app::review::{Effect, Msg, Review};
 use crate::domain::clock::{Clock, SystemClock};
 use crate::domain::history::{Loaded, Skipped};
@@ -24,6 +24,7 @@ use crate::domain::stats::Stats;
 use crate::storage::history::{self, Listing, move_to_trash};
 use crate::storage::loops::load_loops;
 use crate::storage::paths::{DATA_DIR_ENV, resolve_data_dir};
+use crate::storage::sessions::{Leftover, recover_leftovers};
 use crate::ui::review::{draw, list_rows, thousands};
 use crate::ui::theme::Theme;
 
@@ -80,23 +81,34 @@ pub fn review(args: ReviewArgs) -> ExitCode {
         Err(code) => return code,
     };
     if args.check {
+        // Logs a cut-short save left as temp files come back first, so the
+        // check below counts them.
+        let leftovers = recover_leftovers(&listing.dir);
         let (loaded, update) = history::load_deferred(&listing, &|_| {});
-        print!("{}", check_report(&listing.dir, &loaded));
+        let mut report = check_report(&listing.dir, &loaded);
+        for leftover in &leftovers {
+            let _ = writeln!(report, "  {leftover}");
+        }
         if let Some(update) = update {
             let path = update.path();
             if let Err(e) = update.save() {
                 // Not a problem with the logs: the exit status stays as it is.
-                println!(
+                let _ = writeln!(
+                    report,
                     "(history cache {} not saved: {e}; the next load reads every log again)",
                     path.display()
                 );
             }
         }
-        return if loaded.skipped.is_empty() {
+        let partial = leftovers
+            .iter()
+            .any(|l| matches!(l, Leftover::Partial { .. }));
+        let code = if loaded.skipped.is_empty() && !partial {
             ExitCode::SUCCESS
         } else {
             ExitCode::from(EXIT_SKIPPED)
         };
+        return output::report_then(&report, code);
     }
     let catalogue = match catalogue() {
         Ok(c) => c,
@@ -121,7 +133,7 @@ pub fn review(args: ReviewArgs) -> ExitCode {
     match run_on_terminal(review, listing, super::configured_theme()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("stardrill: terminal error: {err}");
+            output::error(&format!("stardrill: terminal error: {err}"));
             ExitCode::FAILURE
         }
     }
@@ -168,17 +180,16 @@ pub fn stats(args: StatsArgs) -> ExitCode {
     };
     let loaded = history::load(&listing, &|_| {});
     let stats = Stats::compute(&loaded.history, &catalogue, today(args.today));
-    print!(
-        "{}",
-        crate::ui::review::stats::report_text(&stats, STATS_WIDTH)
-    );
     if !loaded.skipped.is_empty() {
-        eprintln!(
+        output::error(&format!(
             "stardrill: {} file(s) skipped; `stardrill review --check` lists them",
             loaded.skipped.len()
-        );
+        ));
     }
-    ExitCode::SUCCESS
+    output::report_then(
+        &crate::ui::review::stats::report_text(&stats, STATS_WIDTH),
+        ExitCode::SUCCESS,
+    )
 }
 
 impl Program for Review {

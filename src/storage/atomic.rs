@@ -76,10 +76,29 @@ fn temp_in(dir: &Path) -> io::Result<tempfile::NamedTempFile> {
 }
 
 /// Makes a rename in `dir` durable; best effort, as not every platform can.
-fn sync_dir(dir: &Path) {
+pub fn sync_dir(dir: &Path) {
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }
+}
+
+/// A rename that fails rather than replace `to` (moving files into trash/,
+/// publishing a finished recording).
+pub fn rename_no_clobber(from: &Path, to: &Path) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
+            Ok(()) => return Ok(()),
+            // Filesystems without RENAME_NOREPLACE fall through to the check below.
+            Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if std::fs::symlink_metadata(to).is_ok() {
+        return Err(io::Error::new(io::ErrorKind::AlreadyExists, "exists"));
+    }
+    std::fs::rename(from, to)
 }
 
 #[cfg(test)]

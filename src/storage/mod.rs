@@ -6,5 +6,6 @@ pub mod config;
 pub mod history;
 pub mod loops;
 pub mod paths;
+pub mod read;
 pub mod sessions;
 pub mod stories;

@@ -11,9 +11,10 @@ use super::session_codec::Tables;
 use super::stamp::Stamp;
 use crate::domain::history::{History, NOT_OURS_LASTING, Session, SkipReason, Skipped};
 
-/// Bump whenever what is written below changes: a cache of another version is
-/// ignored (and rebuilt). The `layout_is_pinned` test fails until it is bumped.
-pub const CACHE_VERSION: u32 = 1;
+/// Bump whenever what is written below changes, or what a log must be to be
+/// accepted (2: out-of-range values are refused): a cache of another version
+/// is ignored (and rebuilt). The `layout_is_pinned` test fails until it is bumped.
+pub const CACHE_VERSION: u32 = 2;
 const MAGIC: &[u8; 8] = b"SDHCACHE";
 
 /// Encodes `sessions` (each with the stamp of its file) and `skipped`, with
@@ -325,7 +326,7 @@ mod tests {
                 bytes.len() - body_at,
                 checksum(&bytes[body_at..])
             ),
-            (1, 730, 9_134_170_106_627_823),
+            (2, 730, 9_134_170_106_627_823),
             "the cache layout changed: bump CACHE_VERSION and update this test"
         );
     }

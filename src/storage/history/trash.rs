@@ -5,6 +5,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::{SESSIONS_DIR, TRASH_DIR};
+use crate::storage::atomic::rename_no_clobber;
 
 /// Moves `<data dir>/sessions/<file>` into `<data dir>/trash/`, never replacing
 /// a file already there (a numbered name is chosen instead). Returns the new path.
@@ -17,7 +18,7 @@ pub fn move_to_trash(data_dir: &Path, file: &str) -> io::Result<PathBuf> {
     }
     let from = data_dir.join(SESSIONS_DIR).join(file);
     let trash = data_dir.join(TRASH_DIR);
-    std::fs::create_dir_all(&trash)?;
+    crate::storage::paths::create_private_dir(&trash)?;
     let (stem, ext) = file.rsplit_once('.').unwrap_or((file, ""));
     for n in 0..1000 {
         let name = match (n, ext) {
@@ -38,24 +39,6 @@ pub fn move_to_trash(data_dir: &Path, file: &str) -> io::Result<PathBuf> {
     ))
 }
 
-/// A rename that fails rather than replace `to`.
-fn rename_no_clobber(from: &Path, to: &Path) -> io::Result<()> {
-    #[cfg(target_os = "linux")]
-    {
-        use rustix::fs::{CWD, RenameFlags, renameat_with};
-        match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
-            Ok(()) => return Ok(()),
-            // Filesystems without RENAME_NOREPLACE fall through to the check below.
-            Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
-    if std::fs::symlink_metadata(to).is_ok() {
-        return Err(io::Error::new(io::ErrorKind::AlreadyExists, "exists"));
-    }
-    std::fs::rename(from, to)
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::tests::write;
@@ -65,7 +48,7 @@ mod tests {
     fn trash_never_overwrites() {
         let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let sessions = tmp.path().join("sessions");
-        std::fs::create_dir_all(&sessions).unwrap_or_else(|e| panic!("{e}"));
+        crate::storage::paths::create_private_dir(&sessions).unwrap_or_else(|e| panic!("{e}"));
         write(&sessions, "a.toml", "first");
         let first = move_to_trash(tmp.path(), "a.toml").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(first, tmp.path().join("trash/a.toml"));
