@@ -59,7 +59,9 @@ fn wait_for_meter(pty: &Pty) {
 }
 
 fn sleep_until(start: Instant, secs: f64) {
-    if let Some(wait) = (start + Duration::from_secs_f64(secs)).checked_duration_since(Instant::now()) {
+    if let Some(wait) =
+        (start + Duration::from_secs_f64(secs)).checked_duration_since(Instant::now())
+    {
         sleep(wait);
     }
 }
@@ -99,7 +101,10 @@ fn a_recorded_answer_is_saved_measured_shown_and_replayed_in_review() {
     pty.wait_for_text("long pause");
     let card = pty.screen();
     assert!(card.contains("first word"), "{card}");
-    assert!(card.contains("in Task"), "the pause fell in the Task:\n{card}");
+    assert!(
+        card.contains("in Task"),
+        "the pause fell in the Task:\n{card}"
+    );
 
     // The card replays the answer through the speaker.
     let before = played(&pty.sandbox);
@@ -107,7 +112,10 @@ fn a_recorded_answer_is_saved_measured_shown_and_replayed_in_review() {
     pty.wait_until("the replay to end", TIMEOUT, |s| {
         s.contents().contains("Delivery · ‖ 0:2")
     });
-    assert!(played(&pty.sandbox) - before >= 25 * 16_000, "the whole answer played");
+    assert!(
+        played(&pty.sandbox) - before >= 25 * 16_000,
+        "the whole answer played"
+    );
 
     pty.send("\r");
     pty.wait_for_text("Attempt saved");
@@ -124,10 +132,18 @@ fn a_recorded_answer_is_saved_measured_shown_and_replayed_in_review() {
     assert_eq!(audio, format!("{}.ogg", log.file_stem()));
     let path = audio_dir(&sandbox).join(&audio);
     assert_eq!(mode_of(&path), 0o600);
-    assert_eq!(files_in(&audio_dir(&sandbox)), [audio.clone()], "no part file left");
+    assert_eq!(
+        files_in(&audio_dir(&sandbox)),
+        [audio.clone()],
+        "no part file left"
+    );
     // Audio time is answer time: think time left out, the whole answer in.
     let secs = stardrill::audio::recording_secs(&path).expect("a recording");
-    assert!((secs - log.answer_secs).abs() < 0.3, "{secs} s of audio for {} s", log.answer_secs);
+    assert!(
+        (secs - log.answer_secs).abs() < 0.3,
+        "{secs} s of audio for {} s",
+        log.answer_secs
+    );
     let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     assert!(bytes < 120_000, "{bytes} bytes for {secs} s");
 
@@ -188,8 +204,17 @@ fn sigterm_mid_answer_keeps_the_recording_up_to_that_moment() {
     let audio = log.audio.clone().expect("recorded");
     assert_eq!(files_in(&audio_dir(&sandbox)), [audio.clone()]);
     let secs = stardrill::audio::recording_secs(&audio_dir(&sandbox).join(&audio)).unwrap_or(0.0);
-    assert!((secs - log.answer_secs).abs() < 0.3, "{secs} vs {}", log.answer_secs);
-    assert!(log.delivery.as_ref().and_then(|d| d.first_word_secs).is_some());
+    assert!(
+        (secs - log.answer_secs).abs() < 0.3,
+        "{secs} vs {}",
+        log.answer_secs
+    );
+    assert!(
+        log.delivery
+            .as_ref()
+            .and_then(|d| d.first_word_secs)
+            .is_some()
+    );
 }
 
 #[test]

@@ -25,6 +25,7 @@ use super::resample::Converter;
 use super::{AudioError, EXTENSION, quiet};
 use crate::domain::delivery::Envelope;
 use crate::storage::atomic::{rename_no_clobber, sync_dir};
+use crate::storage::paths::create_private_dir;
 
 /// How a recording is made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -309,7 +310,7 @@ impl Recorder {
         let stream = open_stream(&device, &config, &shared, tx, since)
             .map_err(|e| Role::Microphone.error(&e, since))?;
 
-        std::fs::create_dir_all(dir).map_err(|e| AudioError::io("create", dir, e))?;
+        create_private_dir(dir).map_err(|e| AudioError::io("create", dir, e))?;
         let path = dir.join(format!("{stem}.{EXTENSION}"));
         if path.exists() {
             return Err(AudioError::io(

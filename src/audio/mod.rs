@@ -21,6 +21,7 @@ mod quiet;
 mod recover;
 mod resample;
 
+use crate::storage::read::{RECORDING_LIMIT, open_regular, read_bytes};
 use std::path::Path;
 
 pub use capture::{RecordOptions, Recorder, Recording};
@@ -39,8 +40,9 @@ pub const EXTENSION: &str = crate::storage::recordings::EXTENSION;
 /// in line with the session log's tick times. A file cut short by a crash gives
 /// its audio up to the cut.
 pub fn decode_file(path: &Path) -> Result<Vec<f32>, AudioError> {
-    let file = std::fs::File::open(path).map_err(|e| AudioError::io("open", path, e))?;
-    ogg_opus::decode(std::io::BufReader::new(file)).map_err(|reason| AudioError::BadFile {
+    let bytes = read_bytes(path, RECORDING_LIMIT)
+        .map_err(|e| AudioError::io("open", path, std::io::Error::other(e.to_string())))?;
+    ogg_opus::decode(std::io::Cursor::new(bytes)).map_err(|reason| AudioError::BadFile {
         path: path.to_path_buf(),
         reason,
     })
@@ -60,7 +62,7 @@ pub fn encode(samples: &[f32], bitrate: i32) -> Result<Vec<u8>, AudioError> {
 /// The length of a recording in seconds, read from its last page (no decoding).
 /// `None` when the file cannot be read as a recording.
 pub fn recording_secs(path: &Path) -> Option<f64> {
-    let file = std::fs::File::open(path).ok()?;
+    let (file, _) = open_regular(path).ok()?;
     ogg_opus::duration(std::io::BufReader::new(file))
 }
 

@@ -125,7 +125,8 @@ fn recover(dir: &Path, part: &Path) -> Partial {
             part: part.to_path_buf(),
         };
     }
-    let bytes = match std::fs::read(part) {
+    let bytes = match crate::storage::read::read_bytes(part, crate::storage::read::RECORDING_LIMIT)
+    {
         Ok(b) => b,
         Err(e) => return failed(e.to_string()),
     };

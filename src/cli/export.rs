@@ -10,13 +10,14 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 
-use super::fail;
 use super::review::{catalogue, open_data_dir};
+use super::{fail, output};
 use crate::domain::delivery::Delivery;
 use crate::domain::history::{History, Session};
 use crate::domain::principles::Principles;
 use crate::domain::query::Query;
 use crate::domain::session::{RATING_LABELS, RUBRIC_ITEMS};
+use crate::domain::text::spreadsheet_safe;
 use crate::storage::atomic::replace_atomic_with;
 use crate::storage::history;
 use crate::storage::paths::DATA_DIR_ENV;
@@ -43,9 +44,13 @@ pub struct ExportArgs {
     /// Only sessions whose question tests this principle (slug or name); repeat for several.
     #[arg(long = "principle", short = 'p', value_name = "PRINCIPLE")]
     pub principles: Vec<String>,
-    /// Write to this file instead of standard output.
+    /// Write to this file instead of standard output (a new file: an existing
+    /// one, or a link, is left alone unless --force).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// With -o, replace FILE if it exists (a link is replaced, never followed).
+    #[arg(long, requires = "output")]
+    pub force: bool,
     /// Where session logs are kept [default: the platform data dir].
     #[arg(long, value_name = "PATH", env = DATA_DIR_ENV)]
     pub data_dir: Option<PathBuf>,
@@ -88,43 +93,53 @@ pub fn export(args: ExportArgs) -> ExitCode {
     // Oldest first, as a journal reads.
     let sessions: Vec<&Session> = query.select(&loaded.history).rev().collect();
     if !loaded.skipped.is_empty() {
-        eprintln!(
+        output::error(&format!(
             "stardrill: {} file(s) skipped; `stardrill review --check` lists them",
             loaded.skipped.len()
-        );
+        ));
     }
     let history = &loaded.history;
     let mut write =
         |out: &mut dyn Write| write_export(out, args.format, history, &sessions, &catalogue);
-    let written = match &args.output {
-        None => {
-            let mut out = io::BufWriter::new(io::stdout().lock());
-            // A closed pipe (`| head`) is not an error worth reporting.
-            match write(&mut out).and_then(|()| out.flush()) {
-                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-                other => other,
-            }
-        }
-        Some(path) => write_file(path, &mut write),
+    let Some(path) = &args.output else {
+        let mut out = io::BufWriter::new(output::data_out());
+        return match write(&mut out).and_then(|()| out.flush()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => output::stopped(e),
+        };
     };
-    match written {
+    if !args.force
+        && let Some(why) = taken(path)
+    {
+        return fail(format!(
+            "{} {why}; it was left alone (choose another name, or pass --force to replace it)",
+            path.display()
+        ));
+    }
+    match write_file(path, &mut write) {
         Ok(()) => {
-            if let Some(path) = &args.output {
-                eprintln!(
-                    "stardrill: {} session(s) written to {}",
-                    sessions.len(),
-                    path.display()
-                );
-            }
+            output::error(&format!(
+                "stardrill: {} session(s) written to {}",
+                sessions.len(),
+                path.display()
+            ));
             ExitCode::SUCCESS
         }
-        Err(e) => fail(format!(
-            "could not write {}: {e}",
-            args.output
-                .as_ref()
-                .map_or("standard output".into(), |p| p.display().to_string())
-        )),
+        Err(e) => fail(format!("could not write {}: {e}", path.display())),
     }
+}
+
+/// Why `path` is not free for a new export: something is there already.
+fn taken(path: &Path) -> Option<String> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    Some(if meta.file_type().is_symlink() {
+        match std::fs::read_link(path) {
+            Ok(to) => format!("is a symbolic link to {}", to.display()),
+            Err(_) => "is a symbolic link".to_string(),
+        }
+    } else {
+        "already exists".to_string()
+    })
 }
 
 /// Writes through the atomic writer, so a reader never sees half an export.
@@ -391,18 +406,15 @@ const CSV_HEADER: &[&str] = &[
     "long_pause_secs",
 ];
 
-/// RFC 4180 quoting; free text that a spreadsheet would run as a formula
-/// (starting with = + - @) gets a leading apostrophe.
-fn cell(text: &str, free_text: bool) -> String {
-    let guarded = if free_text && text.starts_with(['=', '+', '-', '@']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    };
+/// RFC 4180 quoting of a text cell. Any text can come from a log someone
+/// else wrote, so every text cell a spreadsheet would run as a formula gets
+/// the usual guard (`domain::text::spreadsheet_safe`).
+fn cell(text: &str) -> String {
+    let guarded = spreadsheet_safe(text);
     if guarded.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", guarded.replace('"', "\"\""))
     } else {
-        guarded
+        guarded.into_owned()
     }
 }
 
@@ -416,38 +428,35 @@ pub fn csv(out: &mut dyn Write, history: &History, sessions: &[&Session]) -> io:
             .situation_secs(s)
             .map_or(String::new(), |t| format!("{t:.1}"));
         let row = [
-            cell(&s.started_at.to_rfc3339(), false),
-            cell(&s.ended_at.to_rfc3339(), false),
-            cell(&s.id, false),
-            cell(s.outcome.as_str(), false),
-            cell(history.str(s.framework), false),
+            cell(&s.started_at.to_rfc3339()),
+            cell(&s.ended_at.to_rfc3339()),
+            cell(&s.id),
+            cell(s.outcome.as_str()),
+            cell(history.str(s.framework)),
             s.time_limit_secs.to_string(),
             format!("{:.1}", s.answer_secs),
             format!("{:.1}", s.overtime_secs),
             format!("{:.1}", s.paused_secs),
             s.rating.map_or(String::new(), |r| r.to_string()),
-            cell(history.str(q.id), false),
+            cell(history.str(q.id)),
             q.kind.to_string(),
-            cell(&principles.join(";"), false),
-            cell(history.str(q.text), true),
+            cell(&principles.join(";")),
+            cell(history.str(q.text)),
             situation,
-            cell(&step_summary(history, s), true),
+            cell(&step_summary(history, s)),
             s.rubric.spoke_as_i.to_string(),
             s.rubric.quantified_result.to_string(),
             s.rubric.stated_lesson.to_string(),
             s.rubric.showed_principle.to_string(),
             s.rubric.finished_in_time.to_string(),
-            cell(s.follow_up.map_or("", |f| history.str(f)), true),
+            cell(s.follow_up.map_or("", |f| history.str(f))),
             s.follow_up_secs
                 .map_or(String::new(), |t| format!("{t:.1}")),
-            cell(
-                s.story.as_ref().map_or("", |story| story.title.as_str()),
-                true,
-            ),
-            cell(s.loop_id.as_deref().unwrap_or(""), false),
+            cell(s.story.as_ref().map_or("", |story| story.title.as_str())),
+            cell(s.loop_id.as_deref().unwrap_or("")),
             s.round.map_or(String::new(), |r| r.to_string()),
-            cell(&s.notes, true),
-            cell(&s.file, false),
+            cell(&s.notes),
+            cell(&s.file),
         ];
         let d = s.delivery.as_deref();
         let figure = |f: Option<f64>| f.map_or(String::new(), |v| format!("{v:.1}"));
@@ -474,10 +483,13 @@ mod tests {
 
     #[test]
     fn csv_cells_are_quoted_and_guarded() {
-        assert_eq!(cell("plain", true), "plain");
-        assert_eq!(cell("a, b", true), "\"a, b\"");
-        assert_eq!(cell("say \"hi\"\nthen", true), "\"say \"\"hi\"\"\nthen\"");
-        assert_eq!(cell("=SUM(A1)", true), "'=SUM(A1)");
-        assert_eq!(cell("-0500", false), "-0500");
+        assert_eq!(cell("plain"), "plain");
+        assert_eq!(cell("a, b"), "\"a, b\"");
+        assert_eq!(cell("say \"hi\"\nthen"), "\"say \"\"hi\"\"\nthen\"");
+        assert_eq!(cell("=SUM(A1)"), "'=SUM(A1)");
+        // Any text cell: an id or a file name can come from a foreign log too.
+        assert_eq!(cell("-0500"), "'-0500");
+        assert_eq!(cell("@cmd|x"), "'@cmd|x");
+        assert_eq!(cell("\tx"), "'\tx");
     }
 }

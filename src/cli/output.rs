@@ -67,6 +67,76 @@ pub fn print(text: &str, kind: Kind) -> Result<(), Stopped> {
     Ok(())
 }
 
+/// Standard output for data written in pieces (an export): exact in a pipe
+/// or a file, shown safely on a terminal.
+pub fn data_out() -> Box<dyn Write> {
+    let stdout = io::stdout();
+    if stdout.is_terminal() {
+        Box::new(Visible {
+            inner: stdout,
+            carry: Vec::new(),
+        })
+    } else {
+        Box::new(stdout)
+    }
+}
+
+/// Passes text on through `visible`, holding back a character cut in two by
+/// the end of a write until the rest of it arrives.
+struct Visible<W: Write> {
+    inner: W,
+    carry: Vec<u8>,
+}
+
+impl<W: Write> Visible<W> {
+    fn pass(&mut self, text: &str) -> io::Result<()> {
+        self.inner.write_all(visible(text).as_bytes())
+    }
+}
+
+impl<W: Write> Write for Visible<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.carry.extend_from_slice(buf);
+        let carry = std::mem::take(&mut self.carry);
+        let mut rest = carry.as_slice();
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(text) => {
+                    self.pass(text)?;
+                    rest = &[];
+                    break;
+                }
+                Err(e) => {
+                    let (good, bad) = rest.split_at(e.valid_up_to());
+                    self.pass(std::str::from_utf8(good).unwrap_or_default())?;
+                    match e.error_len() {
+                        // Not UTF-8 at all: shown as the replacement character.
+                        Some(n) => {
+                            self.pass("\u{fffd}")?;
+                            rest = &bad[n..];
+                        }
+                        // Cut short: wait for the rest of the character.
+                        None => {
+                            rest = bad;
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        self.carry = rest.to_vec();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if !self.carry.is_empty() {
+            let carry = std::mem::take(&mut self.carry);
+            self.pass(&String::from_utf8_lossy(&carry))?;
+        }
+        self.inner.flush()
+    }
+}
+
 /// Bytes made elsewhere (a manual page, shell completions), written as they are.
 pub fn print_bytes(bytes: &[u8]) -> Result<(), Stopped> {
     let mut out = io::stdout().lock();
@@ -78,6 +148,12 @@ pub fn print_bytes(bytes: &[u8]) -> Result<(), Stopped> {
 /// A line of a report on standard output, ending the command on a closed pipe.
 pub fn report(text: &str) -> Result<(), Stopped> {
     print(&format!("{text}\n"), Kind::Report)
+}
+
+/// Ends a command whose output stopped: quietly for a closed pipe, with a
+/// one-line message otherwise.
+pub fn stopped(e: io::Error) -> ExitCode {
+    Stopped::from(e).exit_code()
 }
 
 /// Prints a report and turns the outcome into the command's exit code.
@@ -94,4 +170,27 @@ pub fn error(text: &str) {
     let mut err = io::stderr().lock();
     let _ = writeln!(err, "{}", visible(text));
     let _ = err.flush();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stream_shows_escapes_even_when_a_character_is_cut_between_writes() {
+        let mut shown = Visible {
+            inner: Vec::new(),
+            carry: Vec::new(),
+        };
+        let text = "é \u{1b}]52;c;x\u{7} ok";
+        let bytes = text.as_bytes();
+        // Cut inside the two-byte é.
+        shown.write_all(&bytes[..1]).expect("write");
+        shown.write_all(&bytes[1..]).expect("write");
+        shown.flush().expect("flush");
+        assert_eq!(
+            String::from_utf8(shown.inner).expect("utf-8"),
+            "é ␛]52;c;x␇ ok"
+        );
+    }
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 use crate::domain::Catalog;
 use crate::domain::bank::{Audience, QuestionKind};
 use crate::domain::source::LoadError;
+use crate::storage::read::{BANK_LIMIT, read_text};
 
 /// Loads the bank (the built-in one when `path` is `None`).
 pub fn load_catalog(path: Option<&Path>) -> Result<Catalog, LoadError> {
@@ -13,7 +14,7 @@ pub fn load_catalog(path: Option<&Path>) -> Result<Catalog, LoadError> {
         None => Catalog::load(None),
         Some(path) => {
             let name = path.display().to_string();
-            let text = std::fs::read_to_string(path).map_err(|e| {
+            let text = read_text(path, BANK_LIMIT).map_err(|e| {
                 LoadError::single(&name, None, format!("cannot read the question bank: {e}"))
             })?;
             Catalog::load(Some((&name, &text)))

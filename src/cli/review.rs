@@ -15,7 +15,7 @@ use ratatui::Frame;
 use ratatui::layout::Size;
 
 use super::event_loop::{self, Program, check_interactive};
-use super::{fail, sound};
+use super::{fail, output, sound};
 use crate::app::Status;
 use crate::app::review::{Effect, Msg, Review};
 use crate::app::sound::PLAYHEAD_EVERY;
@@ -27,6 +27,7 @@ use crate::storage::history::{self, Listing, move_to_trash};
 use crate::storage::loops::load_loops;
 use crate::storage::paths::{DATA_DIR_ENV, resolve_data_dir};
 use crate::storage::recordings;
+use crate::storage::sessions::{Leftover, recover_leftovers};
 use crate::ui::review::{draw, list_rows, thousands};
 use crate::ui::theme::Theme;
 
@@ -83,24 +84,35 @@ pub fn review(args: ReviewArgs) -> ExitCode {
         Err(code) => return code,
     };
     if args.check {
+        // Logs a cut-short save left as temp files come back first, so the
+        // check below counts them.
+        let leftovers = recover_leftovers(&listing.dir);
         let (loaded, update) = history::load_deferred(&listing, &|_| {});
-        print!("{}", check_report(&listing.dir, &loaded));
-        let recordings_ok = check_recordings(&listing.data_dir);
+        let mut report = check_report(&listing.dir, &loaded);
+        for leftover in &leftovers {
+            let _ = writeln!(report, "  {leftover}");
+        }
+        let recordings_ok = check_recordings(&listing.data_dir, &mut report);
         if let Some(update) = update {
             let path = update.path();
             if let Err(e) = update.save() {
                 // Not a problem with the logs: the exit status stays as it is.
-                println!(
+                let _ = writeln!(
+                    report,
                     "(history cache {} not saved: {e}; the next load reads every log again)",
                     path.display()
                 );
             }
         }
-        return if loaded.skipped.is_empty() && recordings_ok {
+        let partial = leftovers
+            .iter()
+            .any(|l| matches!(l, Leftover::Partial { .. }));
+        let code = if loaded.skipped.is_empty() && !partial && recordings_ok {
             ExitCode::SUCCESS
         } else {
             ExitCode::from(EXIT_SKIPPED)
         };
+        return output::report_then(&report, code);
     }
     let catalogue = match catalogue() {
         Ok(c) => c,
@@ -126,7 +138,7 @@ pub fn review(args: ReviewArgs) -> ExitCode {
     match run_on_terminal(review, listing, super::configured_theme()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("stardrill: terminal error: {err}");
+            output::error(&format!("stardrill: terminal error: {err}"));
             ExitCode::FAILURE
         }
     }
@@ -164,11 +176,12 @@ pub fn check_report(dir: &Path, loaded: &Loaded) -> String {
 
 /// Recordings a crash cut short: finished (with the `audio` feature) or
 /// reported, one line each. False when one is left unfinished.
-fn check_recordings(data_dir: &Path) -> bool {
+fn check_recordings(data_dir: &Path, report: &mut String) -> bool {
     let parts = match recordings::partials(data_dir) {
         Ok(p) => p,
         Err(e) => {
-            println!(
+            let _ = writeln!(
+                report,
                 "{}: cannot read it: {e}",
                 recordings::audio_dir(data_dir).display()
             );
@@ -184,12 +197,12 @@ fn check_recordings(data_dir: &Path) -> bool {
         match recover_partials(&recordings::audio_dir(data_dir)) {
             Ok(done) => {
                 for partial in &done {
-                    println!("{partial}");
+                    let _ = writeln!(report, "{partial}");
                 }
                 !done.iter().any(|p| matches!(p, Partial::Failed { .. }))
             }
             Err(e) => {
-                println!("{e}");
+                let _ = writeln!(report, "{e}");
                 false
             }
         }
@@ -197,7 +210,8 @@ fn check_recordings(data_dir: &Path) -> bool {
     #[cfg(not(feature = "audio"))]
     {
         for part in &parts {
-            println!(
+            let _ = writeln!(
+                report,
                 "{}: a recording cut short; this build cannot finish it ({})",
                 part.display(),
                 crate::app::sound::NO_AUDIO_BUILD
@@ -218,17 +232,16 @@ pub fn stats(args: StatsArgs) -> ExitCode {
     };
     let loaded = history::load(&listing, &|_| {});
     let stats = Stats::compute(&loaded.history, &catalogue, today(args.today));
-    print!(
-        "{}",
-        crate::ui::review::stats::report_text(&stats, STATS_WIDTH)
-    );
     if !loaded.skipped.is_empty() {
-        eprintln!(
+        output::error(&format!(
             "stardrill: {} file(s) skipped; `stardrill review --check` lists them",
             loaded.skipped.len()
-        );
+        ));
     }
-    ExitCode::SUCCESS
+    output::report_then(
+        &crate::ui::review::stats::report_text(&stats, STATS_WIDTH),
+        ExitCode::SUCCESS,
+    )
 }
 
 impl Program for Review {

@@ -18,6 +18,7 @@ use crate::domain::principles::Principles;
 use crate::domain::story::StoryBook;
 use crate::storage::atomic::create_new_atomic;
 use crate::storage::paths::resolve_data_dir;
+use crate::storage::read::{IMPORT_LIMIT, read_text};
 use crate::storage::sessions::{SessionStore, recent_story_use};
 use crate::storage::stories::StoryStore;
 use crate::ui::theme::Theme;
@@ -115,7 +116,7 @@ fn import(
     principles: &Principles,
 ) -> ExitCode {
     let name = path.display().to_string();
-    let text = match std::fs::read_to_string(path) {
+    let text = match read_text(path, IMPORT_LIMIT) {
         Ok(t) => t,
         Err(e) => return fail(format!("cannot read {name}: {e}")),
     };

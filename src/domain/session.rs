@@ -196,17 +196,65 @@ impl SessionLog {
             .chain(self.probes.iter().filter_map(|p| p.audio.as_deref()))
     }
 
+    /// The log as its file holds it. The heading comment shows the id on
+    /// one line whatever it holds, so the file always reads back.
     pub fn to_toml(&self) -> Result<String, toml::ser::Error> {
         let body = toml::to_string(self)?;
         Ok(format!(
             "# stardrill session log: {} ({})\n{body}",
-            self.question.id,
+            super::text::visible_line(&self.question.id),
             self.outcome.as_str()
         ))
     }
 
     pub fn from_toml(text: &str) -> Result<Self, toml::de::Error> {
         toml::from_str(text)
+    }
+
+    /// The first value no stardrill writes (a rating of 0, a negative or
+    /// NaN time, a start in the year 9999), described for `review --check`;
+    /// such a log is left out of stats rather than averaged in.
+    pub fn out_of_range(&self) -> Option<String> {
+        if let Some(rating) = self.rating.filter(|r| !(1..=5).contains(r)) {
+            return Some(format!("rating {rating} is out of range (1 to 5)"));
+        }
+        // A day of answering is far beyond any real attempt.
+        let time_ok = |t: f64| t.is_finite() && (0.0..=86_400.0).contains(&t);
+        let times = [
+            ("answer_secs", Some(self.answer_secs)),
+            ("overtime_secs", Some(self.overtime_secs)),
+            ("paused_secs", Some(self.paused_secs)),
+            ("follow_up_secs", self.follow_up_secs),
+        ];
+        let steps = self
+            .steps
+            .iter()
+            .map(|s| ("checked_at_secs", s.checked_at_secs));
+        for (name, value) in times.into_iter().chain(steps) {
+            if let Some(t) = value.filter(|&t| !time_ok(t)) {
+                return Some(format!("{name} {t} is out of range (0 to 86400 seconds)"));
+            }
+        }
+        if self.time_limit_secs == 0 || self.time_limit_secs > 86_400 {
+            return Some(format!(
+                "time_limit_secs {} is out of range (1 to 86400)",
+                self.time_limit_secs
+            ));
+        }
+        let year = |t: &DateTime<FixedOffset>| t.with_timezone(&Utc).format("%Y").to_string();
+        let sane = |t: &DateTime<FixedOffset>| (2000..=2200).contains(&chrono::Datelike::year(t));
+        for (name, at) in [
+            ("started_at", &self.started_at),
+            ("ended_at", &self.ended_at),
+        ] {
+            if !sane(at) {
+                return Some(format!("{name} in the year {} is out of range", year(at)));
+            }
+        }
+        if self.ended_at < self.started_at {
+            return Some("ended_at is before started_at".into());
+        }
+        None
     }
 }
 
@@ -251,4 +299,105 @@ pub enum StoreError {
     },
     #[error("could not encode the session as TOML: {0}")]
     Encode(#[from] toml::ser::Error),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn log_with(id: String, text: String, notes: String, follow_up: String) -> SessionLog {
+        let at = DateTime::parse_from_rfc3339("2026-01-05T09:00:00+01:00").unwrap_or_default();
+        SessionLog {
+            schema_version: SCHEMA_VERSION,
+            id: "abc123".into(),
+            started_at: at,
+            ended_at: at,
+            outcome: Outcome::Completed,
+            framework: "star".into(),
+            time_limit_secs: 120,
+            answer_secs: 95.5,
+            overtime_secs: 0.0,
+            paused_secs: 0.0,
+            rating: Some(4),
+            follow_up: Some(follow_up.clone()),
+            follow_up_secs: Some(20.0),
+            probes: vec![LoggedProbe {
+                question: follow_up,
+                secs: 20.0,
+                new_story: false,
+            }],
+            loop_id: None,
+            round: None,
+            notes,
+            question: LoggedQuestion {
+                id,
+                text,
+                principles: vec!["ownership".into()],
+                kind: super::super::bank::QuestionKind::Behavioral,
+            },
+            story: None,
+            steps: Vec::new(),
+            rubric: Rubric::default(),
+        }
+    }
+
+    proptest! {
+        /// Whatever text a log holds (a newline or an escape in an id from
+        /// someone's bank), the file written for it reads back the same.
+        #[test]
+        fn every_saved_log_reads_back(
+            id in any::<String>(),
+            text in any::<String>(),
+            notes in any::<String>(),
+            follow_up in any::<String>(),
+        ) {
+            let log = log_with(id, text, notes, follow_up);
+            let written = log.to_toml().map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let back = SessionLog::from_toml(&written);
+            prop_assert_eq!(back.map_err(|e| e.to_string()), Ok(log));
+        }
+    }
+
+    #[test]
+    fn a_newline_in_the_id_stays_out_of_the_heading() {
+        let log = log_with(
+            "x\ny = 1".into(),
+            String::new(),
+            String::new(),
+            String::new(),
+        );
+        let written = log.to_toml().unwrap_or_default();
+        assert!(
+            written.starts_with("# stardrill session log: x␊y = 1 (completed)\n"),
+            "{written}"
+        );
+        assert_eq!(SessionLog::from_toml(&written).ok(), Some(log));
+    }
+
+    #[test]
+    fn values_no_stardrill_writes_are_named() {
+        let mut log = log_with("q".into(), String::new(), String::new(), String::new());
+        assert_eq!(log.out_of_range(), None);
+        log.rating = Some(0);
+        assert_eq!(
+            log.out_of_range().as_deref(),
+            Some("rating 0 is out of range (1 to 5)")
+        );
+        log.rating = Some(255);
+        assert!(log.out_of_range().is_some());
+        log.rating = None;
+        log.answer_secs = f64::NAN;
+        assert!(
+            log.out_of_range()
+                .is_some_and(|p| p.starts_with("answer_secs NaN"))
+        );
+        log.answer_secs = -3.0;
+        assert!(log.out_of_range().is_some());
+        log.answer_secs = 1.0;
+        log.started_at =
+            DateTime::parse_from_rfc3339("9999-01-01T00:00:00+00:00").unwrap_or_default();
+        log.ended_at = log.started_at;
+        assert!(log.out_of_range().is_some_and(|p| p.contains("9999")));
+    }
 }

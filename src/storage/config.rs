@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::atomic::create_new_atomic;
+use super::read::{SETTINGS_LIMIT, read_text};
 use crate::domain::config::{Config, TEMPLATE};
 use crate::domain::source::{LoadError, Source};
 
@@ -26,9 +27,9 @@ pub fn load_config(path: Option<&Path>) -> Result<Config, LoadError> {
         return Ok(Config::default());
     };
     let name = path.display().to_string();
-    match std::fs::read_to_string(path) {
+    match read_text(path, SETTINGS_LIMIT) {
         Ok(text) => Config::parse(&Source::new(&name, &text)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+        Err(e) if e.is_not_found() => Ok(Config::default()),
         Err(e) => Err(LoadError::single(
             &name,
             None,
@@ -47,7 +48,18 @@ pub fn init_config(path: &Path) -> std::io::Result<()> {
         .file_name()
         .and_then(|n| n.to_str())
         .ok_or_else(|| std::io::Error::other("the config path has no file name"))?;
-    std::fs::create_dir_all(dir)?;
+    // A link to nothing would read as "already exists": say what it is.
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+        && std::fs::metadata(path).is_err()
+    {
+        let target =
+            std::fs::read_link(path).map_or_else(|_| "nothing".into(), |t| t.display().to_string());
+        return Err(std::io::Error::other(format!(
+            "{} is a link to {target}, which does not exist; remove the link or point STARDRILL_CONFIG at another file",
+            path.display()
+        )));
+    }
+    crate::storage::paths::create_private_dir(dir)?;
     create_new_atomic(dir, name, TEMPLATE.as_bytes())
 }
 

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::atomic::create_new_atomic;
 use super::paths::records_newest_first;
+use super::read::{RECORD_LIMIT, read_text};
 use crate::domain::interview_loop::LoopRecord;
 
 pub const SUBDIR: &str = "loops";
@@ -11,7 +12,8 @@ pub const SUBDIR: &str = "loops";
 /// Writes the record atomically, never replacing another file.
 pub fn save_loop(data_dir: &Path, record: &LoopRecord) -> Result<PathBuf, String> {
     let dir = data_dir.join(SUBDIR);
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    crate::storage::paths::create_private_dir(&dir)
+        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let text = record.to_toml().map_err(|e| e.to_string())?;
     let name = record.file_name();
     create_new_atomic(&dir, &name, text.as_bytes())
@@ -24,7 +26,7 @@ pub fn load_loops(data_dir: &Path) -> Vec<(PathBuf, LoopRecord)> {
     records_newest_first(&data_dir.join(SUBDIR))
         .into_iter()
         .filter_map(|p| {
-            let record = LoopRecord::from_toml(&std::fs::read_to_string(&p).ok()?).ok()?;
+            let record = LoopRecord::from_toml(&read_text(&p, RECORD_LIMIT).ok()?).ok()?;
             Some((p, record))
         })
         .collect()

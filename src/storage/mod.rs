@@ -6,6 +6,7 @@ pub mod config;
 pub mod history;
 pub mod loops;
 pub mod paths;
+pub mod read;
 pub mod recordings;
 pub mod sessions;
 pub mod stories;

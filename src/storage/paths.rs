@@ -1,5 +1,6 @@
 //! Where user data lives.
 
+use std::io;
 use std::path::{Path, PathBuf};
 
 pub const DATA_DIR_ENV: &str = "STARDRILL_DATA_DIR";
@@ -15,6 +16,54 @@ pub fn resolve_data_dir(flag: Option<PathBuf>) -> Option<PathBuf> {
     .or_else(|| {
         directories::ProjectDirs::from("", "", "stardrill").map(|d| d.data_dir().to_path_buf())
     })
+}
+
+/// Creates `dir` and any missing folder above it for the candidate's eyes
+/// only (0700, like the files in them: 0600). Folders that exist keep their
+/// mode. When a place on the way is taken (a file, or a link to nothing),
+/// the error says which and what it is, instead of "File exists".
+pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir).map_err(|e| match blocked_at(dir) {
+        Some(why) => io::Error::new(e.kind(), why),
+        None => e,
+    })
+}
+
+/// The first place on the way to `dir` that is not a folder, described.
+fn blocked_at(dir: &Path) -> Option<String> {
+    dir.ancestors()
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .find_map(|place| {
+            let meta = std::fs::symlink_metadata(place).ok()?;
+            if meta.file_type().is_symlink() {
+                return match std::fs::metadata(place) {
+                    Ok(target) if target.is_dir() => None,
+                    Ok(_) => Some(format!(
+                        "{} is a link to a file, not a folder",
+                        place.display()
+                    )),
+                    Err(_) => Some(format!(
+                        "{} is a link to {}, which does not exist",
+                        place.display(),
+                        std::fs::read_link(place)
+                            .map_or_else(|_| "nothing".into(), |t| t.display().to_string())
+                    )),
+                };
+            }
+            (!meta.is_dir()).then(|| format!("{} is a file, not a folder", place.display()))
+        })
 }
 
 /// The `*.toml` records directly in `dir` (session logs, loop records), newest
@@ -37,6 +86,38 @@ pub fn records_newest_first(dir: &Path) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn private_folders_are_owner_only_and_blocked_ones_say_why() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let deep = dir.path().join("data/sessions");
+        create_private_dir(&deep).unwrap_or_else(|e| panic!("{e}"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            for made in [dir.path().join("data"), deep.clone()] {
+                let mode = std::fs::metadata(&made)
+                    .map(|m| m.permissions().mode() & 0o777)
+                    .unwrap_or_default();
+                assert_eq!(mode, 0o700, "{}", made.display());
+            }
+        }
+        let file = dir.path().join("file");
+        std::fs::write(&file, "").unwrap_or_else(|e| panic!("{e}"));
+        let err = create_private_dir(&file.join("trash")).expect_err("a file on the way");
+        assert!(
+            err.to_string().ends_with("file is a file, not a folder"),
+            "{err}"
+        );
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("gone");
+            std::os::unix::fs::symlink(dir.path().join("nowhere"), &link)
+                .unwrap_or_else(|e| panic!("{e}"));
+            let err = create_private_dir(&link.join("sessions")).expect_err("dangling");
+            assert!(err.to_string().contains("which does not exist"), "{err}");
+        }
+    }
 
     #[test]
     fn records_are_the_toml_files_newest_first() {

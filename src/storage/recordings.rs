@@ -12,6 +12,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 
 use super::atomic::{rename_no_clobber, sync_dir};
 use super::history::TRASH_DIR;
+use super::paths::create_private_dir;
 
 pub const AUDIO_DIR: &str = "audio";
 /// The extension of finished recordings (Ogg Opus).
@@ -87,7 +88,7 @@ pub fn move_to_trash(data_dir: &Path, stem: &str, trashed_stem: &str) -> io::Res
     let trash = data_dir.join(TRASH_DIR);
     let mut moved = Vec::new();
     for name in recordings_of(data_dir, stem)? {
-        std::fs::create_dir_all(&trash)?;
+        create_private_dir(&trash)?;
         let rest = &name[stem.len()..];
         let mut done = false;
         for n in 0..1000 {

@@ -4,8 +4,9 @@ use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::atomic::create_new_atomic;
+use super::atomic::{create_new_atomic, rename_no_clobber};
 use super::paths::records_newest_first;
+use super::read::{RECORD_LIMIT, read_text};
 use super::recordings;
 use crate::domain::session::{SessionLog, StoreError, new_id};
 
@@ -35,7 +36,7 @@ impl SessionStore {
                 source: io::Error::other("it is a file, not a folder"),
             });
         }
-        std::fs::create_dir_all(&dir).map_err(unusable)?;
+        crate::storage::paths::create_private_dir(&dir).map_err(unusable)?;
         tempfile::Builder::new()
             .prefix(".stardrill-probe-")
             .tempfile_in(&dir)
@@ -96,12 +97,90 @@ impl SessionSink for SessionStore {
     }
 }
 
+/// A temp file left in `sessions/` by a save that was cut short (a crash,
+/// a power cut): what `recover_leftovers` did with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Leftover {
+    /// It held a whole log, now in place under its own name.
+    Recovered { temp: String, log: String },
+    /// Not a whole log: left where it is, with what to do.
+    Partial { temp: String, why: String },
+}
+
+impl std::fmt::Display for Leftover {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Recovered { temp, log } => {
+                write!(f, "{temp}: a save cut short, recovered whole as {log}")
+            }
+            Self::Partial { temp, why } => write!(
+                f,
+                "{temp}: left by a save cut short, and not a whole log ({why}); nothing in it can be recovered, so delete it"
+            ),
+        }
+    }
+}
+
+/// Temp files younger than this may belong to a save happening right now.
+const LEFTOVER_AGE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Finds temp files a cut-short save left in `sessions_dir` (they start
+/// with `.stardrill-`), puts each whole log back under its own name (never
+/// replacing a file) and reports the rest.
+pub fn recover_leftovers(sessions_dir: &Path) -> Vec<Leftover> {
+    let Ok(entries) = std::fs::read_dir(sessions_dir) else {
+        return Vec::new();
+    };
+    let mut temps: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".stardrill-"))
+        .filter(|e| {
+            e.metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t.elapsed().is_ok_and(|age| age >= LEFTOVER_AGE))
+        })
+        .map(|e| e.path())
+        .collect();
+    temps.sort();
+    temps
+        .into_iter()
+        .filter_map(|path| {
+            let temp = path.file_name()?.to_string_lossy().into_owned();
+            let partial = |why: String| {
+                Some(Leftover::Partial {
+                    temp: temp.clone(),
+                    why,
+                })
+            };
+            let text = match read_text(&path, RECORD_LIMIT) {
+                Ok(text) => text,
+                Err(e) => return partial(e.to_string()),
+            };
+            if text.trim().is_empty() {
+                return partial("empty".into());
+            }
+            let log = match SessionLog::from_toml(&text) {
+                Ok(log) => log,
+                Err(e) => return partial(e.message().trim().to_string()),
+            };
+            if let Some(problem) = log.out_of_range() {
+                return partial(problem);
+            }
+            let name = log.file_name();
+            match rename_no_clobber(&path, &sessions_dir.join(&name)) {
+                Ok(()) => Some(Leftover::Recovered { temp, log: name }),
+                Err(e) => partial(format!("{name} could not take its place: {e}")),
+            }
+        })
+        .collect()
+}
+
 /// How often each story was told in the newest `window` session logs. File
 /// names sort by start time, so only those files are read.
 pub fn recent_story_use(sessions_dir: &Path, window: usize) -> HashMap<String, usize> {
     let mut uses = HashMap::new();
     for path in records_newest_first(sessions_dir).iter().take(window) {
-        let story = std::fs::read_to_string(path)
+        let story = read_text(path, RECORD_LIMIT)
             .ok()
             .and_then(|text| SessionLog::from_toml(&text).ok())
             .and_then(|log| log.story);

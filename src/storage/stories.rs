@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::atomic::replace_atomic;
+use super::read::{STORIES_LIMIT, read_text};
 use crate::domain::principles::Principles;
 use crate::domain::source::{LoadError, Source};
 use crate::domain::story::{StoryBook, StoryChange};
@@ -48,9 +49,9 @@ impl StoryStore {
     pub fn load(&self, principles: &Principles) -> Result<StoryBook, LoadError> {
         let path = self.path();
         let name = path.display().to_string();
-        match std::fs::read_to_string(&path) {
+        match read_text(&path, STORIES_LIMIT) {
             Ok(text) => StoryBook::parse(&Source::new(&name, &text), principles),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(StoryBook::default()),
+            Err(e) if e.is_not_found() => Ok(StoryBook::default()),
             Err(e) => Err(LoadError::single(
                 &name,
                 None,
@@ -108,7 +109,7 @@ impl StoryStore {
             path: path.clone(),
             source,
         };
-        std::fs::create_dir_all(&self.dir).map_err(write_err)?;
+        crate::storage::paths::create_private_dir(&self.dir).map_err(write_err)?;
         replace_atomic(&self.dir, FILE_NAME, text.as_bytes()).map_err(write_err)?;
         Ok(path)
     }

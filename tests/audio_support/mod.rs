@@ -148,12 +148,10 @@ fn feed(fifo: &Path, samples: &[i16], rate: usize, stop: &AtomicBool, opened: &A
             if stop.load(Ordering::Acquire) {
                 return;
             }
-            let bytes: Vec<u8> = samples
-                .get(n * per_chunk..(n + 1) * per_chunk)
-                .map_or_else(
-                    || silence.clone(),
-                    |c| c.iter().flat_map(|s| s.to_le_bytes()).collect(),
-                );
+            let bytes: Vec<u8> = samples.get(n * per_chunk..(n + 1) * per_chunk).map_or_else(
+                || silence.clone(),
+                |c| c.iter().flat_map(|s| s.to_le_bytes()).collect(),
+            );
             // Under PIPE_BUF, so a write is whole or not at all.
             match pipe.write(&bytes) {
                 Ok(_) => {}

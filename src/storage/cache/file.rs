@@ -1,14 +1,14 @@
 //! The cache file on disk: where it is, reading it whole (any failure means
 //! "no usable cache"), and replacing it atomically.
 
-use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use super::layout::decode;
 use super::{CACHE_DIR, CACHE_FILE, Found};
 use crate::storage::atomic::replace_atomic;
+use crate::storage::read::read_bytes;
 
 /// A cache bigger than this is not one we wrote (100,000 sessions take ~30 MB).
 const MAX_CACHE_BYTES: u64 = 1 << 30;
@@ -21,24 +21,11 @@ pub fn path(data_dir: &Path) -> PathBuf {
 
 /// Reads the cache; any failure means "no usable cache", never an error.
 pub fn read(data_dir: &Path) -> Found {
-    let file = match File::open(path(data_dir)) {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Found::Nothing,
+    let bytes = match read_bytes(&path(data_dir), MAX_CACHE_BYTES) {
+        Ok(bytes) => bytes,
+        Err(e) if e.is_not_found() => return Found::Nothing,
         Err(_) => return Found::Unusable,
     };
-    let mut bytes = Vec::new();
-    let len = file.metadata().map_or(0, |m| m.len());
-    if len > MAX_CACHE_BYTES {
-        return Found::Unusable;
-    }
-    bytes.reserve(usize::try_from(len).unwrap_or(0));
-    if file
-        .take(MAX_CACHE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .is_err()
-    {
-        return Found::Unusable;
-    }
     match decode(&bytes) {
         Some(cached) => Found::Cache(cached),
         None => Found::Unusable,
@@ -49,7 +36,7 @@ pub fn read(data_dir: &Path) -> Found {
 /// old cache or the new one, whole.
 pub fn write(data_dir: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = data_dir.join(CACHE_DIR);
-    std::fs::create_dir_all(&dir)?;
+    crate::storage::paths::create_private_dir(&dir)?;
     remove_stale_temp_files(&dir);
     replace_atomic(&dir, CACHE_FILE, bytes)
 }
@@ -80,12 +67,13 @@ fn remove_stale_temp_files(dir: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs::File;
 
     #[test]
     fn writing_clears_temp_files_left_by_cut_short_writes_only() {
         let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let dir = tmp.path().join(CACHE_DIR);
-        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        crate::storage::paths::create_private_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
         let old = SystemTime::now() - 2 * STALE_TEMP;
         for name in [".stardrill-old.tmp", ".stardrill-new.tmp", "notes.txt"] {
             std::fs::write(dir.join(name), "x").unwrap_or_else(|e| panic!("{e}"));

@@ -11,9 +11,11 @@ use super::session_codec::Tables;
 use super::stamp::Stamp;
 use crate::domain::history::{History, NOT_OURS_LASTING, Session, SkipReason, Skipped};
 
-/// Bump whenever what is written below changes: a cache of another version is
-/// ignored (and rebuilt). The `layout_is_pinned` test fails until it is bumped.
-pub const CACHE_VERSION: u32 = 2;
+/// Bump whenever what is written below changes, or what a log must be to be
+/// accepted (2: out-of-range values are refused; 3: recordings and their
+/// delivery figures): a cache of another version is ignored (and rebuilt).
+/// The `layout_is_pinned` test fails until it is bumped.
+pub const CACHE_VERSION: u32 = 3;
 const MAGIC: &[u8; 8] = b"SDHCACHE";
 
 /// Encodes `sessions` (each with the stamp of its file) and `skipped`, with
@@ -354,7 +356,7 @@ mod tests {
                 bytes.len() - body_at,
                 checksum(&bytes[body_at..])
             ),
-            (2, 906, 7_001_980_433_487_934_108),
+            (3, 906, 7_001_980_433_487_934_108),
             "the cache layout changed: bump CACHE_VERSION and update this test"
         );
     }

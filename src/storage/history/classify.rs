@@ -1,13 +1,13 @@
 //! One file of `sessions/`: read it (bounded) and tell a log of ours from an
 //! empty, broken, newer or foreign file. Log files are only ever read here.
 
-use std::fs::File;
-use std::io::{self, Read};
+use std::fs::{File, Metadata};
 use std::path::Path;
 
 use crate::domain::history::{NO_SCHEMA, NOT_TOML, NOT_UTF8, SkipReason, TOO_BIG};
 use crate::domain::session::{SCHEMA_VERSION, SessionLog};
 use crate::storage::cache::Stamp;
+use crate::storage::read::{ReadError, open_regular, read_capped};
 
 /// A session log is about 1 KB; anything this big is not one of ours, and
 /// reading it whole would waste memory. `TOO_BIG` says this size in words.
@@ -25,38 +25,23 @@ pub(super) fn read_stamped(
     name: &str,
     buf: &mut Vec<u8>,
 ) -> (Option<Stamp>, Result<SessionLog, SkipReason>) {
-    let unreadable = |e: io::Error| SkipReason::Unreadable(e.to_string());
-    let file = match File::open(path) {
-        Ok(f) => f,
-        Err(e) => return (None, Err(unreadable(e))),
+    let (file, meta) = match open_regular(path) {
+        Ok(opened) => opened,
+        Err(e) => return (None, Err(SkipReason::Unreadable(e.to_string()))),
     };
-    let meta = match file.metadata() {
-        Ok(m) => m,
-        Err(e) => return (None, Err(unreadable(e))),
-    };
-    (
-        Some(Stamp::of(&meta)),
-        check_log(file, meta.len(), name, buf),
-    )
+    (Some(Stamp::of(&meta)), check_log(file, &meta, name, buf))
 }
 
 fn check_log(
     file: File,
-    len: u64,
+    meta: &Metadata,
     name: &str,
     buf: &mut Vec<u8>,
 ) -> Result<SessionLog, SkipReason> {
-    let unreadable = |e: io::Error| SkipReason::Unreadable(e.to_string());
-    if len > MAX_LOG_BYTES {
-        return Err(SkipReason::NotOurs(TOO_BIG));
-    }
-    buf.clear();
-    // Bounded even if the size lied (a link to a growing or endless file).
-    file.take(MAX_LOG_BYTES + 1)
-        .read_to_end(buf)
-        .map_err(unreadable)?;
-    if buf.len() as u64 > MAX_LOG_BYTES {
-        return Err(SkipReason::NotOurs(TOO_BIG));
+    match read_capped(file, meta, MAX_LOG_BYTES, buf) {
+        Ok(()) => {}
+        Err(ReadError::TooBig(_)) => return Err(SkipReason::NotOurs(TOO_BIG)),
+        Err(e) => return Err(SkipReason::Unreadable(e.to_string())),
     }
     if buf.iter().all(u8::is_ascii_whitespace) {
         return Err(SkipReason::Empty);
@@ -80,7 +65,14 @@ pub fn parse_log(text: &str) -> Result<SessionLog, SkipReason> {
             line: None,
             message: "schema_version 0 is not a version stardrill writes".into(),
         }),
-        Ok(log) => Ok(log),
+        Ok(log) => match log.out_of_range() {
+            // A value no stardrill writes would skew every average it enters.
+            Some(problem) => Err(SkipReason::Invalid {
+                line: None,
+                message: problem,
+            }),
+            None => Ok(log),
+        },
         // Slow path, only for files that failed: look at them as plain TOML.
         Err(err) => Err(match toml::from_str::<toml::Table>(text) {
             Err(syntax) => invalid(text, &syntax),

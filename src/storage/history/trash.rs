@@ -18,7 +18,7 @@ pub fn move_to_trash(data_dir: &Path, file: &str) -> io::Result<PathBuf> {
     }
     let from = data_dir.join(SESSIONS_DIR).join(file);
     let trash = data_dir.join(TRASH_DIR);
-    std::fs::create_dir_all(&trash)?;
+    crate::storage::paths::create_private_dir(&trash)?;
     let (stem, ext) = file.rsplit_once('.').unwrap_or((file, ""));
     for n in 0..1000 {
         let name = match (n, ext) {
@@ -48,7 +48,7 @@ mod tests {
     fn trash_never_overwrites() {
         let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let sessions = tmp.path().join("sessions");
-        std::fs::create_dir_all(&sessions).unwrap_or_else(|e| panic!("{e}"));
+        crate::storage::paths::create_private_dir(&sessions).unwrap_or_else(|e| panic!("{e}"));
         write(&sessions, "a.toml", "first");
         let first = move_to_trash(tmp.path(), "a.toml").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(first, tmp.path().join("trash/a.toml"));
