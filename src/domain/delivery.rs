@@ -527,8 +527,8 @@ impl Delivery {
                 n => format!(" and {} more times", n - 1),
             };
             out.push(format!(
-                "you paused {:.0} s{place}{more}",
-                longest.secs.round()
+                "you paused {}{place}{more}",
+                short_secs(longest.secs)
             ));
         }
         if let Some(first) = self.first_word_secs.filter(|&t| t >= 5.0) {
@@ -552,6 +552,16 @@ impl Delivery {
         }
         out.truncate(3);
         out
+    }
+}
+
+/// Seconds with one decimal under ten, whole above: "1.2 s", "14 s" (the
+/// same figure on the card and in its advice).
+pub fn short_secs(secs: f64) -> String {
+    if secs < 9.95 {
+        format!("{secs:.1} s")
+    } else {
+        format!("{secs:.0} s")
     }
 }
 
@@ -766,7 +776,7 @@ mod tests {
             d.suggestions(&named),
             [
                 "about 191 wpm: slow down",
-                "you paused 9 s in Action and once more",
+                "you paused 9.0 s in Action and once more",
                 "6 s before your first word: open with the situation",
             ]
         );

@@ -15,14 +15,7 @@ fn mmss(secs: f64) -> String {
     clock_face(secs.max(0.0).round() as u64)
 }
 
-/// Seconds with one decimal under ten, whole above: "1.2 s", "14 s".
-pub fn short_secs(secs: f64) -> String {
-    if secs < 9.95 {
-        format!("{secs:.1} s")
-    } else {
-        format!("{secs:.0} s")
-    }
-}
+pub use crate::domain::delivery::short_secs;
 
 /// "about 150 wpm, comfortable (130–160)" and the style it is shown in.
 pub fn pace_words(d: &Delivery, theme: Theme) -> (String, Style) {

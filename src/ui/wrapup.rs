@@ -231,19 +231,23 @@ fn draw_card(
         } else {
             ("[ ]", theme.text())
         };
+        let label_style = if on_cursor {
+            theme.selected()
+        } else {
+            theme.text()
+        };
+        // A long label wraps under itself, not under the mark.
+        const UNDER_LABEL: &str = "      ";
+        let width = usize::from(area.width.saturating_sub(4));
+        let mut label_lines = wrap_indented(&label, width, UNDER_LABEL).into_iter();
+        let first = label_lines.next().unwrap_or_default();
         lines.push(Line::from(vec![
             Span::styled(if on_cursor { "▸ " } else { "  " }, theme.title()),
             Span::styled(mark, mark_style),
             Span::raw(" "),
-            Span::styled(
-                label,
-                if on_cursor {
-                    theme.selected()
-                } else {
-                    theme.text()
-                },
-            ),
+            Span::styled(first.trim_start().to_string(), label_style),
         ]));
+        lines.extend(label_lines.map(|l| Line::styled(l, label_style)));
     }
 
     let hint = RUBRIC_HINTS
