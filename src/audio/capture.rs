@@ -99,6 +99,9 @@ impl Shared {
     }
 }
 
+/// How long the writer rests between batches of blocks.
+const GATHER: Duration = Duration::from_millis(50);
+
 /// A block of captured samples (interleaved, device rate) and when it arrived.
 struct Block {
     at: Instant,
@@ -496,7 +499,7 @@ impl Job {
             shared.samples.fetch_add(s.len() as u64, Ordering::Relaxed);
         };
         loop {
-            let block = match self.rx.recv_timeout(Duration::from_millis(100)) {
+            let first_block = match self.rx.recv_timeout(Duration::from_millis(100)) {
                 Ok(b) => b,
                 Err(RecvTimeoutError::Timeout) if self.shared.stop.load(Ordering::Relaxed) => {
                     break;
@@ -504,30 +507,41 @@ impl Job {
                 Err(RecvTimeoutError::Timeout) => continue,
                 Err(RecvTimeoutError::Disconnected) => break,
             };
-            mono.clear();
-            mono.extend(
-                block
-                    .samples
-                    .chunks(self.channels)
-                    .map(|frame| frame.iter().sum::<f32>() / frame.len() as f32),
-            );
-            if first {
-                first = false;
-                // The device took a moment to open: the first block began that
-                // long after the answer did. Silence fills the gap, so audio time
-                // stays answer time.
-                let block_secs = mono.len() as f64 / f64::from(self.device_rate);
-                let began = block
-                    .at
-                    .checked_sub(Duration::from_secs_f64(block_secs))
-                    .unwrap_or(block.at);
-                let late = began
-                    .saturating_duration_since(self.started)
-                    .min(Duration::from_secs(2));
-                let gap = (late.as_secs_f64() * f64::from(self.device_rate)) as usize;
-                self.converter.push(&vec![0.0; gap], &mut sink);
+            // Devices hand over blocks of a few milliseconds: waking for each
+            // would cost more than encoding them. Take what has gathered, then
+            // rest (a send to a thread that is not waiting wakes nobody).
+            let blocks: Vec<Block> = std::iter::once(first_block)
+                .chain(self.rx.try_iter())
+                .collect();
+            for block in blocks {
+                mono.clear();
+                mono.extend(
+                    block
+                        .samples
+                        .chunks(self.channels)
+                        .map(|frame| frame.iter().sum::<f32>() / frame.len() as f32),
+                );
+                if first {
+                    first = false;
+                    // The device took a moment to open: the first block began that
+                    // long after the answer did. Silence fills the gap, so audio time
+                    // stays answer time.
+                    let block_secs = mono.len() as f64 / f64::from(self.device_rate);
+                    let began = block
+                        .at
+                        .checked_sub(Duration::from_secs_f64(block_secs))
+                        .unwrap_or(block.at);
+                    let late = began
+                        .saturating_duration_since(self.started)
+                        .min(Duration::from_secs(2));
+                    let gap = (late.as_secs_f64() * f64::from(self.device_rate)) as usize;
+                    self.converter.push(&vec![0.0; gap], &mut sink);
+                }
+                self.converter.push(&mono, &mut sink);
             }
-            self.converter.push(&mono, &mut sink);
+            if !self.shared.stop.load(Ordering::Relaxed) {
+                std::thread::sleep(GATHER);
+            }
         }
         self.converter.finish(&mut sink);
         let recorded = shared.samples.load(Ordering::Relaxed);

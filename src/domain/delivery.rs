@@ -533,8 +533,8 @@ impl Delivery {
         }
         if let Some(first) = self.first_word_secs.filter(|&t| t >= 5.0) {
             out.push(format!(
-                "{:.0} s before your first word: open with the situation",
-                first.round()
+                "{} before your first word: open with the situation",
+                short_secs(first)
             ));
         }
         if let Some(quiet) = self
@@ -776,8 +776,8 @@ mod tests {
             d.suggestions(&named),
             [
                 "about 191 wpm: slow down",
-                "you paused 9.0 s in Action and once more",
-                "6 s before your first word: open with the situation",
+                "you paused 9.2 s in Action and once more",
+                "6.2 s before your first word: open with the situation",
             ]
         );
         let calm = Delivery {
