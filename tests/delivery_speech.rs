@@ -1,17 +1,16 @@
 //! Delivery figures on synthetic speech whose rate, pauses and first word are
 //! known: espeak-ng at 120, 160 and 200 wpm with silences of exact length put in
-//! by sox (tests/fixtures/audio/make.sh, run here into a temp dir).
+//! by sox (tests/fixtures/audio/make.sh, run once into a temp dir by tests/audio_support).
 //!
 //! Part of the `audio` feature's test run, whose machines have espeak-ng and sox
 //! (`.ci/run` installs them); the default `cargo test` needs neither.
-#![cfg(feature = "audio")]
+#![cfg(all(feature = "audio", target_os = "linux"))]
 // Test code: a failed assumption is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::OnceLock;
+mod audio_support;
 
+use audio_support::speech_fixtures;
 use stardrill::domain::delivery::{Delivery, analyze};
 use stardrill::domain::session::LoggedStep;
 
@@ -56,27 +55,8 @@ impl Known {
     }
 }
 
-fn fixtures() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("delivery-speech");
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/audio/make.sh");
-        let status = Command::new("bash")
-            .arg(&script)
-            .arg(&dir)
-            .status()
-            .unwrap_or_else(|e| panic!("running {}: {e}", script.display()));
-        assert!(
-            status.success(),
-            "{} failed (it needs espeak-ng and sox: apt-get install espeak-ng sox)",
-            script.display()
-        );
-        dir
-    })
-}
-
 fn load(rate: u32) -> (Vec<f32>, Known) {
-    let dir = fixtures();
+    let dir = speech_fixtures();
     let raw = std::fs::read(dir.join(format!("speech-{rate}.raw")))
         .unwrap_or_else(|e| panic!("fixture for {rate} wpm: {e}"));
     let samples = raw
