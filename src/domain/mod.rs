@@ -3,6 +3,7 @@
 pub mod bank;
 pub mod clock;
 pub mod config;
+pub mod cues;
 pub mod framework;
 pub mod history;
 pub mod interview_loop;
@@ -13,6 +14,7 @@ pub mod session;
 pub mod source;
 pub mod stats;
 pub mod story;
+pub mod transcript;
 
 use bank::Bank;
 use framework::Frameworks;
