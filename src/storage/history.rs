@@ -536,15 +536,24 @@ fn invalid(text: &str, err: &toml::de::Error) -> SkipReason {
 /// Moves `<data dir>/sessions/<file>` into `<data dir>/trash/`, never replacing
 /// a file already there (a numbered name is chosen instead). Returns the new path.
 pub fn move_to_trash(data_dir: &Path, file: &str) -> io::Result<PathBuf> {
+    move_no_clobber(
+        &data_dir.join(SESSIONS_DIR),
+        &data_dir.join(TRASH_DIR),
+        file,
+    )
+}
+
+/// Moves `from_dir/file` into `to_dir` (created if needed) under the same name,
+/// or `<stem>-<n>.<ext>` when that name is taken. Returns the new path.
+pub(crate) fn move_no_clobber(from_dir: &Path, to_dir: &Path, file: &str) -> io::Result<PathBuf> {
     if file.contains(['/', '\\']) || file.starts_with('.') {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             "not a session file name",
         ));
     }
-    let from = data_dir.join(SESSIONS_DIR).join(file);
-    let trash = data_dir.join(TRASH_DIR);
-    std::fs::create_dir_all(&trash)?;
+    let from = from_dir.join(file);
+    std::fs::create_dir_all(to_dir)?;
     let (stem, ext) = file.rsplit_once('.').unwrap_or((file, ""));
     for n in 0..1000 {
         let name = match (n, ext) {
@@ -552,7 +561,7 @@ pub fn move_to_trash(data_dir: &Path, file: &str) -> io::Result<PathBuf> {
             (_, "") => format!("{stem}-{n}"),
             _ => format!("{stem}-{n}.{ext}"),
         };
-        let to = trash.join(&name);
+        let to = to_dir.join(&name);
         match rename_no_clobber(&from, &to) {
             Ok(()) => return Ok(to),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
@@ -561,7 +570,7 @@ pub fn move_to_trash(data_dir: &Path, file: &str) -> io::Result<PathBuf> {
     }
     Err(io::Error::new(
         io::ErrorKind::AlreadyExists,
-        "no free name in trash/",
+        format!("no free name in {}", to_dir.display()),
     ))
 }
 

@@ -8,3 +8,4 @@ pub mod loops;
 pub mod paths;
 pub mod sessions;
 pub mod stories;
+pub mod transcripts;
