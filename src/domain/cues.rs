@@ -78,7 +78,8 @@ pub struct StepCues {
     pub name: String,
     pub role: StepRole,
     pub text: TextCues,
-    /// Seconds from the step's first word to its last.
+    /// Talking time: the step's first word to its last, less pauses of
+    /// [`LONG_PAUSE_SECS`] or more.
     pub speaking_secs: f64,
 }
 
@@ -121,6 +122,25 @@ pub struct FilledPause {
     pub end: f64,
 }
 
+/// Silence between words this long or longer is a pause, not talking time.
+pub const LONG_PAUSE_SECS: f64 = 2.0;
+/// Voice the transcript has no word for, this short, is most likely a filled
+/// pause ("uhm") the speech model left out; longer stretches are more likely
+/// words it missed.
+pub const FILLED_PAUSE_SECS: std::ops::RangeInclusive<f64> = 0.15..=1.5;
+
+/// From the stretches of voice the audio analysis heard (start and end, in
+/// seconds), those no transcript word overlaps and short enough to be a filled
+/// pause: the input to [`Cues::add_filled_pauses`].
+pub fn unworded_voice(voiced: &[(f64, f64)], transcript: &Transcript) -> Vec<FilledPause> {
+    voiced
+        .iter()
+        .filter(|(a, b)| a.is_finite() && b.is_finite() && FILLED_PAUSE_SECS.contains(&(b - a)))
+        .filter(|(a, b)| !transcript.words.iter().any(|w| w.start < *b && *a < w.end))
+        .map(|&(start, end)| FilledPause { start, end })
+        .collect()
+}
+
 /// Every cue for one answer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Cues {
@@ -134,7 +154,7 @@ pub struct Cues {
     pub filled_pauses: usize,
     /// Length of the answer's audio, seconds.
     pub answer_secs: f64,
-    /// Seconds from the first word to the last.
+    /// Talking time: first word to last, less pauses of [`LONG_PAUSE_SECS`] or more.
     pub speaking_secs: f64,
 }
 
@@ -204,7 +224,7 @@ impl Cues {
             .then(|| (self.total.fillers + self.filled_pauses) as f64 * 60.0 / self.answer_secs)
     }
 
-    /// Words per minute from the words' own times, first word to last.
+    /// Words per minute over the talking time, from the words' own times.
     pub fn wpm(&self) -> Option<f64> {
         wpm(self.total.words, self.speaking_secs)
     }
@@ -383,18 +403,28 @@ fn analyze_words(words: &[&Word]) -> TextCues {
     analyze_tokens(&tokens)
 }
 
+/// Talking time: first word to last, less the long pauses between words (as
+/// the audio-only delivery figures count it, so the two rates compare).
 fn span_secs(words: &[&Word]) -> f64 {
-    let start = words
+    let mut times: Vec<(f64, f64)> = words
         .iter()
-        .map(|w| w.start)
-        .filter(|t| t.is_finite())
-        .fold(f64::INFINITY, f64::min);
-    let end = words
-        .iter()
-        .map(|w| w.end)
-        .filter(|t| t.is_finite())
-        .fold(f64::NEG_INFINITY, f64::max);
-    if end > start { end - start } else { 0.0 }
+        .filter(|w| w.start.is_finite() && w.end.is_finite())
+        .map(|w| (w.start.min(w.end), w.start.max(w.end)))
+        .collect();
+    times.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (Some(first), Some(_)) = (times.first(), times.last()) else {
+        return 0.0;
+    };
+    let mut total = 0.0;
+    let (mut start, mut end) = *first;
+    for &(s, e) in &times[1..] {
+        if s - end >= LONG_PAUSE_SECS {
+            total += end - start;
+            start = s;
+        }
+        end = end.max(e);
+    }
+    total + (end - start)
 }
 
 fn wpm(words: usize, secs: f64) -> Option<f64> {
@@ -1011,6 +1041,44 @@ mod tests {
         assert_eq!(cues.add_filled_pauses(&t, &pauses), 2);
         assert_eq!(cues.summary().fillers, 3);
         assert_eq!(cues.fillers_per_minute(), Some(3.0));
+    }
+
+    #[test]
+    fn long_pauses_are_not_talking_time() {
+        let mut words = words_of("one two three", "action", 0.0, 1.0);
+        // A 5-second silence, then two more words.
+        words.extend(words_of("four five", "action", 7.8, 1.0));
+        let t = transcript(words, 20.0);
+        let cues = Cues::from_transcript(&t, &star());
+        // 0-2.8 s and 7.8-9.6 s.
+        assert!(
+            (cues.speaking_secs - 4.6).abs() < 1e-9,
+            "{}",
+            cues.speaking_secs
+        );
+        assert!((cues.wpm().expect("wpm") - 5.0 * 60.0 / 4.6).abs() < 1e-9);
+    }
+
+    #[test]
+    fn short_unworded_voice_counts_as_filled_pauses() {
+        let t = transcript(words_of("so I fixed it", "action", 0.0, 1.0), 30.0);
+        let voiced = [
+            (0.0, 3.8),    // the words themselves
+            (10.0, 10.5),  // an "uhm" with no word
+            (12.0, 16.0),  // too long for a filler: words the model missed
+            (20.0, 20.05), // a click
+            (f64::NAN, 1.0),
+        ];
+        let pauses = unworded_voice(&voiced, &t);
+        assert_eq!(
+            pauses,
+            [FilledPause {
+                start: 10.0,
+                end: 10.5
+            }]
+        );
+        let mut cues = Cues::from_transcript(&t, &star());
+        assert_eq!(cues.add_filled_pauses(&t, &pauses), 1);
     }
 
     #[test]
