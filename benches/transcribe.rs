@@ -20,7 +20,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use stardrill::transcribe::{Engine, Options};
+use stardrill::transcribe::{Engine, Event, Job, Options, Transcriber};
 use transcribe_support::random_model::{Flaw, Shape, write_model};
 use transcribe_support::speech::espeak;
 use whisper_rs::{WhisperContext, WhisperContextParameters};
@@ -99,6 +99,8 @@ fn bench(c: &mut Criterion) {
         println!("STARDRILL_BENCH_MODEL not set: random-weight models only");
     }
 
+    interface_latency(dir.path(), &samples);
+
     let window = &samples[..30 * 16_000];
     for (shape_name, shape) in [("tiny.en", Shape::TINY), ("base.en", Shape::BASE)] {
         let path = dir.path().join(format!("{shape_name}.bin"));
@@ -133,6 +135,56 @@ fn bench(c: &mut Criterion) {
         });
     }
     group.finish();
+}
+
+/// How late a 10 ms timer wakes the calling thread (as the interface's event
+/// loop waits for its next frame), with nothing else of ours running and then
+/// while the worker transcribes with a tiny.en-shaped model on 2 threads.
+fn interface_latency(dir: &Path, samples: &[f32]) {
+    let lateness = || {
+        let mut late: Vec<Duration> = (0..300)
+            .map(|_| {
+                let t = Instant::now();
+                std::thread::sleep(Duration::from_millis(10));
+                t.elapsed().saturating_sub(Duration::from_millis(10))
+            })
+            .collect();
+        late.sort();
+        (late[150], late[297], late[299])
+    };
+    let (p50, p99, max) = lateness();
+    println!("interface timer, idle: late by {p50:.2?} median, {p99:.2?} p99, {max:.2?} max");
+
+    let path = dir.join("latency-tiny.en.bin");
+    write_model(&path, Shape::TINY, 7, Flaw::None).unwrap_or_else(|e| panic!("{e}"));
+    let opts = Options {
+        threads: 2,
+        fallback: false,
+        ..Options::default()
+    };
+    let t = Transcriber::start(path, dir.join("data"), opts).unwrap_or_else(|e| panic!("{e}"));
+    t.submit(Job::from_samples(
+        "latency.toml",
+        Vec::new(),
+        samples.to_vec(),
+    ));
+    // Let the model load and the encoder start.
+    std::thread::sleep(Duration::from_secs(2));
+    let (p50, p99, max) = lateness();
+    let early = t
+        .events()
+        .try_iter()
+        .any(|e| matches!(e, Event::Done { .. }));
+    println!(
+        "interface timer, transcribing{}: late by {p50:.2?} median, {p99:.2?} p99, {max:.2?} max",
+        if early {
+            " (it finished before the end!)"
+        } else {
+            ""
+        }
+    );
+    // Wait, so the measurements that follow have the machine to themselves.
+    t.finish();
 }
 
 /// The median of `n` runs of `f`, for the printed estimate.

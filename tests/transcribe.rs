@@ -275,6 +275,25 @@ fn a_failed_job_is_reported_and_the_next_one_still_runs() {
 }
 
 #[test]
+fn cancel_drops_the_jobs_not_yet_started() {
+    let dir = tmp();
+    let model = test_model(dir.path());
+    let data = dir.path().join("data");
+    let t = Transcriber::start(model, data, options()).unwrap_or_else(|e| panic!("{e}"));
+    for i in 0..4 {
+        let name = format!("20260105T08000{i}Z-abc123.toml");
+        t.submit(Job::from_samples(
+            name,
+            star([None; 4]),
+            vec![0.0; 16_000 * 20],
+        ));
+    }
+    t.cancel();
+    let finals = t.finish().into_iter().filter(Event::is_final).count();
+    assert!(finals <= 1, "{finals} jobs ran after cancel");
+}
+
+#[test]
 fn without_a_usable_model_every_job_fails_with_exit_2() {
     let dir = tmp();
     let data = dir.path().join("data");
@@ -293,6 +312,47 @@ fn without_a_usable_model_every_job_fails_with_exit_2() {
         assert_eq!(error.exit_code(), 2);
     }
     assert!(!data.join("transcripts").exists());
+}
+
+/// whisper.cpp and ggml log to stderr, which would draw over the full-screen
+/// interface: the engine must keep them quiet. Checked in a child process, whose
+/// output the test can see whole.
+#[test]
+fn whisper_prints_nothing_on_the_terminal() {
+    if std::env::var_os("STARDRILL_QUIET_CHILD").is_some() {
+        let dir = tmp();
+        let engine = Engine::load(&test_model(dir.path())).unwrap_or_else(|e| panic!("{e}"));
+        let words = engine.words(&vec![0.01; 32_000], &options(), |_| {});
+        assert!(words.is_ok(), "{words:?}");
+        return;
+    }
+    let exe = std::env::current_exe().unwrap_or_else(|e| panic!("{e}"));
+    let out = std::process::Command::new(exe)
+        .args([
+            "--exact",
+            "whisper_prints_nothing_on_the_terminal",
+            "--nocapture",
+        ])
+        .env("STARDRILL_QUIET_CHILD", "1")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("1 passed"),
+        "the child ran nothing: {stdout}"
+    );
+    for text in [&stdout, &stderr] {
+        for word in ["whisper", "ggml", "model"] {
+            assert!(
+                !text
+                    .lines()
+                    .any(|l| l.contains(word) && !l.starts_with("test ")),
+                "{word:?} printed:\n{text}"
+            );
+        }
+    }
 }
 
 #[test]

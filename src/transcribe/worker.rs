@@ -3,14 +3,16 @@
 //! The interface submits a [`Job`] per recorded answer and polls
 //! [`Transcriber::try_event`] on its tick; `stardrill transcribe` blocks on
 //! [`Transcriber::events`] to draw its progress bar. The model is loaded on
-//! the first job, once, and kept for the next ones. The thread runs at a lower
-//! priority than the interface, so frames and keys stay as quick as before.
+//! the first job and kept for the next ones until two idle minutes pass. The
+//! thread runs at a lower priority than the interface, so frames and keys stay
+//! as quick as before.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 use chrono::Local;
 
@@ -19,6 +21,9 @@ use super::model::ModelError;
 use crate::domain::session::LoggedStep;
 use crate::domain::transcript::Transcript;
 use crate::storage::transcripts;
+
+/// How long the worker keeps the model loaded after its last job.
+const KEEP_MODEL: Duration = Duration::from_secs(120);
 
 /// Produces the answer's audio as 16 kHz mono samples; run on the worker
 /// thread, so decoding a recording does not hold up the interface either.
@@ -150,12 +155,17 @@ impl Transcriber {
                     engine: None,
                     events: event_tx,
                 };
-                while let Ok(job) = job_rx.recv() {
-                    if stop.load(Ordering::Relaxed) {
-                        break;
-                    }
-                    if !worker.run(job) {
-                        break;
+                loop {
+                    match job_rx.recv_timeout(KEEP_MODEL) {
+                        Ok(job) if !stop.load(Ordering::Relaxed) => {
+                            if !worker.run(job) {
+                                break;
+                            }
+                        }
+                        // Hundreds of MB are not worth keeping between answers
+                        // minutes apart; loading again takes well under a second.
+                        Err(RecvTimeoutError::Timeout) => worker.engine = None,
+                        _ => break,
                     }
                 }
             })?;
@@ -304,6 +314,6 @@ fn lower_priority() {
     #[cfg(target_os = "linux")]
     {
         // On Linux the nice value is per thread; `None` is this thread.
-        let _ = rustix::process::setpriority_process(None, 10);
+        let _ = rustix::process::setpriority_process(None, 19);
     }
 }
