@@ -113,7 +113,10 @@ impl Engine {
             .map_err(|e| TranscribeError::Engine(e.to_string()))?;
         let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 5 });
         params.set_n_threads(i32::from(options.threads.max(1)));
-        params.set_language(Some(&options.language));
+        // whisper-rs panics on a NUL byte in either string.
+        let language =
+            Some(options.language.as_str()).filter(|l| !l.is_empty() && !l.contains('\0'));
+        params.set_language(Some(language.unwrap_or("en")));
         params.set_translate(false);
         params.set_no_context(true);
         params.set_token_timestamps(true);
