@@ -9,3 +9,4 @@ pub mod paths;
 pub mod read;
 pub mod sessions;
 pub mod stories;
+pub mod transcripts;
