@@ -53,8 +53,15 @@ fn json_export_has_the_log_fields() {
     let out = stardrill(&["export", "--format", "json"], dir.path());
     let logs: Vec<SessionLog> =
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
-    // Oldest first, every field as written by the drill.
-    assert_eq!(logs, review_support::logs());
+    // Oldest first, every field as written by the drill, but the names of
+    // the recordings: the figures go out, nothing about the audio does.
+    let mut want = review_support::logs();
+    for log in &mut want {
+        log.audio = None;
+    }
+    assert!(want.iter().any(|l| l.delivery.is_some()));
+    assert_eq!(logs, want);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(".ogg"));
 }
 
 #[test]

@@ -261,3 +261,59 @@ fn escapes_in_a_log_are_shown_not_obeyed() {
     assert!(screen.contains("note ␛[31mred"), "{screen}");
     assert!(!screen.contains('\u{1b}'));
 }
+
+/// A speaker that plays nothing and is where the test puts it.
+struct FakeSpeaker(std::rc::Rc<std::cell::Cell<(f64, bool)>>);
+
+impl stardrill::app::sound::Speaker for FakeSpeaker {
+    fn open(&mut self, _file: &str) -> Result<f64, String> {
+        Ok(102.5)
+    }
+    fn play(&mut self) {
+        self.0.set((self.0.get().0, true));
+    }
+    fn pause(&mut self) {
+        self.0.set((self.0.get().0, false));
+    }
+    fn seek_to(&mut self, secs: f64) {
+        self.0.set((secs, self.0.get().1));
+    }
+    fn position(&self) -> f64 {
+        self.0.get().0
+    }
+    fn is_playing(&self) -> bool {
+        self.0.get().1
+    }
+    fn fault(&self) -> Option<String> {
+        None
+    }
+    fn close(&mut self) {
+        self.0.set((0.0, false));
+    }
+}
+
+/// The detail of a recorded session while its recording plays: the playhead
+/// in the step playing, where it is, and the playback keys in the footer.
+#[test]
+fn detail_playing_a_recording() {
+    let mut r = fixture();
+    let state = std::rc::Rc::new(std::cell::Cell::new((0.0, false)));
+    r.speaker = Box::new(FakeSpeaker(std::rc::Rc::clone(&state)));
+    key(&mut r, KeyCode::Enter);
+    // Step 3 (Action) began at the Task's tick, 35 s in.
+    key(&mut r, KeyCode::Char('3'));
+    assert_eq!(state.get(), (35.0, true));
+    state.set((64.2, true));
+    let screen = render(&mut r, 120, 40);
+    assert!(screen.contains("▶ 1:04 / 1:43 · Action"), "{screen}");
+    assert!(screen.contains('┃'), "a playhead: {screen}");
+    assert!(screen.contains("Space pause"), "{screen}");
+    insta::assert_snapshot!("detail_playing_120x40", screen);
+    key(&mut r, KeyCode::Char(' '));
+    insta::assert_snapshot!("detail_paused_80x24", render(&mut r, 80, 24));
+    // The stats tab sums the recorded answers and trends their pace.
+    key(&mut r, KeyCode::Tab);
+    assert_eq!(state.get(), (0.0, false), "leaving the detail stops it");
+    let stats = render(&mut r, 120, 40);
+    assert!(stats.contains("Delivery of 3 recorded answers"), "{stats}");
+}

@@ -135,6 +135,8 @@ pub fn synth_log(catalog: &Catalog, i: u64) -> SessionLog {
         loop_id: None,
         round: None,
         story: None,
+        audio: None,
+        delivery: None,
     }
 }
 

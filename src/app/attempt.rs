@@ -7,6 +7,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui_textarea::{TextArea, WrapMode};
 
 use super::countdown::Countdown;
+use super::sound::Rec;
 use crate::domain::Catalog;
 use crate::domain::framework::{Framework, MAX_STEPS};
 use crate::domain::session::{
@@ -55,6 +56,9 @@ pub struct WrapUp {
 }
 
 pub struct Attempt {
+    /// The session's id, drawn when the question is shown: the recording is
+    /// named after the log before the log exists.
+    pub id: String,
     pub question: usize,
     pub framework: usize,
     pub countdown: Countdown,
@@ -66,11 +70,14 @@ pub struct Attempt {
     /// Monotonic time when the question was shown (before any think time).
     pub shown_at: Duration,
     pub bell_rung: bool,
+    /// The answer's recording.
+    pub rec: Rec,
 }
 
 impl Attempt {
     /// `starts` is when the countdown begins: now, or later after think time.
     pub fn new(
+        id: String,
         question: usize,
         framework: usize,
         limit: Duration,
@@ -85,6 +92,7 @@ impl Attempt {
         // Dim rather than a colour, so NO_COLOR holds for the notes pane too.
         notes.set_placeholder_style(Style::default().add_modifier(Modifier::DIM));
         Self {
+            id,
             question,
             framework,
             countdown: Countdown::start(limit, starts),
@@ -93,7 +101,30 @@ impl Attempt {
             started_wall: wall,
             shown_at: now,
             bell_rung: false,
+            rec: Rec::Off,
         }
+    }
+
+    /// The name the log will have without `.toml`, which the recording shares.
+    pub fn file_stem(&self) -> String {
+        crate::domain::session::record_stem(self.started_wall, &self.id)
+    }
+
+    /// The steps as the log records them: names, targets and tick times.
+    pub fn logged_steps(&self, catalog: &Catalog) -> Vec<LoggedStep> {
+        catalog
+            .frameworks
+            .get(self.framework)
+            .steps
+            .iter()
+            .zip(self.ticks)
+            .map(|(step, tick)| LoggedStep {
+                key: step.key.clone(),
+                name: step.name.clone(),
+                target_secs: step.target_secs,
+                checked_at_secs: tick.map(secs),
+            })
+            .collect()
     }
 
     /// First unticked step, the one the candidate should be speaking to.
@@ -164,7 +195,6 @@ impl Attempt {
         catalog: &Catalog,
         outcome: Outcome,
         wrap_up: Option<&WrapUp>,
-        id: String,
         now: Duration,
     ) -> SessionLog {
         let question = catalog.bank.get(self.question);
@@ -175,7 +205,7 @@ impl Attempt {
         .trunc_subsecs(0);
         SessionLog {
             schema_version: SCHEMA_VERSION,
-            id,
+            id: self.id.clone(),
             started_at: self.started_wall,
             ended_at,
             outcome,
@@ -190,6 +220,7 @@ impl Attempt {
             probes: wrap_up.map(|w| w.probes.clone()).unwrap_or_default(),
             loop_id: None,
             round: None,
+            audio: self.rec.file().map(str::to_string),
             notes: self.notes_text(),
             question: LoggedQuestion {
                 id: question.id.clone(),
@@ -197,17 +228,7 @@ impl Attempt {
                 principles: question.principles.clone(),
                 kind: question.kind,
             },
-            steps: framework
-                .steps
-                .iter()
-                .zip(self.ticks)
-                .map(|(step, tick)| LoggedStep {
-                    key: step.key.clone(),
-                    name: step.name.clone(),
-                    target_secs: step.target_secs,
-                    checked_at_secs: tick.map(secs),
-                })
-                .collect(),
+            steps: self.logged_steps(catalog),
             rubric: wrap_up.map(|w| w.rubric).unwrap_or_default(),
             story: wrap_up
                 .and_then(|w| w.story.as_deref())
@@ -216,6 +237,7 @@ impl Attempt {
                     id: s.id.clone(),
                     title: s.title.clone(),
                 }),
+            delivery: self.rec.delivery().cloned(),
         }
     }
 }
@@ -230,7 +252,7 @@ mod tests {
 
     fn attempt() -> Attempt {
         let wall = DateTime::parse_from_rfc3339("2026-01-05T09:00:00+01:00").expect("date");
-        Attempt::new(0, 0, s(120), s(0), s(0), wall)
+        Attempt::new("abc123".into(), 0, 0, s(120), s(0), s(0), wall)
     }
 
     #[test]

@@ -11,6 +11,7 @@ use rand::rngs::StdRng;
 use super::Screen;
 use super::attempt::Attempt;
 use super::countdown::Countdown;
+use super::sound::Rec;
 use crate::domain::bank::{Bank, Candidate};
 use crate::domain::interview_loop::{
     LOOP_SCHEMA_VERSION, LoggedRound, LoopOutcome, LoopPlan, LoopRecord,
@@ -39,6 +40,8 @@ pub struct Probe {
     /// Those answered, with their times.
     pub asked: Vec<LoggedProbe>,
     pub bell_rung: bool,
+    /// The recording of the answer to the current follow-up (each has its own).
+    pub rec: Rec,
 }
 
 impl Probe {
@@ -61,6 +64,7 @@ impl Probe {
             next: follow_ups,
             asked: Vec::new(),
             bell_rung: false,
+            rec: Rec::Off,
         })
     }
 
@@ -73,13 +77,15 @@ impl Probe {
                 question: self.current.question.clone(),
                 secs: secs(self.countdown.elapsed(now)),
                 new_story: self.current.new_story,
+                audio: self.rec.file().map(str::to_string),
             });
         }
         logged
     }
 
     /// Records the current follow-up as answered and moves to the next;
-    /// false when it was the last.
+    /// false when it was the last. The next one is recorded if this one was
+    /// meant to be (`rec` is `Waiting` for the app to start it).
     pub fn advance(&mut self, limits: ProbeLimits, now: Duration) -> bool {
         self.countdown.stop(now);
         self.asked = self.logged(Some(now));
@@ -90,7 +96,17 @@ impl Probe {
         self.number += 1;
         self.countdown = Countdown::start(limits.of(&self.current), now);
         self.bell_rung = false;
+        self.rec = match self.rec {
+            Rec::Off => Rec::Off,
+            _ => Rec::Waiting,
+        };
         true
+    }
+
+    /// The current follow-up's recording is named after the answer's log:
+    /// `<log file stem>-probe<number>`.
+    pub fn file_stem(&self, answer_stem: &str) -> String {
+        format!("{answer_stem}-probe{}", self.number)
     }
 }
 

@@ -6,6 +6,7 @@ pub mod countdown;
 pub mod interview;
 pub mod keymap;
 pub mod review;
+pub mod sound;
 pub mod stories;
 pub mod text_box;
 
@@ -24,8 +25,10 @@ use crate::domain::interview_loop::{LoopPlan, LoopRecord};
 use crate::domain::picker::Picker;
 use crate::domain::session::{LoggedProbe, Outcome, Rubric, SessionLog, new_id};
 use attempt::{Attempt, WrapUp};
+use countdown::Countdown;
 use interview::{FollowUp, InterviewLoop, LoopRun, Probe, ProbeLimits, Stage};
 use keymap::{Binding, Key, Keymap, TOO_SMALL_KEYS};
+use sound::{METER_EVERY, PLAYHEAD_EVERY, Playback, Rec, Sound};
 
 /// What the drill is set up to do, from the command line.
 #[derive(Debug, Clone, Default)]
@@ -37,6 +40,8 @@ pub struct Settings {
     pub bell: bool,
     /// Stop after this many completed answers.
     pub count: Option<usize>,
+    /// Record each answer (and each probe's) through the app's microphone.
+    pub record: bool,
 }
 
 /// What the terminal and the system tell a full-screen program. The drill
@@ -107,6 +112,9 @@ impl Screen {
 
 /// What the sitting is: a drill of questions from the picker, or an
 /// interview loop with its own rounds, probes and summary.
+// One per sitting, made once and never moved about: boxing the loop would buy
+// nothing but a pointer to follow.
+#[allow(clippy::large_enum_variant)]
 pub enum Mode {
     Drill { picker: Picker, screen: Screen },
     Loop(LoopRun),
@@ -142,6 +150,12 @@ pub struct App {
     /// The window is too small to show the screen: keys other than quit
     /// wait (told by the event loop from the terminal's size).
     pub too_small: bool,
+    /// The microphone and speaker (none unless the cli gives them).
+    pub sound: Sound,
+    /// The recording open in the speaker, on the wrap-up card.
+    pub playback: Option<Playback>,
+    /// The microphone's fault has been shown for the recording under way.
+    mic_fault_shown: bool,
     /// Session ids come from a stream of their own, so a seed names the
     /// files the same way every time without changing the questions.
     ids: StdRng,
@@ -226,6 +240,7 @@ pub enum Card {
     Tick,
     Story,
     Notes,
+    Play,
     Save,
     Help,
     Quit,
@@ -244,6 +259,9 @@ pub const WRAP_UP_KEYS: Keymap<Card> = Keymap(&[
         .help("s", "pick the story you told")
         .footer(4, "s", "story"),
     Binding::silent(&[Key::Code(KeyCode::Tab)], Card::Notes).footer(5, "Tab", "notes"),
+    Binding::silent(&[Key::Char('p')], Card::Play)
+        .help("p", "play / pause your recorded answer")
+        .footer(8, "p", "play"),
     Binding::silent(&[Key::Code(KeyCode::Enter)], Card::Save)
         .help("Enter", "save and go on")
         .footer(3, "Enter", "save"),
@@ -429,8 +447,236 @@ impl App {
             unsaved_loop: None,
             should_quit: false,
             too_small: false,
+            sound: Sound::default(),
+            playback: None,
+            mic_fault_shown: false,
             ids: id_stream(seed),
         }
+    }
+
+    /// Gives the app its microphone and speaker (the cli's devices, or a
+    /// test's fakes). An answer already under way starts recording now.
+    pub fn set_sound(&mut self, sound: Sound, clock: &dyn Clock) {
+        self.sound = sound;
+        self.tend_sound(Now::read(clock));
+    }
+
+    /// The answer or probe being spoken now, and its recording: `(rec, its
+    /// countdown, the recording's file stem)`.
+    fn live_take(mode: &mut Mode) -> Option<(&mut Rec, &Countdown, String)> {
+        match mode {
+            Mode::Drill {
+                screen: Screen::Answering(a),
+                ..
+            }
+            | Mode::Loop(LoopRun {
+                stage: Stage::Question(Screen::Answering(a)),
+                ..
+            }) => {
+                let stem = a.file_stem();
+                Some((&mut a.rec, &a.countdown, stem))
+            }
+            Mode::Loop(LoopRun {
+                stage: Stage::Probe(a, probe),
+                ..
+            }) => {
+                let stem = probe.file_stem(&a.file_stem());
+                Some((&mut probe.rec, &probe.countdown, stem))
+            }
+            _ => None,
+        }
+    }
+
+    /// The recording of the answer or probe being spoken now, if any is on screen.
+    pub fn live_rec(&self) -> Option<&Rec> {
+        match &self.mode {
+            Mode::Drill {
+                screen: Screen::Answering(a),
+                ..
+            }
+            | Mode::Loop(LoopRun {
+                stage: Stage::Question(Screen::Answering(a)),
+                ..
+            }) => Some(&a.rec),
+            Mode::Loop(LoopRun {
+                stage: Stage::Probe(_, probe),
+                ..
+            }) => Some(&probe.rec),
+            _ => None,
+        }
+    }
+
+    /// The level meter's reading while recording (not while paused).
+    pub fn meter(&self) -> Option<f32> {
+        let (rec, countdown) = match &self.mode {
+            Mode::Drill {
+                screen: Screen::Answering(a),
+                ..
+            }
+            | Mode::Loop(LoopRun {
+                stage: Stage::Question(Screen::Answering(a)),
+                ..
+            }) => (&a.rec, &a.countdown),
+            Mode::Loop(LoopRun {
+                stage: Stage::Probe(_, probe),
+                ..
+            }) => (&probe.rec, &probe.countdown),
+            _ => return None,
+        };
+        if !rec.is_on() || countdown.is_paused() {
+            return None;
+        }
+        Some(self.sound.mic.level().unwrap_or(0.0))
+    }
+
+    /// Starts a recording whose countdown has begun, and shows a fault of
+    /// the microphone or the speaker once; closes the speaker off the card.
+    fn tend_sound(&mut self, now: Now) {
+        if let Some((rec, countdown, stem)) = Self::live_take(&mut self.mode) {
+            if *rec == Rec::Waiting && !countdown.is_waiting(now.mono) {
+                let late = now.mono.saturating_sub(countdown.started());
+                match self.sound.mic.start(&stem, late) {
+                    Ok(file) => {
+                        *rec = Rec::On { file };
+                        self.mic_fault_shown = false;
+                        if countdown.is_paused() {
+                            self.sound.mic.pause();
+                        }
+                    }
+                    Err(line) => {
+                        *rec = Rec::Off;
+                        self.status = Some(Status {
+                            text: format!("Not recording: {line}. The drill goes on."),
+                            is_error: true,
+                        });
+                    }
+                }
+            }
+            if rec.is_on()
+                && !self.mic_fault_shown
+                && let Some(line) = self.sound.mic.fault()
+            {
+                self.mic_fault_shown = true;
+                self.status = Some(Status {
+                    text: format!(
+                        "Recording stopped: {line}. The drill goes on; what was recorded is kept."
+                    ),
+                    is_error: true,
+                });
+            }
+        }
+        if self.playback.is_some() {
+            if !matches!(self.screen(), Some(Screen::WrapUp(..))) {
+                self.sound.speaker.close();
+                self.playback = None;
+            } else if let Some(line) = self.sound.speaker.fault() {
+                self.sound.speaker.close();
+                self.playback = None;
+                self.status = Some(Status {
+                    text: format!("Playback stopped: {line}"),
+                    is_error: true,
+                });
+            }
+        }
+    }
+
+    /// Stops the recording of the answer or probe on screen and keeps it;
+    /// an answer's delivery is measured from it there and then.
+    fn stop_recording(&mut self) {
+        let catalog = &self.catalog;
+        let (rec, steps) = match &mut self.mode {
+            Mode::Drill {
+                screen: Screen::Answering(a),
+                ..
+            }
+            | Mode::Loop(LoopRun {
+                stage: Stage::Question(Screen::Answering(a)),
+                ..
+            }) => {
+                let steps = a.logged_steps(catalog);
+                (&mut a.rec, Some(steps))
+            }
+            Mode::Loop(LoopRun {
+                stage: Stage::Probe(_, probe),
+                ..
+            }) => (&mut probe.rec, None),
+            _ => return,
+        };
+        match rec {
+            Rec::On { .. } => {}
+            Rec::Waiting => {
+                *rec = Rec::Off;
+                return;
+            }
+            Rec::Off | Rec::Saved { .. } => return,
+        }
+        match self.sound.mic.stop() {
+            Some(Ok(recorded)) => {
+                let delivery = steps.map(|steps| Box::new(recorded.envelope.analyze(&steps)));
+                if let Some(line) = recorded.interrupted
+                    && !self.mic_fault_shown
+                {
+                    self.status = Some(Status {
+                        text: format!("Recording cut short: {line}. What came before is kept."),
+                        is_error: true,
+                    });
+                }
+                *rec = Rec::Saved {
+                    file: recorded.file,
+                    delivery,
+                };
+            }
+            Some(Err(line)) => {
+                *rec = Rec::Off;
+                self.status = Some(Status {
+                    text: format!("Recording not kept: {line}"),
+                    is_error: true,
+                });
+            }
+            None => *rec = Rec::Off,
+        }
+    }
+
+    /// p on the wrap-up card: plays the recorded answer, or pauses it.
+    fn toggle_replay(&mut self) {
+        let Some(file) = self
+            .attempt()
+            .and_then(|a| a.rec.file())
+            .map(str::to_string)
+        else {
+            self.status = Some(Status {
+                text: "This answer was not recorded (--record, or record = true in config.toml)"
+                    .into(),
+                is_error: false,
+            });
+            return;
+        };
+        let speaker = &mut self.sound.speaker;
+        if self.playback.as_ref().is_some_and(|p| p.file == file) {
+            if speaker.is_playing() {
+                speaker.pause();
+            } else {
+                speaker.play();
+            }
+            return;
+        }
+        match speaker.open(&file) {
+            Ok(secs) => {
+                speaker.play();
+                self.playback = Some(Playback { file, secs });
+            }
+            Err(line) => {
+                self.status = Some(Status {
+                    text: format!("Cannot play the answer: {line}"),
+                    is_error: true,
+                });
+            }
+        }
+    }
+
+    /// Whether the answer or probe on screen is being recorded (not paused).
+    fn recording_now(&self) -> bool {
+        self.meter().is_some()
     }
 
     /// The interview loop, when this sitting is one.
@@ -537,8 +783,18 @@ impl App {
         }
     }
 
-    /// When the loop must wake even without input.
+    /// When the loop must wake even without input: the countdown's next
+    /// second, and while recording or playing, the meter's or playhead's
+    /// next frame.
     pub fn next_deadline(&self, now: Duration) -> Option<Duration> {
+        let countdown = self.countdown_deadline(now);
+        let meter = self.recording_now().then_some(METER_EVERY);
+        let playhead =
+            (self.playback.is_some() && self.sound.speaker.is_playing()).then_some(PLAYHEAD_EVERY);
+        [countdown, meter, playhead].into_iter().flatten().min()
+    }
+
+    fn countdown_deadline(&self, now: Duration) -> Option<Duration> {
         match &self.mode {
             Mode::Loop(run) => match &run.stage {
                 Stage::Probe(_, probe) => probe.countdown.until_next_change(now),
@@ -588,6 +844,7 @@ impl App {
             }
         }
         self.ring_bell_if_due(now.mono, &mut effects);
+        self.tend_sound(now);
         effects
     }
 
@@ -745,8 +1002,18 @@ impl App {
                     }
                 }
             }
-            Answering::Pause if paused => attempt.countdown.resume(now.mono),
-            Answering::Pause => attempt.countdown.pause(now.mono),
+            Answering::Pause if paused => {
+                attempt.countdown.resume(now.mono);
+                if attempt.rec.is_on() {
+                    self.sound.mic.resume();
+                }
+            }
+            Answering::Pause => {
+                attempt.countdown.pause(now.mono);
+                if attempt.rec.is_on() {
+                    self.sound.mic.pause();
+                }
+            }
             Answering::Finish => self.finish_answer(now),
             Answering::Notes => self.set_focus(Focus::Notes),
             Answering::Skip => self.skip(now, effects),
@@ -791,6 +1058,7 @@ impl App {
                 }
             }
             Card::Notes => self.set_focus(Focus::Notes),
+            Card::Play => self.toggle_replay(),
             Card::Save => {
                 let log = self.save_current(Outcome::Completed, now);
                 self.completed += 1;
@@ -825,8 +1093,18 @@ impl App {
         };
         match action {
             ProbeKey::Done => self.finish_probe(now),
-            ProbeKey::Pause if probe.countdown.is_paused() => probe.countdown.resume(now.mono),
-            ProbeKey::Pause => probe.countdown.pause(now.mono),
+            ProbeKey::Pause if probe.countdown.is_paused() => {
+                probe.countdown.resume(now.mono);
+                if probe.rec.is_on() {
+                    self.sound.mic.resume();
+                }
+            }
+            ProbeKey::Pause => {
+                probe.countdown.pause(now.mono);
+                if probe.rec.is_on() {
+                    self.sound.mic.pause();
+                }
+            }
             ProbeKey::Notes => self.set_focus(Focus::Notes),
             ProbeKey::Help => self.help_open = true,
             ProbeKey::Quit => self.quit(now, effects),
@@ -890,7 +1168,8 @@ impl App {
         // With think time the countdown starts in the future; until then the
         // candidate is thinking.
         let starts = now.mono + Duration::from_secs(self.settings.think_secs);
-        let attempt = Attempt::new(
+        let mut attempt = Attempt::new(
+            new_id(&mut self.ids),
             question,
             self.settings.framework,
             limit,
@@ -898,6 +1177,9 @@ impl App {
             starts,
             now.wall,
         );
+        if self.settings.record {
+            attempt.rec = Rec::Waiting;
+        }
         match &mut self.mode {
             Mode::Drill { screen, .. } => *screen = Screen::Answering(attempt),
             Mode::Loop(run) => run.stage = Stage::Question(Screen::Answering(attempt)),
@@ -910,6 +1192,7 @@ impl App {
     }
 
     fn skip(&mut self, now: Now, effects: &mut Vec<Effect>) {
+        self.stop_recording();
         if let Some(log) = self.save_current(Outcome::Skipped, now) {
             effects.push(Effect::Save(Box::new(log)));
         }
@@ -932,6 +1215,10 @@ impl App {
     }
 
     fn finish_answer(&mut self, now: Now) {
+        if let Some(Screen::Answering(a)) = self.screen_mut() {
+            a.countdown.stop(now.mono);
+        }
+        self.stop_recording();
         let Some(mut attempt) = self.take_attempt() else {
             return;
         };
@@ -943,7 +1230,10 @@ impl App {
                 probe: Duration::from_secs(run.interview.follow_up_secs),
                 new_story: Duration::from_secs(self.settings.seconds),
             };
-            if let Some(probe) = Probe::start(follow_ups, limits, now.mono) {
+            if let Some(mut probe) = Probe::start(follow_ups, limits, now.mono) {
+                if self.settings.record {
+                    probe.rec = Rec::Waiting;
+                }
                 run.stage = Stage::Probe(attempt, probe);
                 self.set_focus(Focus::Checklist);
                 return;
@@ -993,6 +1283,14 @@ impl App {
     /// Enter on a probe: the next one on the same story, or the wrap-up
     /// card once the last is answered.
     fn finish_probe(&mut self, now: Now) {
+        if let Mode::Loop(LoopRun {
+            stage: Stage::Probe(_, probe),
+            ..
+        }) = &mut self.mode
+        {
+            probe.countdown.stop(now.mono);
+        }
+        self.stop_recording();
         let seconds = self.settings.seconds;
         let Mode::Loop(run) = &mut self.mode else {
             return;
@@ -1019,7 +1317,6 @@ impl App {
 
     /// The log of the attempt on screen, as it stands.
     fn save_current(&mut self, outcome: Outcome, now: Now) -> Option<SessionLog> {
-        let id = new_id(&mut self.ids);
         let catalog = &self.catalog;
         let mut log = match &self.mode {
             Mode::Loop(run) => match &run.stage {
@@ -1035,12 +1332,12 @@ impl App {
                         probe_secs: Some(tenths(total)),
                         probes,
                     };
-                    a.to_log(catalog, outcome, Some(&wrap), id, now.mono)
+                    a.to_log(catalog, outcome, Some(&wrap), now.mono)
                 }
-                Stage::Question(screen) => screen_log(screen, catalog, outcome, id, now)?,
+                Stage::Question(screen) => screen_log(screen, catalog, outcome, now)?,
                 Stage::RoundIntro | Stage::Closing | Stage::Summary => return None,
             },
-            Mode::Drill { screen, .. } => screen_log(screen, catalog, outcome, id, now)?,
+            Mode::Drill { screen, .. } => screen_log(screen, catalog, outcome, now)?,
         };
         if let Mode::Loop(run) = &self.mode {
             log.loop_id = Some(run.interview.id.clone());
@@ -1053,6 +1350,7 @@ impl App {
     /// on the wrap-up card as completed with whatever was filled in.
     fn quit(&mut self, now: Now, effects: &mut Vec<Effect>) {
         let answering = matches!(self.screen(), Some(Screen::Answering(_)));
+        self.stop_recording();
         let outcome = if answering {
             Outcome::Abandoned
         } else {
@@ -1112,12 +1410,11 @@ fn screen_log(
     screen: &Screen,
     catalog: &Catalog,
     outcome: Outcome,
-    id: String,
     now: Now,
 ) -> Option<SessionLog> {
     match screen {
-        Screen::Answering(a) => Some(a.to_log(catalog, outcome, None, id, now.mono)),
-        Screen::WrapUp(a, w) => Some(a.to_log(catalog, outcome, Some(w), id, now.mono)),
+        Screen::Answering(a) => Some(a.to_log(catalog, outcome, None, now.mono)),
+        Screen::WrapUp(a, w) => Some(a.to_log(catalog, outcome, Some(w), now.mono)),
         Screen::Between => None,
     }
 }
@@ -1193,5 +1490,7 @@ fn next_story(order: &[String], current: Option<&str>) -> Option<String> {
     order.get(next).cloned()
 }
 
+#[cfg(test)]
+mod sound_tests;
 #[cfg(test)]
 mod tests;

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::keymap::{Binding, CONFIRM_KEYS, Key, Keymap, TOO_SMALL_KEYS};
+use super::sound::{NoSpeaker, Speaker};
 use super::{GLOBAL_KEYS, Status};
 use crate::domain::history::{History, Loaded, Session, Skipped};
 use crate::domain::principles::Principles;
@@ -19,8 +20,10 @@ pub enum Msg {
     Key(KeyEvent),
     /// Characters that arrived together (see `app::Msg::Typed`).
     Typed(String),
-    /// Pasted text and the countdown's ticks mean nothing here.
+    /// Pasted text means nothing here.
     Ignored,
+    /// The moment the loop was waiting for (the playhead's next frame).
+    Tick,
     Resize,
     Terminate,
     /// Files parsed so far.
@@ -35,7 +38,8 @@ impl From<super::Msg> for Msg {
             super::Msg::Typed(text) => Self::Typed(text),
             super::Msg::Resize => Self::Resize,
             super::Msg::Terminate => Self::Terminate,
-            super::Msg::Paste(_) | super::Msg::Tick => Self::Ignored,
+            super::Msg::Tick => Self::Tick,
+            super::Msg::Paste(_) => Self::Ignored,
         }
     }
 }
@@ -222,6 +226,32 @@ pub const FILTER_KEYS: Keymap<FilterKey> = Keymap(&[
     Binding::silent(&[Key::Range('0', '9'), Key::Char('-')], FilterKey::Type),
 ]);
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlayKey {
+    Toggle,
+    Back,
+    Forward,
+    /// A digit: play from the start of that step.
+    Step,
+}
+
+/// Seconds ← and → move the playhead by.
+pub const SEEK_SECS: f64 = 5.0;
+
+/// Keys of the detail view (Enter), before the list's: the session's recording.
+pub const PLAYBACK_KEYS: Keymap<PlayKey> = Keymap(&[
+    Binding::silent(&[Key::Char(' ')], PlayKey::Toggle)
+        .help("Space", "in the detail: play / pause the recording")
+        .footer(0, "Space", "play"),
+    Binding::silent(&[Key::Code(KeyCode::Left)], PlayKey::Back)
+        .help("← →", "in the detail: back / on 5 seconds")
+        .footer(1, "←→", "5 s"),
+    Binding::silent(&[Key::Code(KeyCode::Right)], PlayKey::Forward),
+    Binding::silent(&[Key::Range('1', '9')], PlayKey::Step)
+        .help("1-5", "in the detail: play from the start of that step")
+        .footer(2, "1-5", "step"),
+]);
+
 /// While the history loads, keys only quit.
 pub const LOADING_KEYS: Keymap<()> = Keymap(&[Binding::silent(
     &[Key::Char('q'), Key::Code(KeyCode::Esc)],
@@ -356,6 +386,15 @@ pub enum Overlay {
     },
 }
 
+/// The recording open in the speaker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Playing {
+    /// The session's log file, in `sessions/`.
+    pub file: Box<str>,
+    /// Its recording's length in seconds.
+    pub secs: f64,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
     Loading { done: usize, total: usize },
@@ -393,6 +432,10 @@ pub struct Review {
     pub should_quit: bool,
     /// The window is too small to show the browser: only quitting acts.
     pub too_small: bool,
+    /// Plays recordings (none unless the cli gives one).
+    pub speaker: Box<dyn Speaker>,
+    /// The selected session's recording, once opened.
+    pub playing: Option<Playing>,
 }
 
 impl Review {
@@ -428,6 +471,8 @@ impl Review {
             stats_scroll: 0,
             should_quit: false,
             too_small: false,
+            speaker: Box::new(NoSpeaker),
+            playing: None,
         }
     }
 
@@ -525,9 +570,134 @@ impl Review {
     }
 
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        let effects = self.handle(msg);
+        self.tend_playback();
+        // A session moved to the trash takes its recording out of the speaker first.
+        if effects
+            .iter()
+            .any(|Effect::Trash(f)| self.playing.as_ref().is_some_and(|p| *p.file == **f))
+        {
+            self.stop_playback();
+        }
+        effects
+    }
+
+    /// The playhead: where the open recording is, and whether it plays.
+    pub fn playhead(&self) -> Option<(f64, bool)> {
+        self.playing
+            .as_ref()
+            .map(|_| (self.speaker.position(), self.speaker.is_playing()))
+    }
+
+    /// Whether the loop must wake to move the playhead.
+    pub fn is_playing(&self) -> bool {
+        self.playing.is_some() && self.speaker.is_playing()
+    }
+
+    fn stop_playback(&mut self) {
+        if self.playing.take().is_some() {
+            self.speaker.close();
+        }
+    }
+
+    /// Stops playback once its session is no longer the one shown full
+    /// size, and shows a speaker's fault.
+    fn tend_playback(&mut self) {
+        let Some(playing) = &self.playing else {
+            return;
+        };
+        let shown = self.zoom
+            && self.tab == Tab::List
+            && self
+                .selected_session()
+                .is_some_and(|s| s.file == playing.file);
+        if !shown {
+            self.stop_playback();
+        } else if let Some(line) = self.speaker.fault() {
+            self.stop_playback();
+            self.status = Some(Status {
+                text: format!("Playback stopped: {line}"),
+                is_error: true,
+            });
+        }
+    }
+
+    /// Opens the selected session's recording, unless it is open already.
+    /// False (with a status line) when there is none or it cannot be played.
+    fn open_recording(&mut self) -> bool {
+        let Some(session) = self.selected_session() else {
+            return false;
+        };
+        if self
+            .playing
+            .as_ref()
+            .is_some_and(|p| p.file == session.file)
+        {
+            return true;
+        }
+        let file = session.file.clone();
+        let Some(audio) = session.audio.clone() else {
+            self.status = Some(Status {
+                text: "This session was not recorded".into(),
+                is_error: false,
+            });
+            return false;
+        };
+        self.stop_playback();
+        match self.speaker.open(&audio) {
+            Ok(secs) => {
+                self.playing = Some(Playing { file, secs });
+                true
+            }
+            Err(line) => {
+                self.status = Some(Status {
+                    text: format!("Cannot play the recording: {line}"),
+                    is_error: true,
+                });
+                false
+            }
+        }
+    }
+
+    fn on_play_key(&mut self, action: PlayKey, key: KeyEvent) {
+        if !self.open_recording() {
+            return;
+        }
+        let at = self.speaker.position();
+        match action {
+            PlayKey::Toggle if self.speaker.is_playing() => self.speaker.pause(),
+            PlayKey::Toggle => self.speaker.play(),
+            PlayKey::Back => self.speaker.seek_to((at - SEEK_SECS).max(0.0)),
+            PlayKey::Forward => self.speaker.seek_to(at + SEEK_SECS),
+            PlayKey::Step => {
+                let KeyCode::Char(digit) = key.code else {
+                    return;
+                };
+                let index = (digit as usize).saturating_sub('1' as usize);
+                let Some(session) = self.selected_session() else {
+                    return;
+                };
+                match session.step_starts().get(index) {
+                    Some(Some(start)) => {
+                        self.speaker.seek_to(*start);
+                        self.speaker.play();
+                    }
+                    Some(None) => {
+                        self.status = Some(Status {
+                            text: format!("Step {} was not reached in this answer", index + 1),
+                            is_error: false,
+                        });
+                    }
+                    None => {}
+                }
+            }
+        }
+    }
+
+    fn handle(&mut self, msg: Msg) -> Vec<Effect> {
         let mut effects = Vec::new();
         match msg {
-            Msg::Resize | Msg::Ignored => {}
+            Msg::Resize | Msg::Ignored | Msg::Tick => {}
             Msg::Terminate => self.should_quit = true,
             Msg::Progress(done) => {
                 if let Phase::Loading { total, .. } = self.phase {
@@ -634,6 +804,12 @@ impl Review {
     }
 
     fn on_list_key(&mut self, key: KeyEvent) {
+        if self.zoom
+            && let Some(action) = PLAYBACK_KEYS.action(&key)
+        {
+            self.on_play_key(action, key);
+            return;
+        }
         let page = self.page.max(1) as isize;
         let Some(action) = LIST_KEYS.action(&key) else {
             return;
@@ -934,6 +1110,99 @@ mod tests {
         assert_eq!(ids(&r), ["cccccc", "aaaaaa"]);
         assert_eq!(r.selected, 1);
         assert_eq!(r.stats.sessions, 2);
+    }
+
+    /// The review with `c` (selected first) recorded, and a fake speaker.
+    fn with_recording() -> (Review, crate::app::sound::fake::Shared) {
+        let mut r = review();
+        let (sound, log) = crate::app::sound::fake::sound();
+        r.speaker = sound.speaker;
+        let mut c = r.history.to_log(&r.history.sessions()[0]);
+        c.audio = Some("c.ogg".into());
+        let a = r.history.to_log(&r.history.sessions()[2]);
+        let history = History::from_logs([("c.toml", c), ("a.toml", a)]);
+        r.on_loaded(Loaded {
+            history,
+            skipped: Vec::new(),
+        });
+        (r, log)
+    }
+
+    fn calls(log: &crate::app::sound::fake::Shared) -> Vec<String> {
+        std::mem::take(&mut log.borrow_mut().calls)
+    }
+
+    #[test]
+    fn the_detail_plays_seeks_and_jumps_to_a_step() {
+        let (mut r, log) = with_recording();
+        // In the list, Space pages as before.
+        r.update(key(KeyCode::Char(' ')));
+        assert_eq!(calls(&log), Vec::<String>::new());
+        r.update(key(KeyCode::Home));
+        r.update(key(KeyCode::Enter));
+        r.update(key(KeyCode::Char(' ')));
+        assert_eq!(calls(&log), ["open c.ogg", "play"]);
+        assert!(r.is_playing());
+        assert_eq!(r.playhead(), Some((0.0, true)));
+        r.update(key(KeyCode::Right));
+        r.update(key(KeyCode::Right));
+        r.update(key(KeyCode::Left));
+        assert_eq!(calls(&log), ["seek 5", "seek 10", "seek 5"]);
+        // Step 2 (Task) began when the Situation was ticked, at 35 s.
+        r.update(key(KeyCode::Char('2')));
+        assert_eq!(calls(&log), ["seek 35", "play"]);
+        // Step 3 was being spoken when the answer ended (after the last tick).
+        r.update(key(KeyCode::Char('3')));
+        assert_eq!(calls(&log), ["seek 45.5", "play"]);
+        r.update(key(KeyCode::Char('4')));
+        assert!(calls(&log).is_empty(), "the story has three steps");
+        r.update(key(KeyCode::Char(' ')));
+        assert_eq!(calls(&log), ["pause"]);
+        assert!(!r.is_playing());
+        r.update(key(KeyCode::Char(' ')));
+        assert_eq!(calls(&log), ["play"]);
+        // Another session: the recording stops.
+        r.update(key(KeyCode::Down));
+        assert_eq!(calls(&log), ["close"]);
+        assert_eq!(r.playing, None);
+        // That one was not recorded: one line says so.
+        r.update(key(KeyCode::Char(' ')));
+        assert!(calls(&log).is_empty());
+        assert_eq!(
+            r.status.as_ref().map(|s| s.text.as_str()),
+            Some("This session was not recorded")
+        );
+    }
+
+    #[test]
+    fn leaving_the_detail_or_deleting_stops_playback() {
+        let (mut r, log) = with_recording();
+        r.update(key(KeyCode::Enter));
+        r.update(key(KeyCode::Char(' ')));
+        r.update(key(KeyCode::Esc));
+        assert!(calls(&log).ends_with(&["close".to_string()]));
+        r.update(key(KeyCode::Enter));
+        r.update(key(KeyCode::Char(' ')));
+        r.update(key(KeyCode::Char('d')));
+        let effects = r.update(key(KeyCode::Char('y')));
+        assert_eq!(effects, [Effect::Trash("c.toml".into())]);
+        assert!(calls(&log).ends_with(&["close".to_string()]));
+        assert_eq!(r.playing, None);
+    }
+
+    #[test]
+    fn no_output_device_is_a_status_line() {
+        let (mut r, log) = with_recording();
+        log.borrow_mut().refuse = Some("no sound output found".into());
+        r.update(key(KeyCode::Enter));
+        r.update(key(KeyCode::Char(' ')));
+        let status = r.status.clone().unwrap_or_else(|| panic!("a status line"));
+        assert!(status.is_error);
+        assert_eq!(
+            status.text,
+            "Cannot play the recording: no sound output found"
+        );
+        assert_eq!(r.playing, None);
     }
 
     #[test]

@@ -612,6 +612,7 @@ fn every_key_table_holds_together() {
     problems.extend(check(&review::SEARCH_KEYS));
     problems.extend(check(&review::FILTER_KEYS));
     problems.extend(check(&review::LOADING_KEYS));
+    problems.extend(check(&review::PLAYBACK_KEYS));
     problems.extend(check(&crate::app::keymap::CONFIRM_KEYS));
     problems.extend(check(&crate::app::keymap::TOO_SMALL_KEYS));
     problems.extend(check(&stories::LIST_KEYS));

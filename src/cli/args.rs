@@ -46,6 +46,8 @@ pub enum Command {
     Stats(super::review::StatsArgs),
     /// Write past sessions as a Markdown journal, CSV or JSON.
     Export(super::export::ExportArgs),
+    /// Where recordings are kept and how much room they take; delete old ones.
+    Audio(super::audio::AudioArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -153,6 +155,13 @@ pub struct CommonArgs {
     /// Ring the bell even if config.toml turns it off.
     #[arg(long)]
     pub bell: bool,
+    /// Record each answer to the data dir and measure its delivery (a build
+    /// with the `audio` feature) [default: `record` in config.toml].
+    #[arg(long, conflicts_with = "no_record")]
+    pub record: bool,
+    /// Don't record, even if config.toml turns recording on.
+    #[arg(long)]
+    pub no_record: bool,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -8,8 +8,9 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use super::args::{CommonArgs, DrillArgs, KindArg, LoopArgs, ModeArg};
-use super::{EXIT_UNSAVED, event_loop, fail, output, questions};
-use crate::app::{App, LoopSettings, Settings};
+use super::{EXIT_UNSAVED, event_loop, fail, output, questions, sound};
+use crate::app::sound::NO_AUDIO_BUILD;
+use crate::app::{App, LoopSettings, Settings, Status};
 use crate::domain::Catalog;
 use crate::domain::bank::{Candidate, QuestionKind};
 use crate::domain::clock::{Clock, SystemClock};
@@ -22,6 +23,7 @@ use crate::storage::config::{config_path, load_config};
 use crate::storage::history::{Listing, load};
 use crate::storage::loops::save_loop;
 use crate::storage::paths::resolve_data_dir;
+use crate::storage::recordings::{self, Pruned};
 use crate::storage::sessions::SessionStore;
 use crate::storage::stories::StoryStore;
 use crate::ui::theme::Theme;
@@ -32,6 +34,11 @@ struct Prepared {
     data_dir: PathBuf,
     store: SessionStore,
     settings: Settings,
+    /// A line for the status bar before the first key (recording asked of a
+    /// build without it).
+    notice: Option<String>,
+    /// Recordings deleted at start for being older than `keep_audio_days`.
+    pruned: Option<(Pruned, u32)>,
 }
 
 /// The question bank, checked; every problem is printed with its line.
@@ -60,6 +67,9 @@ fn prepare(mut catalog: Catalog, common: &CommonArgs) -> Result<(Catalog, Prepar
             "framework {framework_key:?} is missing from data/frameworks.toml"
         ))
     })?;
+    if common.record && !sound::AVAILABLE {
+        return Err(fail(format!("--record: {NO_AUDIO_BUILD}")));
+    }
     event_loop::check_interactive().map_err(fail)?;
     let data_dir = resolve_data_dir(common.data_dir.clone()).ok_or_else(|| {
         fail("no home folder to keep session logs in; pass --data-dir PATH or set STARDRILL_DATA_DIR")
@@ -75,12 +85,23 @@ fn prepare(mut catalog: Catalog, common: &CommonArgs) -> Result<(Catalog, Prepar
             output::error(&err.to_string());
             fail("the story bank has problems; fix it or run with another --data-dir")
         })?;
+    let record = (config.record || common.record) && !common.no_record;
+    let notice = (record && !sound::AVAILABLE)
+        .then(|| format!("record = true in config.toml, but {NO_AUDIO_BUILD}"));
+    // Old recordings go first, so the folder never holds more than asked.
+    let pruned = config.keep_audio_days.and_then(|days| {
+        recordings::prune(&data_dir, days, recordings::now())
+            .ok()
+            .filter(|p| !p.files.is_empty())
+            .map(|p| (p, days))
+    });
     let settings = Settings {
         seconds: common.seconds.unwrap_or(config.seconds),
         think_secs: common.think.unwrap_or(config.think_secs),
         framework,
         bell: (config.bell || common.bell) && !common.no_bell,
         count: None,
+        record: record && sound::AVAILABLE,
     };
     Ok((
         catalog,
@@ -89,6 +110,8 @@ fn prepare(mut catalog: Catalog, common: &CommonArgs) -> Result<(Catalog, Prepar
             data_dir,
             store,
             settings,
+            notice,
+            pruned,
         },
     ))
 }
@@ -139,6 +162,12 @@ pub fn drill(args: DrillArgs) -> ExitCode {
         KindArg::Motivation => QuestionKind::Motivation,
     });
     let mut pool = catalog.bank.filter(&principles, kind);
+    // "Why Amazon?" and "Tell me about yourself" test no principle and have
+    // no STAR shape: the drill asks them when asked for (--kind motivation);
+    // a loop's hiring manager opens with them.
+    if kind.is_none() {
+        pool.retain(|&q| catalog.bank.get(q).kind != QuestionKind::Motivation);
+    }
     if pool.is_empty() {
         return fail("no question matches the --principle/--kind filters");
     }
@@ -236,6 +265,13 @@ pub fn interview_loop(args: LoopArgs) -> ExitCode {
 
 fn run(mut app: App, mut prepared: Prepared, clock: &dyn Clock) -> ExitCode {
     let data_dir = prepared.data_dir.clone();
+    if let Some(text) = prepared.notice.take() {
+        app.status = Some(Status {
+            text,
+            is_error: false,
+        });
+    }
+    app.set_sound(sound::devices(&recordings::audio_dir(&data_dir)), clock);
     let mut bell = event_loop::ring_bell;
     let mut loops = |record: &LoopRecord| save_loop(&data_dir, record);
     let mut outputs = event_loop::DrillOutputs {
@@ -278,6 +314,9 @@ fn run(mut app: App, mut prepared: Prepared, clock: &dyn Clock) -> ExitCode {
         code = ExitCode::from(EXIT_UNSAVED);
     }
     let mut report = String::new();
+    if let Some((pruned, days)) = &prepared.pruned {
+        report.push_str(&super::audio::prune_report(pruned, *days));
+    }
     if !app.saved.is_empty() {
         let n = app.saved.len();
         report.push_str(&format!(

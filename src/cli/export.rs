@@ -1,6 +1,7 @@
 //! `stardrill export`: past sessions as a Markdown journal, CSV (one row per
 //! session) or JSON (an array of records with the log files' fields).
-//! Sessions come oldest first, as a journal reads.
+//! Sessions come oldest first, as a journal reads. Delivery figures are
+//! exported; recordings never are, nor their file names.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -11,6 +12,7 @@ use clap::{Args, ValueEnum};
 
 use super::review::{catalogue, open_data_dir};
 use super::{fail, output};
+use crate::domain::delivery::Delivery;
 use crate::domain::history::{History, Session};
 use crate::domain::principles::Principles;
 use crate::domain::query::Query;
@@ -19,6 +21,7 @@ use crate::domain::text::spreadsheet_safe;
 use crate::storage::atomic::replace_atomic_with;
 use crate::storage::history;
 use crate::storage::paths::DATA_DIR_ENV;
+use crate::ui::delivery::short_secs;
 use crate::ui::review::mmss;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -197,7 +200,15 @@ struct JsonLogs<'a> {
 
 impl serde::Serialize for JsonLogs<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.sessions.iter().map(|s| self.history.to_log(s)))
+        serializer.collect_seq(self.sessions.iter().map(|s| {
+            let mut log = self.history.to_log(s);
+            // The figures go out; what names the recording stays home.
+            log.audio = None;
+            for probe in &mut log.probes {
+                probe.audio = None;
+            }
+            log
+        }))
     }
 }
 
@@ -309,6 +320,9 @@ pub fn markdown(
         if let (Some(id), Some(round)) = (s.loop_id.as_deref(), s.round) {
             writeln!(out, "- Interview loop {id}, round {round}")?;
         }
+        if let Some(d) = s.delivery.as_deref() {
+            writeln!(out, "- Delivery: {}", delivery_summary(history, s, d))?;
+        }
         if !s.notes.trim().is_empty() {
             out.write_all(b"\nNotes:\n\n")?;
             for line in s.notes.lines() {
@@ -317,6 +331,42 @@ pub fn markdown(
         }
     }
     Ok(())
+}
+
+/// "spoke 1:22 of 1:40 · first word 1.2 s · about 150 wpm · 2 long pauses
+/// (9.4 s in Action, 3.2 s)".
+fn delivery_summary(history: &History, s: &Session, d: &Delivery) -> String {
+    let name = |key: &str| {
+        s.steps
+            .iter()
+            .find(|st| history.str(st.key) == key)
+            .map_or_else(|| key.to_string(), |st| history.str(st.name).to_string())
+    };
+    let mut parts = vec![format!(
+        "spoke {} of {}",
+        mmss(d.speaking_secs),
+        mmss(d.audio_secs)
+    )];
+    if let Some(t) = d.first_word_secs {
+        parts.push(format!("first word {t:.1} s"));
+    }
+    if let Some(w) = d.wpm {
+        parts.push(format!("about {w:.0} wpm"));
+    }
+    let pauses: Vec<String> = d
+        .pauses
+        .iter()
+        .map(|p| match p.step.as_deref() {
+            Some(k) => format!("{} in {}", short_secs(p.secs), name(k)),
+            None => short_secs(p.secs),
+        })
+        .collect();
+    parts.push(match pauses.len() {
+        0 => "no long pauses".into(),
+        1 => format!("1 long pause ({})", pauses[0]),
+        n => format!("{n} long pauses ({})", pauses.join(", ")),
+    });
+    parts.join(" · ")
 }
 
 const CSV_HEADER: &[&str] = &[
@@ -348,6 +398,12 @@ const CSV_HEADER: &[&str] = &[
     "round",
     "notes",
     "file",
+    "speaking_secs",
+    "silence_secs",
+    "first_word_secs",
+    "wpm",
+    "long_pauses",
+    "long_pause_secs",
 ];
 
 /// RFC 4180 quoting of a text cell. Any text can come from a log someone
@@ -402,6 +458,19 @@ pub fn csv(out: &mut dyn Write, history: &History, sessions: &[&Session]) -> io:
             cell(&s.notes),
             cell(&s.file),
         ];
+        let d = s.delivery.as_deref();
+        let figure = |f: Option<f64>| f.map_or(String::new(), |v| format!("{v:.1}"));
+        let row = row.into_iter().chain([
+            figure(d.map(|d| d.speaking_secs)),
+            figure(d.map(|d| d.silence_secs)),
+            figure(d.and_then(|d| d.first_word_secs)),
+            d.and_then(|d| d.wpm)
+                .map_or(String::new(), |w| format!("{w:.0}")),
+            d.map_or(String::new(), |d| d.pauses.len().to_string()),
+            // + 0.0: an empty sum is -0.0.
+            figure(d.map(|d| d.pauses.iter().map(|p| p.secs).sum::<f64>() + 0.0)),
+        ]);
+        let row: Vec<String> = row.collect();
         out.write_all(row.join(",").as_bytes())?;
         out.write_all(b"\r\n")?;
     }

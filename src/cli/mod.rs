@@ -1,12 +1,14 @@
 //! Commands: parse arguments, check inputs before the terminal is touched, run.
 
 pub mod args;
+pub mod audio;
 pub mod drill;
 pub mod event_loop;
 pub mod export;
 pub mod output;
 pub mod questions;
 pub mod review;
+pub mod sound;
 pub mod stories;
 
 use std::process::ExitCode;
@@ -28,6 +30,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Review(args)) => review::review(args),
         Some(Command::Stats(args)) => review::stats(args),
         Some(Command::Export(args)) => export::export(args),
+        Some(Command::Audio(args)) => audio::run(args),
         Some(Command::Stories(args)) => stories::run(args, configured_theme()),
         Some(Command::Config(args)) => config(args),
         Some(Command::Completions(args)) => {

@@ -15,8 +15,10 @@ use ratatui::Frame;
 use ratatui::layout::Size;
 
 use super::event_loop::{self, Program, check_interactive};
-use super::{fail, output};
+use super::{fail, output, sound};
+use crate::app::Status;
 use crate::app::review::{Effect, Msg, Review};
+use crate::app::sound::PLAYHEAD_EVERY;
 use crate::domain::clock::{Clock, SystemClock};
 use crate::domain::history::{Loaded, Skipped};
 use crate::domain::principles::Principles;
@@ -24,6 +26,7 @@ use crate::domain::stats::Stats;
 use crate::storage::history::{self, Listing, move_to_trash};
 use crate::storage::loops::load_loops;
 use crate::storage::paths::{DATA_DIR_ENV, resolve_data_dir};
+use crate::storage::recordings;
 use crate::storage::sessions::{Leftover, recover_leftovers};
 use crate::ui::review::{draw, list_rows, thousands};
 use crate::ui::theme::Theme;
@@ -89,6 +92,7 @@ pub fn review(args: ReviewArgs) -> ExitCode {
         for leftover in &leftovers {
             let _ = writeln!(report, "  {leftover}");
         }
+        let recordings_ok = check_recordings(&listing.data_dir, &mut report);
         if let Some(update) = update {
             let path = update.path();
             if let Err(e) = update.save() {
@@ -103,7 +107,7 @@ pub fn review(args: ReviewArgs) -> ExitCode {
         let partial = leftovers
             .iter()
             .any(|l| matches!(l, Leftover::Partial { .. }));
-        let code = if loaded.skipped.is_empty() && !partial {
+        let code = if loaded.skipped.is_empty() && !partial && recordings_ok {
             ExitCode::SUCCESS
         } else {
             ExitCode::from(EXIT_SKIPPED)
@@ -126,6 +130,7 @@ pub fn review(args: ReviewArgs) -> ExitCode {
         listing.data_dir.clone(),
         listing.len(),
     );
+    review.speaker = sound::devices(&recordings::audio_dir(&listing.data_dir)).speaker;
     review.loops = load_loops(&listing.data_dir)
         .into_iter()
         .map(|(_, record)| (record.id.clone(), record))
@@ -169,6 +174,53 @@ pub fn check_report(dir: &Path, loaded: &Loaded) -> String {
     out
 }
 
+/// Recordings a crash cut short: finished (with the `audio` feature) or
+/// reported, one line each. False when one is left unfinished.
+fn check_recordings(data_dir: &Path, report: &mut String) -> bool {
+    let parts = match recordings::partials(data_dir) {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = writeln!(
+                report,
+                "{}: cannot read it: {e}",
+                recordings::audio_dir(data_dir).display()
+            );
+            return false;
+        }
+    };
+    if parts.is_empty() {
+        return true;
+    }
+    #[cfg(feature = "audio")]
+    {
+        use crate::audio::{Partial, recover_partials};
+        match recover_partials(&recordings::audio_dir(data_dir)) {
+            Ok(done) => {
+                for partial in &done {
+                    let _ = writeln!(report, "{partial}");
+                }
+                !done.iter().any(|p| matches!(p, Partial::Failed { .. }))
+            }
+            Err(e) => {
+                let _ = writeln!(report, "{e}");
+                false
+            }
+        }
+    }
+    #[cfg(not(feature = "audio"))]
+    {
+        for part in &parts {
+            let _ = writeln!(
+                report,
+                "{}: a recording cut short; this build cannot finish it ({})",
+                part.display(),
+                crate::app::sound::NO_AUDIO_BUILD
+            );
+        }
+        false
+    }
+}
+
 pub fn stats(args: StatsArgs) -> ExitCode {
     let listing = match open_data_dir(args.data_dir) {
         Ok(l) => l,
@@ -204,6 +256,10 @@ impl Program for Review {
         draw(frame, self, theme);
     }
 
+    fn next_deadline(&self, _now: Duration) -> Option<Duration> {
+        self.is_playing().then_some(PLAYHEAD_EVERY)
+    }
+
     fn should_quit(&self) -> bool {
         self.should_quit
     }
@@ -216,12 +272,30 @@ impl Program for Review {
     }
 }
 
-/// Carries out review's effects: moving a session's file to the trash.
+/// Carries out review's effects: moving a session's file to the trash, and
+/// its recordings with it.
 pub fn perform(review: &mut Review, effect: Effect) {
     match effect {
         Effect::Trash(file) => {
             let result = move_to_trash(&review.data_dir, &file);
+            // The log first: its recordings follow it, under its name there.
+            let stem = |name: &str| name.strip_suffix(".toml").unwrap_or(name).to_string();
+            let audio = result.as_ref().ok().map(|to| {
+                let trashed = to
+                    .file_name()
+                    .map(|n| stem(&n.to_string_lossy()))
+                    .unwrap_or_default();
+                recordings::move_to_trash(&review.data_dir, &stem(&file), &trashed)
+            });
             review.on_trashed(&file, result);
+            if let Some(Err(e)) = audio {
+                review.status = Some(Status {
+                    text: format!(
+                        "{file} went to the trash, but its recording could not follow: {e}"
+                    ),
+                    is_error: true,
+                });
+            }
         }
     }
 }

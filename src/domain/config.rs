@@ -46,6 +46,12 @@ pub struct Config {
     /// asks every question.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audience: Option<Candidate>,
+    /// Record each answer (builds with the `audio` feature).
+    pub record: bool,
+    /// Delete recordings older than this many days (their logs and delivery
+    /// figures stay); unset keeps them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keep_audio_days: Option<u32>,
     /// Whisper model for transcripts of recorded answers; `""` is none.
     #[serde(
         deserialize_with = "empty_path_is_none",
@@ -70,6 +76,8 @@ impl Default for Config {
             bell: true,
             theme: ThemeChoice::Auto,
             audience: None,
+            record: false,
+            keep_audio_days: None,
             whisper_model: None,
         }
     }
@@ -78,6 +86,9 @@ impl Default for Config {
 /// Answer and probe lengths: up to an hour, and as short as a second (a
 /// quick elevator pitch, or a test that must not wait).
 pub const SECONDS_RANGE: std::ops::RangeInclusive<u64> = 1..=3600;
+
+/// How long recordings may be kept: a day to ten years.
+pub const KEEP_AUDIO_DAYS_RANGE: std::ops::RangeInclusive<u32> = 1..=3650;
 
 impl Config {
     pub fn parse(source: &Source<'_>) -> Result<Self, LoadError> {
@@ -97,6 +108,15 @@ impl Config {
             problems.push(format!(
                 "`think_secs` must be at most 600, found {}",
                 config.think_secs
+            ));
+        }
+        if let Some(days) = config.keep_audio_days
+            && !KEEP_AUDIO_DAYS_RANGE.contains(&days)
+        {
+            problems.push(format!(
+                "`keep_audio_days` must be between {} and {}, found {days}",
+                KEEP_AUDIO_DAYS_RANGE.start(),
+                KEEP_AUDIO_DAYS_RANGE.end()
             ));
         }
         if !["star", "spsil"].contains(&config.framework.to_ascii_lowercase().as_str()) {
@@ -157,6 +177,14 @@ pub const TEMPLATE: &str = r#"# stardrill settings. Every line is optional; comm
 # answer (hiring, letting someone go); "manager" keeps them. Unset: every question.
 # audience = "ic"
 
+# Record each answer to <data dir>/audio/ and measure its delivery (needs a
+# build with the audio feature; --record / --no-record override it).
+# record = false
+
+# Delete recordings older than this many days (1-3650); their session logs
+# and delivery figures are kept. Unset: recordings are kept until you delete them.
+# keep_audio_days = 90
+
 # Whisper model file for transcripts of recorded answers (a build with
 # `--features transcribe`), e.g. "~/models/ggml-base.en.bin"; "" is none.
 # `--model` and STARDRILL_WHISPER_MODEL name one too.
@@ -211,11 +239,13 @@ mod tests {
             })
             .collect::<Vec<_>>()
             .join("\n");
-        // Every line but `audience` shows its default; that one has none.
+        // Every line but `audience` and `keep_audio_days` shows its default;
+        // those have none.
         assert_eq!(
             parse(&uncommented).expect("uncommented"),
             Config {
                 audience: Some(Candidate::Ic),
+                keep_audio_days: Some(90),
                 ..Config::default()
             }
         );
@@ -231,6 +261,21 @@ mod tests {
         let err = parse("seconds = 90\naudience = \"boss\"\n").expect_err("bad audience");
         assert!(err.to_string().starts_with("config.toml:2: "), "{err}");
         assert!(err.to_string().contains("unknown variant `boss`"), "{err}");
+    }
+
+    #[test]
+    fn recording_settings_load_and_name_their_line_when_wrong() {
+        let c = parse("record = true\nkeep_audio_days = 30\n").expect("recording");
+        assert!(c.record);
+        assert_eq!(c.keep_audio_days, Some(30));
+        assert!(!parse("").expect("defaults").record);
+        let err = parse("bell = true\n\nkeep_audio_days = 0\n").expect_err("zero days");
+        assert_eq!(
+            err.to_string(),
+            "config.toml:3: `keep_audio_days` must be between 1 and 3650, found 0"
+        );
+        let err = parse("record = \"yes\"\n").expect_err("not a bool");
+        assert!(err.to_string().starts_with("config.toml:1: "), "{err}");
     }
 
     #[test]

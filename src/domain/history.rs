@@ -8,6 +8,7 @@ use std::fmt;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use super::bank::QuestionKind;
+use super::delivery::Delivery;
 use super::session::{
     LoggedQuestion, LoggedStep, LoggedStory, Outcome, Rubric, SCHEMA_VERSION, SessionLog,
 };
@@ -84,6 +85,10 @@ pub struct Session {
     pub loop_id: Option<Box<str>>,
     pub round: Option<u32>,
     pub story: Option<Box<LoggedStory>>,
+    /// The answer's recording, a file in `<data dir>/audio/`.
+    pub audio: Option<Box<str>>,
+    /// How the answer was said (boxed: most sessions have none).
+    pub delivery: Option<Box<Delivery>>,
 }
 
 impl Session {
@@ -94,6 +99,47 @@ impl Session {
 
     pub fn is_over(&self) -> bool {
         self.overtime_secs > 0.0
+    }
+
+    /// Where each step began in the answer: the latest tick before its own
+    /// (or 0). A step not ticked began at the last tick if it is the first
+    /// one left (the step being spoken when the answer ended); other steps
+    /// not ticked have no place.
+    pub fn step_starts(&self) -> Vec<Option<f64>> {
+        let ticks: Vec<f64> = self
+            .steps
+            .iter()
+            .filter_map(|s| s.checked_at_secs)
+            .collect();
+        let before = |t: f64| ticks.iter().copied().filter(|&o| o < t).fold(0.0, f64::max);
+        let last = ticks.iter().copied().fold(0.0, f64::max);
+        let first_left = self.steps.iter().position(|s| s.checked_at_secs.is_none());
+        self.steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| match s.checked_at_secs {
+                Some(at) => Some(before(at)),
+                None if Some(i) == first_left => Some(last),
+                None => None,
+            })
+            .collect()
+    }
+
+    /// The step being spoken `secs` into the answer: the ticked step whose
+    /// span holds it, else (after the last tick) the first step not ticked.
+    pub fn step_at(&self, secs: f64) -> Option<usize> {
+        let starts = self.step_starts();
+        let ticked = self.steps.iter().enumerate().find(|(i, s)| {
+            matches!((starts[*i], s.checked_at_secs), (Some(from), Some(to)) if secs >= from && secs < to)
+        });
+        match ticked {
+            Some((i, _)) => Some(i),
+            None => self
+                .steps
+                .iter()
+                .position(|s| s.checked_at_secs.is_none())
+                .filter(|&i| starts[i].is_some_and(|from| secs >= from)),
+        }
     }
 
     /// How long each step took: its tick minus the latest earlier tick (or 0).
@@ -194,6 +240,8 @@ impl HistoryBuilder {
             loop_id: log.loop_id.map(Into::into),
             round: log.round,
             story: log.story.map(Box::new),
+            audio: log.audio.map(Into::into),
+            delivery: log.delivery.map(Box::new),
         });
     }
 
@@ -455,6 +503,8 @@ impl History {
             loop_id: session.loop_id.as_deref().map(str::to_string),
             round: session.round,
             story: session.story.as_deref().cloned(),
+            audio: session.audio.as_deref().map(str::to_string),
+            delivery: session.delivery.as_deref().cloned(),
         }
     }
 }
@@ -586,6 +636,8 @@ pub(crate) mod tests {
             loop_id: None,
             round: None,
             story: None,
+            audio: None,
+            delivery: None,
         }
     }
 
@@ -615,6 +667,52 @@ pub(crate) mod tests {
             h.principles(s).collect::<Vec<_>>(),
             ["dive-deep", "ownership"]
         );
+    }
+
+    #[test]
+    fn recordings_and_delivery_come_back() {
+        let mut a = log("aaaaaa", 1, "co-01", &["customer-obsession"]);
+        a.audio = Some("20260101T080000Z-aaaaaa.ogg".into());
+        a.delivery = Some(Delivery {
+            audio_secs: 110.0,
+            speaking_secs: 90.5,
+            silence_secs: 19.5,
+            first_word_secs: Some(1.2),
+            syllables: 300,
+            wpm: Some(147.0),
+            pauses: vec![super::super::delivery::Pause {
+                at_secs: 40.0,
+                secs: 3.5,
+                step: Some("action".into()),
+            }],
+            steps: Vec::new(),
+        });
+        let h = History::from_logs([("a.toml", a.clone())]);
+        assert_eq!(h.to_log(&h.sessions()[0]), a);
+    }
+
+    #[test]
+    fn steps_start_at_the_tick_before_and_the_playing_step_is_found() {
+        // Situation ticked at 35, Task at 45.5, Action not ticked.
+        let h = History::from_logs([("a.toml", log("a", 1, "q", &["ownership"]))]);
+        let s = &h.sessions()[0];
+        assert_eq!(s.step_starts(), vec![Some(0.0), Some(35.0), Some(45.5)]);
+        assert_eq!(s.step_at(0.0), Some(0));
+        assert_eq!(s.step_at(34.9), Some(0));
+        assert_eq!(s.step_at(35.0), Some(1));
+        assert_eq!(
+            s.step_at(50.0),
+            Some(2),
+            "after the last tick: the step left"
+        );
+        let mut none = log("b", 1, "q", &["ownership"]);
+        for step in &mut none.steps {
+            step.checked_at_secs = None;
+        }
+        let h = History::from_logs([("b.toml", none)]);
+        let s = &h.sessions()[0];
+        assert_eq!(s.step_starts(), vec![Some(0.0), None, None]);
+        assert_eq!(s.step_at(10.0), Some(0));
     }
 
     #[test]

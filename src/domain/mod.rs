@@ -5,6 +5,7 @@ pub mod bank;
 pub mod clock;
 pub mod config;
 pub mod cues;
+pub mod delivery;
 pub mod framework;
 pub mod history;
 pub mod interview_loop;

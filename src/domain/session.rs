@@ -5,6 +5,7 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use super::bank::QuestionKind;
+use super::delivery::Delivery;
 
 /// Bumped when a field changes meaning; readers skip logs newer than they know.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -52,6 +53,9 @@ pub struct LoggedProbe {
     /// It asked for another story, with a full answer's time.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub new_story: bool,
+    /// The recording of this probe's answer, a file in `<data dir>/audio/`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -155,6 +159,10 @@ pub struct SessionLog {
     pub loop_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub round: Option<u32>,
+    /// The recording of the answer, a file in `<data dir>/audio/` named after
+    /// this log (`<log file stem>.ogg`); absent when it was not recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio: Option<String>,
     #[serde(default)]
     pub notes: String,
     pub question: LoggedQuestion,
@@ -164,11 +172,28 @@ pub struct SessionLog {
     pub steps: Vec<LoggedStep>,
     #[serde(default)]
     pub rubric: Rubric,
+    /// How the answer was said, measured from its recording (kept when the
+    /// recording itself is pruned or deleted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<Delivery>,
 }
 
 impl SessionLog {
     pub fn file_name(&self) -> String {
         record_file_name(self.started_at, &self.id)
+    }
+
+    /// The log's file name without `.toml`: recordings are named after it.
+    pub fn file_stem(&self) -> String {
+        record_stem(self.started_at, &self.id)
+    }
+
+    /// Every recording the log names: the answer's, then the probes'.
+    pub fn audio_files(&self) -> impl Iterator<Item = &str> {
+        self.audio
+            .as_deref()
+            .into_iter()
+            .chain(self.probes.iter().filter_map(|p| p.audio.as_deref()))
     }
 
     /// The log as its file holds it. The heading comment shows the id on
@@ -235,8 +260,13 @@ impl SessionLog {
 
 /// File name of a record: UTC start time (so names sort by date) plus its short id.
 pub fn record_file_name(started_at: DateTime<FixedOffset>, id: &str) -> String {
+    format!("{}.toml", record_stem(started_at, id))
+}
+
+/// A record's file name without its extension, which its recordings share.
+pub fn record_stem(started_at: DateTime<FixedOffset>, id: &str) -> String {
     format!(
-        "{}-{id}.toml",
+        "{}-{id}",
         started_at.with_timezone(&Utc).format("%Y%m%dT%H%M%SZ")
     )
 }
@@ -296,6 +326,7 @@ mod tests {
                 question: follow_up,
                 secs: 20.0,
                 new_story: false,
+                audio: None,
             }],
             loop_id: None,
             round: None,
@@ -309,6 +340,8 @@ mod tests {
             story: None,
             steps: Vec::new(),
             rubric: Rubric::default(),
+            audio: None,
+            delivery: None,
         }
     }
 

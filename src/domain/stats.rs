@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, Duration, NaiveDate};
 
+use super::delivery::{COMFORTABLE_WPM, Delivery};
 use super::history::{History, SITUATION_TARGET_SECS, Session};
 use super::principles::Principles;
 
@@ -33,6 +34,25 @@ pub struct Week {
     pub sessions: usize,
     pub avg_rating: Option<f64>,
     pub avg_situation_secs: Option<f64>,
+    /// Estimated words per minute, over the week's recorded answers.
+    pub avg_wpm: Option<f64>,
+}
+
+/// The delivery of the recorded answers, summed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeliveryTotals {
+    /// Answers with delivery figures.
+    pub answers: usize,
+    pub audio_secs: f64,
+    pub speaking_secs: f64,
+    /// Long pauses (2 s or more) in all, and their seconds.
+    pub long_pauses: usize,
+    pub long_pause_secs: f64,
+    pub avg_first_word_secs: Option<f64>,
+    pub avg_wpm: Option<f64>,
+    /// Answers with a rate, and how many of them were in the comfortable range.
+    pub paced: usize,
+    pub comfortable: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -53,6 +73,7 @@ pub struct Stats {
     pub situation_timed: usize,
     pub situation_within: usize,
     pub avg_situation_secs: Option<f64>,
+    pub delivery: DeliveryTotals,
 }
 
 pub const TREND_WEEKS: usize = 26;
@@ -109,9 +130,16 @@ impl Stats {
         let mut situation = Acc::default();
         let mut situation_within = 0;
         let mut count = 0;
+        let mut week_wpm = vec![Acc::default(); TREND_WEEKS];
+        let mut delivery = DeliveryTotals::default();
+        let mut first_word = Acc::default();
+        let mut wpm = Acc::default();
 
         for s in sessions {
             count += 1;
+            if let Some(d) = s.delivery.as_deref() {
+                add_delivery(&mut delivery, &mut first_word, &mut wpm, d);
+            }
             let day = s.day();
             *days.entry(day).or_default() += 1;
             if let Some(r) = s.rating {
@@ -134,6 +162,9 @@ impl Stats {
                     }
                     if let Some(t) = sit {
                         week_situation[w].add(t);
+                    }
+                    if let Some(rate) = s.delivery.as_deref().and_then(|d| d.wpm) {
+                        week_wpm[w].add(rate);
                     }
                 }
             }
@@ -183,8 +214,11 @@ impl Stats {
                 sessions: week_sessions[w],
                 avg_rating: week_rating[w].avg(),
                 avg_situation_secs: week_situation[w].avg(),
+                avg_wpm: week_wpm[w].avg(),
             })
             .collect();
+        delivery.avg_first_word_secs = first_word.avg();
+        delivery.avg_wpm = wpm.avg();
         Self {
             today,
             sessions: count,
@@ -198,11 +232,30 @@ impl Stats {
             situation_timed: situation.n,
             situation_within,
             avg_situation_secs: situation.avg(),
+            delivery,
         }
     }
 
     pub fn never_practised(&self) -> impl Iterator<Item = &PrincipleRow> {
         self.principles.iter().filter(|p| p.never_practised())
+    }
+}
+
+fn add_delivery(totals: &mut DeliveryTotals, first_word: &mut Acc, wpm: &mut Acc, d: &Delivery) {
+    totals.answers += 1;
+    totals.audio_secs += d.audio_secs;
+    totals.speaking_secs += d.speaking_secs;
+    totals.long_pauses += d.pauses.len();
+    totals.long_pause_secs += d.pauses.iter().map(|p| p.secs).sum::<f64>();
+    if let Some(t) = d.first_word_secs {
+        first_word.add(t);
+    }
+    if let Some(rate) = d.wpm {
+        wpm.add(rate);
+        totals.paced += 1;
+        if COMFORTABLE_WPM.contains(&rate) {
+            totals.comfortable += 1;
+        }
     }
 }
 
@@ -284,6 +337,52 @@ mod tests {
         let this_week = s.weeks.last().map(|w| (w.monday, w.sessions));
         assert_eq!(this_week, Some((d(5), 2)));
         assert_eq!(s.weeks[TREND_WEEKS - 2].sessions, 1);
+    }
+
+    #[test]
+    fn recorded_answers_are_summed_and_their_pace_trended() {
+        use crate::domain::delivery::Pause;
+        let catalogue = Principles::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let figures = |wpm: Option<f64>, pauses: usize| Delivery {
+            audio_secs: 100.0,
+            speaking_secs: 80.0,
+            silence_secs: 20.0,
+            first_word_secs: Some(2.0),
+            syllables: 200,
+            wpm,
+            pauses: (0..pauses)
+                .map(|i| Pause {
+                    at_secs: 10.0 * i as f64,
+                    secs: 3.0,
+                    step: None,
+                })
+                .collect(),
+            steps: Vec::new(),
+        };
+        let mut a = log("a", 4, "co-01", &["customer-obsession"]);
+        a.delivery = Some(figures(Some(150.0), 1));
+        let mut b = log("b", 5, "co-01", &["customer-obsession"]);
+        b.delivery = Some(figures(Some(190.0), 2));
+        let mut c = log("c", 6, "co-01", &["customer-obsession"]);
+        c.delivery = Some(figures(None, 0));
+        let unrecorded = log("d", 6, "co-01", &["customer-obsession"]);
+        let h = History::from_logs([
+            ("a.toml", a),
+            ("b.toml", b),
+            ("c.toml", c),
+            ("d.toml", unrecorded),
+        ]);
+        let s = Stats::compute(&h, &catalogue, d(6));
+        let t = &s.delivery;
+        assert_eq!(t.answers, 3);
+        assert_eq!((t.audio_secs, t.speaking_secs), (300.0, 240.0));
+        assert_eq!((t.long_pauses, t.long_pause_secs), (3, 9.0));
+        assert_eq!(t.avg_first_word_secs, Some(2.0));
+        assert_eq!(t.avg_wpm, Some(170.0));
+        assert_eq!((t.paced, t.comfortable), (2, 1));
+        // 2026-01-04 is a Sunday: a week of its own before this one.
+        let weeks: Vec<Option<f64>> = s.weeks.iter().rev().take(2).map(|w| w.avg_wpm).collect();
+        assert_eq!(weeks, [Some(190.0), Some(150.0)]);
     }
 
     #[test]

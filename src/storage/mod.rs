@@ -7,6 +7,7 @@ pub mod history;
 pub mod loops;
 pub mod paths;
 pub mod read;
+pub mod recordings;
 pub mod sessions;
 pub mod stories;
 pub mod transcripts;

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use super::atomic::{create_new_atomic, rename_no_clobber};
 use super::paths::records_newest_first;
 use super::read::{RECORD_LIMIT, read_text};
+use super::recordings;
 use crate::domain::session::{SessionLog, StoreError, new_id};
 
 /// Anything that can keep a finished attempt; the event loop saves through it.
@@ -46,6 +47,24 @@ impl SessionStore {
     pub fn dir(&self) -> &Path {
         &self.dir
     }
+
+    /// After a new id: the log's recordings are renamed to its new stem (and
+    /// the log names them so).
+    fn rename_recordings(&self, log: &mut SessionLog, old_stem: &str) {
+        let names: Vec<String> = log.audio_files().map(str::to_string).collect();
+        if names.is_empty() {
+            return;
+        }
+        let data_dir = self.dir.parent().unwrap_or(&self.dir);
+        let mut given =
+            recordings::follow_new_stem(data_dir, &names, old_stem, &log.file_stem()).into_iter();
+        if log.audio.is_some() {
+            log.audio = given.next().flatten();
+        }
+        for probe in log.probes.iter_mut().filter(|p| p.audio.is_some()) {
+            probe.audio = given.next().flatten();
+        }
+    }
 }
 
 impl SessionSink for SessionStore {
@@ -59,7 +78,9 @@ impl SessionSink for SessionStore {
             match create_new_atomic(&self.dir, &name, text.as_bytes()) {
                 Ok(()) => return Ok(self.dir.join(name)),
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                    log.id = new_id(&mut rand::rng())
+                    let old = log.file_stem();
+                    log.id = new_id(&mut rand::rng());
+                    self.rename_recordings(&mut log, &old);
                 }
                 Err(source) => {
                     return Err(StoreError::Write {
@@ -221,6 +242,8 @@ mod tests {
                 ..Rubric::default()
             },
             story: None,
+            audio: None,
+            delivery: None,
         }
     }
 
@@ -251,6 +274,25 @@ mod tests {
         let again =
             SessionLog::from_toml(&std::fs::read_to_string(&second).expect("read")).expect("parse");
         assert_ne!(again.id, "abc123");
+    }
+
+    #[test]
+    fn a_recording_follows_its_log_to_a_new_id() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = SessionStore::open(dir.path()).expect("open");
+        store.save(&sample()).expect("save");
+        let audio = recordings::audio_dir(dir.path());
+        std::fs::create_dir_all(&audio).expect("audio dir");
+        let mut recorded = sample();
+        recorded.audio = Some("20260105T080000Z-abc123.ogg".into());
+        std::fs::write(audio.join("20260105T080000Z-abc123.ogg"), "sound").expect("write");
+        let path = store.save(&recorded).expect("save a clash");
+        let again =
+            SessionLog::from_toml(&std::fs::read_to_string(&path).expect("read")).expect("parse");
+        let named = again.audio.clone().expect("names its recording");
+        assert_eq!(named, format!("{}.ogg", again.file_stem()));
+        assert_eq!(std::fs::read(audio.join(&named)).expect("moved"), b"sound");
+        assert!(!audio.join("20260105T080000Z-abc123.ogg").exists());
     }
 
     #[test]

@@ -13,6 +13,7 @@ use super::widgets::{bar, key_hints, wrap_indented};
 use super::{answer_layout, draw_notes, draw_status};
 use crate::app::attempt::{Attempt, StepTime};
 use crate::app::countdown::{TimeLeft, clock_face};
+use crate::app::sound::Rec;
 use crate::app::{ANSWERING_KEYS, Answering, App, Focus};
 use crate::domain::framework::Framework;
 
@@ -26,6 +27,7 @@ pub fn draw(
 ) {
     let [timer, panes, status, footer] = answer_layout(frame, area, app, attempt, theme);
     draw_timer(frame, timer, attempt, now, theme);
+    draw_recording_badge(frame, timer, app, theme);
 
     let framework = app.catalog.frameworks.get(attempt.framework);
     let [checklist, notes] =
@@ -103,6 +105,49 @@ fn draw_timer(frame: &mut Frame, area: Rect, attempt: &Attempt, now: Duration, t
     label.push(Span::styled(solid, style));
     label.push(Span::styled(empty, theme.muted()));
     frame.render_widget(Paragraph::new(Line::from(label)), inner);
+}
+
+/// Cells of the level meter.
+const METER_CELLS: usize = 8;
+
+/// The recording light on the top border of the timer box `area`,
+/// right-aligned: `R` and a level meter while the answer is being recorded;
+/// `R` and why not otherwise, whenever recording is on.
+pub fn draw_recording_badge(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    if let Some(badge) = recording_badge(app, theme) {
+        // Inside the corners, as a border title would be.
+        let top = Rect::new(area.x + 1, area.y, area.width.saturating_sub(2), 1);
+        frame.render_widget(Paragraph::new(badge.right_aligned()), top);
+    }
+}
+
+fn recording_badge(app: &App, theme: Theme) -> Option<Line<'static>> {
+    if !app.settings.record {
+        return None;
+    }
+    let rec = app.live_rec()?;
+    let spans = match (rec, app.meter()) {
+        (_, Some(level)) => {
+            let filled =
+                ((level.clamp(0.0, 1.0) * METER_CELLS as f32).round() as usize).min(METER_CELLS);
+            vec![
+                Span::styled(" R ", theme.danger()),
+                Span::styled("█".repeat(filled), theme.ok()),
+                Span::styled("░".repeat(METER_CELLS - filled), theme.muted()),
+                Span::raw(" "),
+            ]
+        }
+        (Rec::On { .. }, None) => vec![
+            Span::styled(" R ", theme.warn()),
+            Span::styled("paused ", theme.muted()),
+        ],
+        (Rec::Waiting, _) => vec![
+            Span::styled(" R ", theme.muted()),
+            Span::styled("from the answer ", theme.muted()),
+        ],
+        (Rec::Off | Rec::Saved { .. }, _) => vec![Span::styled(" R off ", theme.warn())],
+    };
+    Some(Line::from(spans))
 }
 
 const CHECKLIST_MAX_WIDTH: usize = 72;

@@ -114,6 +114,7 @@ pub fn draw_probe(
             theme.muted(),
         ));
     frame.render_widget(Paragraph::new(Line::from(spans)).block(block), timer);
+    super::drill::draw_recording_badge(frame, timer, app, theme);
 
     let [card, notes] =
         Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(panes);

@@ -3,6 +3,7 @@
 pub mod between;
 pub mod card;
 pub mod coverage;
+pub mod delivery;
 pub mod drill;
 pub mod help;
 pub mod interview;

@@ -8,11 +8,11 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, BorderType, Padding, Paragraph, Wrap};
 
 use super::theme::Theme;
-use super::widgets::key_hints;
+use super::widgets::{key_hints, wrap_indented};
 use super::{draw_notes, draw_question, draw_status};
 use crate::app::attempt::{Attempt, WrapUp};
 use crate::app::countdown::clock_face;
-use crate::app::{App, Focus, WRAP_UP_KEYS};
+use crate::app::{App, Card, Focus, WRAP_UP_KEYS};
 use crate::domain::session::{RATING_LABELS, RUBRIC_HINTS, RUBRIC_ITEMS};
 
 pub fn draw(
@@ -36,8 +36,21 @@ pub fn draw(
     draw_card(frame, card, app, attempt, wrap, now, theme);
 
     let follow_up_lines = wrap.follow_up.as_ref().map_or(0, |_| 5);
-    let [follow_up, notes] =
-        Layout::vertical([Constraint::Length(follow_up_lines), Constraint::Fill(1)]).areas(side);
+    let delivery = attempt.rec.delivery().map(|d| {
+        let width = usize::from(side.width.saturating_sub(4));
+        super::delivery::lines(d, &attempt.logged_steps(&app.catalog), width, theme)
+    });
+    // The figures take what they need, leaving the notes three rows at least.
+    let room = side.height.saturating_sub(follow_up_lines + 3);
+    let delivery_lines = delivery
+        .as_ref()
+        .map_or(0, |l| (l.len() as u16 + 2).min(room));
+    let [follow_up, figures, notes] = Layout::vertical([
+        Constraint::Length(follow_up_lines),
+        Constraint::Length(delivery_lines),
+        Constraint::Fill(1),
+    ])
+    .areas(side);
     if let Some(text) = &wrap.follow_up {
         let block = Block::bordered()
             .border_type(BorderType::Rounded)
@@ -53,14 +66,57 @@ pub fn draw(
             follow_up,
         );
     }
+    if let Some(lines) = delivery
+        && figures.height > 0
+    {
+        draw_delivery(frame, figures, app, lines, theme);
+    }
     draw_notes(frame, notes, attempt, app.focus == Focus::Notes, theme);
     draw_status(frame, status, app, None, theme);
 
+    let recorded = attempt.rec.file().is_some();
+    let playing = app.playback.is_some() && app.sound.speaker.is_playing();
     let hints = match app.focus {
         Focus::Notes => app.notes_keys().footer_as_written(),
-        Focus::Checklist => WRAP_UP_KEYS.footer_as_written(),
+        Focus::Checklist => WRAP_UP_KEYS.footer(|action, text| match action {
+            Card::Play if !recorded => None,
+            Card::Play if playing => Some("pause"),
+            _ => Some(text),
+        }),
     };
     frame.render_widget(key_hints(&hints, footer.width, theme), footer);
+}
+
+/// The delivery figures, titled with the replay's state.
+fn draw_delivery(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    lines: Vec<Line<'static>>,
+    theme: Theme,
+) {
+    let title = match &app.playback {
+        Some(p) => {
+            let state = if app.sound.speaker.is_playing() {
+                "▶"
+            } else {
+                "‖"
+            };
+            let at = app.sound.speaker.position();
+            format!(
+                " Delivery · {state} {} / {} ",
+                clock_face(at.round() as u64),
+                clock_face(p.secs.round() as u64)
+            )
+        }
+        None => " Delivery · p replays ".to_string(),
+    };
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.muted())
+        .title(Span::styled(title, theme.title()))
+        .padding(Padding::horizontal(1));
+    frame.render_widget(Paragraph::new(Text::from(lines)).block(block), area);
 }
 
 fn draw_card(
@@ -193,7 +249,13 @@ fn draw_card(
     let hint = RUBRIC_HINTS
         .get(wrap.cursor)
         .filter(|_| app.focus == Focus::Checklist)
-        .map(|hint| Line::styled(format!("  {hint}"), theme.muted()));
+        .map(|hint| {
+            let width = usize::from(area.width.saturating_sub(4));
+            wrap_indented(hint, width, "  ")
+                .into_iter()
+                .map(|l| Line::styled(l, theme.muted()))
+                .collect::<Vec<_>>()
+        });
 
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
@@ -216,9 +278,10 @@ fn draw_card(
     }
     // What the item in focus asks, when there is room for it.
     if let Some(hint) = hint {
-        lines.push(hint);
+        let before = lines.len();
+        lines.extend(hint);
         if height(&lines) > usize::from(inner.height) {
-            lines.pop();
+            lines.truncate(before);
         }
     }
     frame.render_widget(

@@ -12,9 +12,10 @@ use super::stamp::Stamp;
 use crate::domain::history::{History, NOT_OURS_LASTING, Session, SkipReason, Skipped};
 
 /// Bump whenever what is written below changes, or what a log must be to be
-/// accepted (2: out-of-range values are refused): a cache of another version
-/// is ignored (and rebuilt). The `layout_is_pinned` test fails until it is bumped.
-pub const CACHE_VERSION: u32 = 2;
+/// accepted (2: out-of-range values are refused; 3: recordings and their
+/// delivery figures): a cache of another version is ignored (and rebuilt).
+/// The `layout_is_pinned` test fails until it is bumped.
+pub const CACHE_VERSION: u32 = 3;
 const MAGIC: &[u8; 8] = b"SDHCACHE";
 
 /// Encodes `sessions` (each with the stamp of its file) and `skipped`, with
@@ -170,6 +171,7 @@ impl Reader<'_> {
 mod tests {
     use super::*;
     use crate::domain::bank::QuestionKind;
+    use crate::domain::delivery::{Delivery, Pause, StepTalk};
     use crate::domain::history::tests::log;
     use crate::domain::history::{HistoryBuilder, NOT_OURS_LASTING};
     use crate::domain::session::{LoggedStory, Outcome, Rubric, SessionLog};
@@ -190,7 +192,35 @@ mod tests {
         a.rating = None;
         a.follow_up = None;
         a.notes = "multi\nline — ünïcode".into();
+        a.audio = Some("20260101T080000Z-aaaaaa.ogg".into());
+        a.delivery = Some(Delivery {
+            audio_secs: 110.0,
+            speaking_secs: 92.5,
+            silence_secs: 17.5,
+            first_word_secs: Some(1.25),
+            syllables: 311,
+            wpm: Some(151.0),
+            pauses: vec![
+                Pause {
+                    at_secs: 40.5,
+                    secs: 2.75,
+                    step: Some("action".into()),
+                },
+                Pause {
+                    at_secs: 100.0,
+                    secs: 2.0,
+                    step: None,
+                },
+            ],
+            steps: vec![StepTalk {
+                key: "situation".into(),
+                span_secs: 35.0,
+                spoke_secs: 30.25,
+            }],
+        });
         let mut b = log("bbbbbb", 2, "dd-01", &["dive-deep", "ownership"]);
+        // Figures with nothing heard: every optional part absent.
+        b.delivery = Some(Delivery::default());
         b.question.kind = QuestionKind::Hypothetical;
         b.outcome = Outcome::Skipped;
         b.loop_id = Some("loop".into());
@@ -326,7 +356,7 @@ mod tests {
                 bytes.len() - body_at,
                 checksum(&bytes[body_at..])
             ),
-            (2, 730, 9_134_170_106_627_823),
+            (3, 906, 7_001_980_433_487_934_108),
             "the cache layout changed: bump CACHE_VERSION and update this test"
         );
     }

@@ -3,6 +3,7 @@
 
 use super::codec::{Reader, Writer};
 use crate::domain::bank::QuestionKind;
+use crate::domain::delivery::{Delivery, Pause, StepTalk};
 use crate::domain::history::{History, QuestionRec, Session, StepRec, Sym};
 use crate::domain::session::{LoggedStory, Outcome, Rubric};
 
@@ -109,6 +110,8 @@ impl<'h> Tables<'h> {
             loop_id,
             round,
             story,
+            audio,
+            delivery,
         } = session;
         w.str(file);
         w.str(id);
@@ -166,6 +169,8 @@ impl<'h> Tables<'h> {
             w.str(id);
             w.str(title);
         });
+        w.opt(audio.as_deref(), |w, a| w.str(a));
+        w.opt(delivery.as_deref(), write_delivery);
     }
 
     /// Writes the questions, then the strings, that the sessions written so far use.
@@ -179,9 +184,88 @@ impl<'h> Tables<'h> {
     }
 }
 
+/// Delivery figures, every field named (a new one fails to compile here).
+fn write_delivery(w: &mut Writer, d: &Delivery) {
+    let Delivery {
+        audio_secs,
+        speaking_secs,
+        silence_secs,
+        first_word_secs,
+        syllables,
+        wpm,
+        pauses,
+        steps,
+    } = d;
+    w.f64(*audio_secs);
+    w.f64(*speaking_secs);
+    w.f64(*silence_secs);
+    w.opt(first_word_secs.as_ref(), |w, t| w.f64(*t));
+    w.uint((*syllables).into());
+    w.opt(wpm.as_ref(), |w, t| w.f64(*t));
+    w.uint(pauses.len() as u64);
+    for Pause {
+        at_secs,
+        secs,
+        step,
+    } in pauses
+    {
+        w.f64(*at_secs);
+        w.f64(*secs);
+        w.opt(step.as_deref(), |w, s| w.str(s));
+    }
+    w.uint(steps.len() as u64);
+    for StepTalk {
+        key,
+        span_secs,
+        spoke_secs,
+    } in steps
+    {
+        w.str(key);
+        w.f64(*span_secs);
+        w.f64(*spoke_secs);
+    }
+}
+
 impl Reader<'_> {
     fn sym(&mut self) -> Option<Sym> {
         self.u32()
+    }
+
+    fn delivery(&mut self) -> Option<Box<Delivery>> {
+        let audio_secs = self.f64()?;
+        let speaking_secs = self.f64()?;
+        let silence_secs = self.f64()?;
+        let first_word_secs = self.opt(Self::f64)?;
+        let syllables = self.u32()?;
+        let wpm = self.opt(Self::f64)?;
+        let n = self.count(17)?;
+        let mut pauses = Vec::with_capacity(n);
+        for _ in 0..n {
+            pauses.push(Pause {
+                at_secs: self.f64()?,
+                secs: self.f64()?,
+                step: self.opt(|r| r.str().map(str::to_string))?,
+            });
+        }
+        let n = self.count(17)?;
+        let mut steps = Vec::with_capacity(n);
+        for _ in 0..n {
+            steps.push(StepTalk {
+                key: self.str()?.to_string(),
+                span_secs: self.f64()?,
+                spoke_secs: self.f64()?,
+            });
+        }
+        Some(Box::new(Delivery {
+            audio_secs,
+            speaking_secs,
+            silence_secs,
+            first_word_secs,
+            syllables,
+            wpm,
+            pauses,
+            steps,
+        }))
     }
 
     /// The questions and strings as `Tables::write` wrote them.
@@ -269,6 +353,8 @@ impl Reader<'_> {
                 title: r.str()?.to_string(),
             }))
         })?;
+        let audio = self.opt(|r| r.str().map(Box::from))?;
+        let delivery = self.opt(Self::delivery)?;
         Some(Session {
             file,
             id,
@@ -290,6 +376,8 @@ impl Reader<'_> {
             loop_id,
             round,
             story,
+            audio,
+            delivery,
         })
     }
 }

@@ -3,6 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, BorderType, Padding, Paragraph};
 
@@ -10,7 +11,7 @@ use super::list::fit;
 use super::{mmss, stars};
 use crate::app::review::Review;
 use crate::domain::history::{History, Session};
-use crate::domain::session::{RATING_LABELS, RUBRIC_ITEMS};
+use crate::domain::session::{LoggedStep, RATING_LABELS, RUBRIC_ITEMS};
 use crate::domain::text::visible_line;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::wrap_indented;
@@ -45,10 +46,21 @@ pub fn draw(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
                 .areas(inner);
         let lines = session_lines(review, session, left.width, theme);
         frame.render_widget(Paragraph::new(Text::from(lines)), left);
-        let attempts = attempt_lines(history, session, right.width, right.height, theme);
-        frame.render_widget(Paragraph::new(Text::from(attempts)), right);
+        // How it was said sits beside the rest, above the other attempts.
+        let mut side = delivery_lines(history, session, right.width, theme);
+        if !side.is_empty() {
+            side.push(Line::default());
+        }
+        let room = right.height.saturating_sub(side.len() as u16);
+        side.extend(attempt_lines(history, session, right.width, room, theme));
+        frame.render_widget(Paragraph::new(Text::from(side)), right);
     } else {
         let mut lines = session_lines(review, session, inner.width, theme);
+        let delivery = delivery_lines(history, session, inner.width, theme);
+        if !delivery.is_empty() {
+            lines.push(Line::default());
+            lines.extend(delivery);
+        }
         let room = usize::from(inner.height).saturating_sub(lines.len() + 1);
         if room >= 2 {
             lines.push(Line::default());
@@ -155,7 +167,16 @@ fn session_lines(review: &Review, s: &Session, width: u16, theme: Theme) -> Vec<
     lines.push(Line::from(meta));
     lines.extend(context_lines(review, s, width, theme));
     lines.push(Line::default());
-    lines.extend(timeline(history, s, width, theme));
+    // The playhead, when this session's recording is open.
+    let playhead = review
+        .playing
+        .as_ref()
+        .filter(|p| p.file == s.file)
+        .and_then(|_| review.playhead());
+    lines.extend(timeline(history, s, playhead.map(|p| p.0), width, theme));
+    if s.audio.is_some() {
+        lines.push(recording_line(review, s, playhead, theme));
+    }
     lines.push(Line::default());
 
     // Rubric, packed into as few lines as fit.
@@ -203,10 +224,95 @@ fn session_lines(review: &Review, s: &Session, width: u16, theme: Theme) -> Vec<
     lines
 }
 
+/// "Delivery" and the figures of how the answer was said; none when it
+/// was not recorded.
+fn delivery_lines(history: &History, s: &Session, width: u16, theme: Theme) -> Vec<Line<'static>> {
+    let Some(d) = &s.delivery else {
+        return Vec::new();
+    };
+    let mut lines = vec![Line::styled("Delivery", theme.title())];
+    lines.extend(crate::ui::delivery::lines(
+        d,
+        &logged_steps(history, s),
+        usize::from(width.max(1)),
+        theme,
+    ));
+    lines
+}
+
+/// The session's steps as its log has them (names for the delivery figures).
+fn logged_steps(history: &History, s: &Session) -> Vec<LoggedStep> {
+    s.steps
+        .iter()
+        .map(|st| LoggedStep {
+            key: history.str(st.key).to_string(),
+            name: history.str(st.name).to_string(),
+            target_secs: st.target_secs,
+            checked_at_secs: st.checked_at_secs,
+        })
+        .collect()
+}
+
+/// "▶ 0:42 / 1:40 · Action", or how to play the recording.
+fn recording_line(
+    review: &Review,
+    s: &Session,
+    playhead: Option<(f64, bool)>,
+    theme: Theme,
+) -> Line<'static> {
+    let Some((at, playing)) = playhead else {
+        let hint = if review.zoom {
+            "Space plays it · 1-5 from a step"
+        } else {
+            "Enter, then Space plays it"
+        };
+        return Line::from(vec![
+            Span::styled("Recorded · ", theme.text()),
+            Span::styled(hint, theme.muted()),
+        ]);
+    };
+    let secs = review.playing.as_ref().map_or(0.0, |p| p.secs);
+    let step = s
+        .step_at(at)
+        .and_then(|i| s.steps.get(i))
+        .map_or(String::new(), |st| {
+            format!(" · {}", review.history.str(st.name))
+        });
+    Line::from(vec![
+        Span::styled(
+            format!(
+                "{} {} / {}",
+                if playing { "▶" } else { "‖" },
+                mmss(at),
+                mmss(secs)
+            ),
+            theme.title(),
+        ),
+        Span::styled(step, theme.principle()),
+        Span::styled(
+            if playing {
+                " · Space pauses · ←→ 5 s"
+            } else {
+                " · Space plays · ←→ 5 s"
+            },
+            theme.muted(),
+        ),
+    ])
+}
+
 /// One line per step: a bar of the time it took, the target marked with │,
-/// the part past the target drawn differently (so it shows without colour too).
-fn timeline(history: &History, s: &Session, width: usize, theme: Theme) -> Vec<Line<'static>> {
+/// the part past the target drawn differently (so it shows without colour
+/// too); while a recording plays, ┃ marks the playhead in the step it is in.
+fn timeline(
+    history: &History,
+    s: &Session,
+    playhead: Option<f64>,
+    width: usize,
+    theme: Theme,
+) -> Vec<Line<'static>> {
     let times = s.step_times();
+    let playing_step = playhead.and_then(|at| s.step_at(at));
+    let starts = s.step_starts();
     let name_w = s
         .steps
         .iter()
@@ -223,24 +329,36 @@ fn timeline(history: &History, s: &Session, width: usize, theme: Theme) -> Vec<L
         .fold(1.0, f64::max);
     let cells = |secs: f64| ((secs / scale) * bar_w as f64).round() as usize;
     let mut lines = Vec::new();
-    for (st, took) in s.steps.iter().zip(times) {
+    for (i, (st, took)) in s.steps.iter().zip(times).enumerate() {
         let target = st.target_secs as f64;
         let mark = cells(target).min(bar_w.saturating_sub(1));
+        let here = playing_step == Some(i);
         let mut spans = vec![Span::styled(
             format!("{} ", fit(history.str(st.name), name_w)),
-            theme.text(),
+            if here { theme.title() } else { theme.text() },
         )];
+        // The playhead's cell within this step's bar.
+        let head = playhead
+            .filter(|_| here)
+            .zip(starts.get(i).copied().flatten())
+            .map(|(at, start)| cells(at - start).min(bar_w.saturating_sub(1)));
         match took {
             Some(t) => {
                 let filled = cells(t).min(bar_w);
-                let within: String = (0..filled.min(mark)).map(|_| '█').collect();
-                let beyond: String = (filled.min(mark)..filled).map(|_| '▓').collect();
-                let rest: String = (filled..bar_w)
-                    .map(|i| if i == mark { '│' } else { '·' })
+                let bar: Vec<(char, Style)> = (0..bar_w)
+                    .map(|c| {
+                        if c < filled.min(mark) {
+                            ('█', theme.ok())
+                        } else if c < filled {
+                            ('▓', theme.warn())
+                        } else if c == mark {
+                            ('│', theme.muted())
+                        } else {
+                            ('·', theme.muted())
+                        }
+                    })
                     .collect();
-                spans.push(Span::styled(within, theme.ok()));
-                spans.push(Span::styled(beyond, theme.warn()));
-                spans.push(Span::styled(rest, theme.muted()));
+                spans.extend(bar_spans(&bar, head, theme));
                 // Compared as shown (whole seconds), so 0:15 / 0:15 is never "over".
                 let over = t.round() > target;
                 spans.push(Span::styled(
@@ -252,10 +370,10 @@ fn timeline(history: &History, s: &Session, width: usize, theme: Theme) -> Vec<L
                 }
             }
             None => {
-                let rest: String = (0..bar_w)
-                    .map(|i| if i == mark { '│' } else { '·' })
+                let bar: Vec<(char, Style)> = (0..bar_w)
+                    .map(|c| (if c == mark { '│' } else { '·' }, theme.muted()))
                     .collect();
-                spans.push(Span::styled(rest, theme.muted()));
+                spans.extend(bar_spans(&bar, head, theme));
                 spans.push(Span::styled(
                     format!("   – / {} not ticked", mmss(target)),
                     theme.muted(),
@@ -265,6 +383,30 @@ fn timeline(history: &History, s: &Session, width: usize, theme: Theme) -> Vec<L
         lines.push(Line::from(spans));
     }
     lines
+}
+
+/// A bar's cells as spans, one per run of a style, with the playhead's cell
+/// drawn over it.
+fn bar_spans(bar: &[(char, Style)], head: Option<usize>, theme: Theme) -> Vec<Span<'static>> {
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut run = String::new();
+    let mut style = None;
+    for (c, (ch, st)) in bar.iter().enumerate() {
+        let (ch, st) = if head == Some(c) {
+            ('┃', theme.title())
+        } else {
+            (*ch, *st)
+        };
+        if style.is_some_and(|s| s != st) {
+            spans.push(Span::styled(std::mem::take(&mut run), style.unwrap_or(st)));
+        }
+        style = Some(st);
+        run.push(ch);
+    }
+    if let Some(st) = style {
+        spans.push(Span::styled(run, st));
+    }
+    spans
 }
 
 fn attempt_lines(

@@ -5,13 +5,13 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use crate::app::keymap::Hint;
-use crate::app::review::LIST_KEYS;
+use crate::app::review::{LIST_KEYS, PLAYBACK_KEYS};
 use crate::ui::card::Card;
 use crate::ui::theme::Theme;
 
 pub fn draw(frame: &mut Frame, area: Rect, theme: Theme) {
     let mut lines: Vec<Line> = vec![Line::styled("Review keys", theme.title())];
-    for Hint { key, text } in LIST_KEYS.help() {
+    for Hint { key, text } in LIST_KEYS.help().chain(PLAYBACK_KEYS.help()) {
         lines.push(Line::from(vec![
             Span::styled(format!("  {key:<10}"), theme.key()),
             Span::raw(text),
@@ -19,7 +19,7 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: Theme) {
     }
     lines.push(Line::default());
     lines.push(Line::styled(
-        "In the timeline, │ marks each step's target; ▓ is time past it.",
+        "In the timeline, │ marks each step's target; ▓ is time past it; ┃ is the playhead.",
         theme.muted(),
     ));
     lines.push(Line::styled("Any key closes this help.", theme.muted()));

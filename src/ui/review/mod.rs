@@ -15,7 +15,8 @@ use ratatui::widgets::{Block, BorderType, Gauge, Paragraph};
 use super::theme::Theme;
 use super::widgets::{centered, key_hints};
 use crate::app::review::{
-    LIST_KEYS, ListKey, Overlay, Phase, Review, SEARCH_KEYS, STATS_KEYS, Tab,
+    LIST_KEYS, ListKey, Overlay, PLAYBACK_KEYS, Phase, PlayKey, Review, SEARCH_KEYS, STATS_KEYS,
+    Tab,
 };
 use crate::domain::text::visible_line;
 
@@ -192,12 +193,26 @@ fn draw_footer(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
     let hints = match (&review.overlay, review.tab) {
         (Overlay::Search { .. }, _) => SEARCH_KEYS.footer_as_written(),
         (_, Tab::Stats) => STATS_KEYS.footer_as_written(),
-        (_, Tab::List) => LIST_KEYS.footer(|action, text| match action {
-            ListKey::SwitchTab | ListKey::Quit => Some(text),
-            _ if empty => None,
-            ListKey::Zoom if review.zoom => Some("list"),
-            _ => Some(text),
-        }),
+        (_, Tab::List) => {
+            let recorded =
+                review.zoom && review.selected_session().is_some_and(|s| s.audio.is_some());
+            let playing = review.is_playing();
+            let mut hints: Vec<_> = if recorded {
+                PLAYBACK_KEYS.footer(|action, text| match action {
+                    PlayKey::Toggle if playing => Some("pause"),
+                    _ => Some(text),
+                })
+            } else {
+                Vec::new()
+            };
+            hints.extend(LIST_KEYS.footer(|action, text| match action {
+                ListKey::SwitchTab | ListKey::Quit => Some(text),
+                _ if empty => None,
+                ListKey::Zoom if review.zoom => Some("list"),
+                _ => Some(text),
+            }));
+            hints
+        }
     };
     frame.render_widget(key_hints(&hints, area.width, theme), area);
 }

@@ -10,6 +10,7 @@ use ratatui::widgets::Paragraph;
 use super::list::fit;
 use super::{mmss, thousands};
 use crate::app::review::Review;
+use crate::domain::delivery::COMFORTABLE_WPM;
 use crate::domain::history::SITUATION_TARGET_SECS;
 use crate::domain::stats::{Stats, TREND_WEEKS, monday_of};
 use crate::ui::theme::Theme;
@@ -33,6 +34,7 @@ pub fn draw(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
         let mut r = calendar_lines(stats, weeks, theme);
         r.push(Line::default());
         r.extend(trend_lines(stats, right.width, theme));
+        r.extend(delivery_lines(stats, right.width, theme));
         let longest = l.len().max(r.len()) as u16;
         let scroll = scroll.min(longest.saturating_sub(area.height));
         frame.render_widget(Paragraph::new(Text::from(l)).scroll((scroll, 0)), left);
@@ -57,6 +59,7 @@ pub fn report_lines(stats: &Stats, width: u16, theme: Theme) -> Vec<Line<'static
     lines.extend(calendar_lines(stats, weeks, theme));
     lines.push(Line::default());
     lines.extend(trend_lines(stats, width, theme));
+    lines.extend(delivery_lines(stats, width, theme));
     lines
 }
 
@@ -316,5 +319,101 @@ fn trend_lines(stats: &Stats, width: u16, theme: Theme) -> Vec<Line<'static>> {
             .into_iter()
             .map(|l| Line::styled(l, theme.muted())),
     );
+    lines
+}
+
+/// How the recorded answers were said, summed, and the pace by week; nothing
+/// when no answer was recorded.
+fn delivery_lines(stats: &Stats, width: u16, theme: Theme) -> Vec<Line<'static>> {
+    let t = &stats.delivery;
+    if t.answers == 0 {
+        return Vec::new();
+    }
+    let wrap = |text: String, style| {
+        crate::ui::widgets::wrap_indented(&text, usize::from(width.max(20)), "    ")
+            .into_iter()
+            .map(move |l| Line::styled(l, style))
+    };
+    let (low, high) = (*COMFORTABLE_WPM.start(), *COMFORTABLE_WPM.end());
+    let mut lines = vec![
+        Line::default(),
+        Line::styled(
+            format!(
+                "Delivery of {} recorded answer{}",
+                thousands(t.answers),
+                if t.answers == 1 { "" } else { "s" }
+            ),
+            theme.title(),
+        ),
+    ];
+    let share = if t.audio_secs > 0.0 {
+        format!(" ({:.0}%)", t.speaking_secs / t.audio_secs * 100.0)
+    } else {
+        String::new()
+    };
+    let pace = match t.avg_wpm {
+        Some(wpm) => format!(
+            " · about {wpm:.0} wpm on average, {} of {} in {low:.0}–{high:.0}",
+            thousands(t.comfortable),
+            thousands(t.paced)
+        ),
+        None => String::new(),
+    };
+    lines.extend(wrap(
+        format!(
+            "spoke {} of {}{share}{pace}",
+            mmss(t.speaking_secs),
+            mmss(t.audio_secs)
+        ),
+        theme.text(),
+    ));
+    let first = t.avg_first_word_secs.map_or(String::new(), |f| {
+        format!("first word after {f:.1} s on average · ")
+    });
+    lines.extend(wrap(
+        format!(
+            "{first}{} long pause{} (2 s or more), {} in all",
+            thousands(t.long_pauses),
+            if t.long_pauses == 1 { "" } else { "s" },
+            mmss(t.long_pause_secs)
+        ),
+        theme.muted(),
+    ));
+    let shown = usize::from(width.saturating_sub(8)).min(TREND_WEEKS);
+    let weeks = &stats.weeks[TREND_WEEKS - shown..];
+    lines.push(Line::default());
+    lines.push(Line::styled(
+        format!("Speech rate by week (comfortable {low:.0}–{high:.0} wpm)"),
+        theme.title(),
+    ));
+    // Bars run 90 to 210 wpm, so the comfortable range sits mid-height.
+    let mut spans = vec![Span::styled("    ", theme.muted())];
+    for w in weeks {
+        let off = w.avg_wpm.is_some_and(|r| !COMFORTABLE_WPM.contains(&r));
+        spans.push(Span::styled(
+            spark(w.avg_wpm, 90.0, 210.0).to_string(),
+            if off { theme.warn() } else { theme.ok() },
+        ));
+    }
+    lines.push(Line::from(spans));
+    let recent: Vec<f64> = weeks
+        .iter()
+        .rev()
+        .take(4)
+        .filter_map(|w| w.avg_wpm)
+        .collect();
+    let last4 = if recent.is_empty() {
+        "–".into()
+    } else {
+        format!(
+            "{:.0} wpm",
+            recent.iter().sum::<f64>() / recent.len() as f64
+        )
+    };
+    let overall = t.avg_wpm.map_or("–".into(), |r| format!("{r:.0} wpm"));
+    lines.push(Line::styled(
+        format!("    last 4 weeks {last4} · all time {overall}"),
+        theme.muted(),
+    ));
     lines
 }
