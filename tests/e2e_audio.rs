@@ -134,7 +134,7 @@ fn a_recorded_answer_is_saved_measured_shown_and_replayed_in_review() {
     assert_eq!(mode_of(&path), 0o600);
     assert_eq!(
         files_in(&audio_dir(&sandbox)),
-        [audio.clone()],
+        std::slice::from_ref(&audio),
         "no part file left"
     );
     // Audio time is answer time: think time left out, the whole answer in.
@@ -202,7 +202,7 @@ fn sigterm_mid_answer_keeps_the_recording_up_to_that_moment() {
     };
     assert_eq!(log.outcome, Outcome::Abandoned);
     let audio = log.audio.clone().expect("recorded");
-    assert_eq!(files_in(&audio_dir(&sandbox)), [audio.clone()]);
+    assert_eq!(files_in(&audio_dir(&sandbox)), std::slice::from_ref(&audio));
     let secs = stardrill::audio::recording_secs(&audio_dir(&sandbox).join(&audio)).unwrap_or(0.0);
     assert!(
         (secs - log.answer_secs).abs() < 0.3,
