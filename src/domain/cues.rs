@@ -115,12 +115,7 @@ impl std::fmt::Display for Flag {
     }
 }
 
-/// A sound the audio analysis took for a filled pause ("uhm"), with its time.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct FilledPause {
-    pub start: f64,
-    pub end: f64,
-}
+pub use super::transcript::FilledPause;
 
 /// Silence between words this long or longer is a pause, not talking time.
 pub const LONG_PAUSE_SECS: f64 = 2.0;
@@ -199,6 +194,14 @@ impl Cues {
             answer_secs: finite_non_negative(transcript.audio_secs),
             speaking_secs: span_secs(&all),
         }
+    }
+
+    /// Every cue of a saved transcript: [`from_transcript`](Self::from_transcript)
+    /// with the filled pauses the transcript keeps.
+    pub fn of(transcript: &Transcript, steps: &[LoggedStep]) -> Self {
+        let mut cues = Self::from_transcript(transcript, steps);
+        cues.add_filled_pauses(transcript, &transcript.filled_pauses);
+        cues
     }
 
     /// Counts the filled pauses that no transcript word overlaps: the ones the
@@ -806,6 +809,7 @@ mod tests {
 
     fn transcript(words: Vec<Word>, audio_secs: f64) -> Transcript {
         Transcript {
+            filled_pauses: Vec::new(),
             schema_version: TRANSCRIPT_SCHEMA_VERSION,
             session: "s".into(),
             model: "m".into(),

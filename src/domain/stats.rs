@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, Duration, NaiveDate};
 
+use super::cues::{Cues, Flag, StepRole};
 use super::delivery::{COMFORTABLE_WPM, Delivery};
 use super::history::{History, SITUATION_TARGET_SECS, Session};
 use super::principles::Principles;
@@ -36,6 +37,39 @@ pub struct Week {
     pub avg_situation_secs: Option<f64>,
     /// Estimated words per minute, over the week's recorded answers.
     pub avg_wpm: Option<f64>,
+    /// Of the week's "I" and "we" in transcripts, the share that was "I".
+    pub i_share: Option<f64>,
+    /// Fillers a minute over the week's transcribed answers (a lower bound).
+    pub fillers_per_min: Option<f64>,
+}
+
+/// The cues of the transcribed answers, summed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CueTotals {
+    /// Answers with a transcript.
+    pub answers: usize,
+    pub words: usize,
+    pub i: usize,
+    pub we: usize,
+    /// Answers whose Action (Solution) step had more "we" than "I".
+    pub we_in_action: usize,
+    /// Answers with a Result (Impact) step that was spoken, and those with a number in it.
+    pub results: usize,
+    pub quantified: usize,
+    /// Filler words and unworded filled pauses (a lower bound), and the
+    /// answers' length they were counted over.
+    pub fillers: usize,
+    pub audio_secs: f64,
+    pub hedges: usize,
+    /// Words per minute from the words' own times, averaged over the answers.
+    pub avg_wpm: Option<f64>,
+}
+
+impl CueTotals {
+    /// Fillers a minute over every transcribed answer.
+    pub fn fillers_per_min(&self) -> Option<f64> {
+        (self.audio_secs >= 5.0).then(|| self.fillers as f64 * 60.0 / self.audio_secs)
+    }
 }
 
 /// The delivery of the recorded answers, summed.
@@ -74,6 +108,7 @@ pub struct Stats {
     pub situation_within: usize,
     pub avg_situation_secs: Option<f64>,
     pub delivery: DeliveryTotals,
+    pub cues: CueTotals,
 }
 
 pub const TREND_WEEKS: usize = 26;
@@ -131,6 +166,11 @@ impl Stats {
         let mut situation_within = 0;
         let mut count = 0;
         let mut week_wpm = vec![Acc::default(); TREND_WEEKS];
+        // (I, we) and (fillers, seconds) per week.
+        let mut week_voice = vec![(0usize, 0usize); TREND_WEEKS];
+        let mut week_fillers = vec![(0usize, 0.0f64); TREND_WEEKS];
+        let mut cues = CueTotals::default();
+        let mut cue_wpm = Acc::default();
         let mut delivery = DeliveryTotals::default();
         let mut first_word = Acc::default();
         let mut wpm = Acc::default();
@@ -139,6 +179,9 @@ impl Stats {
             count += 1;
             if let Some(d) = s.delivery.as_deref() {
                 add_delivery(&mut delivery, &mut first_word, &mut wpm, d);
+            }
+            if let Some(c) = s.cues.as_deref() {
+                add_cues(&mut cues, &mut cue_wpm, c);
             }
             let day = s.day();
             *days.entry(day).or_default() += 1;
@@ -165,6 +208,12 @@ impl Stats {
                     }
                     if let Some(rate) = s.delivery.as_deref().and_then(|d| d.wpm) {
                         week_wpm[w].add(rate);
+                    }
+                    if let Some(c) = s.cues.as_deref() {
+                        week_voice[w].0 += c.total.i;
+                        week_voice[w].1 += c.total.we;
+                        week_fillers[w].0 += c.total.fillers + c.filled_pauses;
+                        week_fillers[w].1 += c.answer_secs;
                     }
                 }
             }
@@ -215,10 +264,19 @@ impl Stats {
                 avg_rating: week_rating[w].avg(),
                 avg_situation_secs: week_situation[w].avg(),
                 avg_wpm: week_wpm[w].avg(),
+                i_share: {
+                    let (i, we) = week_voice[w];
+                    (i + we > 0).then(|| i as f64 / (i + we) as f64)
+                },
+                fillers_per_min: {
+                    let (n, secs) = week_fillers[w];
+                    (secs >= 5.0).then(|| n as f64 * 60.0 / secs)
+                },
             })
             .collect();
         delivery.avg_first_word_secs = first_word.avg();
         delivery.avg_wpm = wpm.avg();
+        cues.avg_wpm = cue_wpm.avg();
         Self {
             today,
             sessions: count,
@@ -233,6 +291,7 @@ impl Stats {
             situation_within,
             avg_situation_secs: situation.avg(),
             delivery,
+            cues,
         }
     }
 
@@ -256,6 +315,32 @@ fn add_delivery(totals: &mut DeliveryTotals, first_word: &mut Acc, wpm: &mut Acc
         if COMFORTABLE_WPM.contains(&rate) {
             totals.comfortable += 1;
         }
+    }
+}
+
+fn add_cues(totals: &mut CueTotals, wpm: &mut Acc, c: &Cues) {
+    totals.answers += 1;
+    totals.words += c.total.words;
+    totals.i += c.total.i;
+    totals.we += c.total.we;
+    totals.fillers += c.total.fillers + c.filled_pauses;
+    totals.audio_secs += c.answer_secs;
+    totals.hedges += c.total.hedges;
+    for flag in c.flags() {
+        if matches!(flag, Flag::WeInAction { .. }) {
+            totals.we_in_action += 1;
+        }
+    }
+    if let Some(r) = c
+        .steps
+        .iter()
+        .find(|s| s.role == StepRole::Result && s.text.words > 0)
+    {
+        totals.results += 1;
+        totals.quantified += usize::from(!r.text.numbers.is_empty());
+    }
+    if let Some(rate) = c.wpm() {
+        wpm.add(rate);
     }
 }
 

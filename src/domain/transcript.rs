@@ -31,6 +31,21 @@ pub struct Transcript {
     pub audio_secs: f64,
     #[serde(default, rename = "word")]
     pub words: Vec<Word>,
+    /// Short sounds the audio analysis heard where no word is: most likely
+    /// "um"s the speech model left out (see `cues::unworded_voice`).
+    #[serde(
+        default,
+        rename = "filled_pause",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub filled_pauses: Vec<FilledPause>,
+}
+
+/// A sound the audio analysis took for a filled pause ("uhm"), with its time.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FilledPause {
+    pub start: f64,
+    pub end: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -78,6 +93,10 @@ impl Transcript {
             w.start = centis(w.start);
             w.end = centis(w.end);
             w.p = w.p.map(|p| ((p * 100.0).round() / 100.0).clamp(0.0, 1.0));
+        }
+        for p in &mut clean.filled_pauses {
+            p.start = centis(p.start);
+            p.end = centis(p.end);
         }
         clean.audio_secs = centis(clean.audio_secs);
         let body = toml::to_string(&clean)?;
@@ -248,6 +267,7 @@ mod tests {
 
     fn transcript(words: Vec<Word>) -> Transcript {
         Transcript {
+            filled_pauses: Vec::new(),
             schema_version: TRANSCRIPT_SCHEMA_VERSION,
             session: "20260105T080000Z-abc123".into(),
             model: "ggml-base.en.bin".into(),

@@ -1,11 +1,16 @@
 //! Transcripts on disk: `<data dir>/transcripts/<log file stem>.toml`, one per
 //! recorded answer, named like the session log they belong to.
 
+use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::atomic::replace_atomic;
-use super::history::{TRASH_DIR, move_no_clobber};
+use super::atomic::{rename_no_clobber, replace_atomic, sync_dir};
+use super::history::TRASH_DIR;
+use super::paths::create_private_dir;
+use super::read::{TRANSCRIPT_LIMIT, read_text};
+use crate::domain::cues::Cues;
+use crate::domain::history::History;
 use crate::domain::transcript::{Transcript, TranscriptError};
 
 pub const TRANSCRIPTS_DIR: &str = "transcripts";
@@ -15,7 +20,10 @@ pub enum TranscriptStoreError {
     #[error("could not write {path}: {source}")]
     Write { path: PathBuf, source: io::Error },
     #[error("could not read {path}: {source}")]
-    Read { path: PathBuf, source: io::Error },
+    Read {
+        path: PathBuf,
+        source: super::read::ReadError,
+    },
     #[error("{path}: {source}")]
     Parse {
         path: PathBuf,
@@ -50,7 +58,7 @@ pub fn save(
         path: path.clone(),
         source,
     };
-    std::fs::create_dir_all(&dir).map_err(write)?;
+    create_private_dir(&dir).map_err(write)?;
     replace_atomic(&dir, &name, text.as_bytes()).map_err(write)?;
     Ok(path)
 }
@@ -59,9 +67,9 @@ pub fn save(
 pub fn load(data_dir: &Path, log_file: &str) -> Result<Option<Transcript>, TranscriptStoreError> {
     check_name(log_file)?;
     let path = transcript_path(data_dir, log_file);
-    let text = match std::fs::read_to_string(&path) {
+    let text = match read_text(&path, TRANSCRIPT_LIMIT) {
         Ok(text) => text,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.is_not_found() => return Ok(None),
         Err(source) => return Err(TranscriptStoreError::Read { path, source }),
     };
     Transcript::from_toml(&text)
@@ -69,18 +77,77 @@ pub fn load(data_dir: &Path, log_file: &str) -> Result<Option<Transcript>, Trans
         .map_err(|source| TranscriptStoreError::Parse { path, source })
 }
 
-/// Moves the transcript of `log_file` to `<data dir>/trash/transcripts/`, so it
-/// goes wherever its session goes (and comes back the same way). `None` when
-/// the session had no transcript.
-pub fn move_to_trash(data_dir: &Path, log_file: &str) -> io::Result<Option<PathBuf>> {
-    check_name(log_file).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))?;
-    let name = Transcript::file_name_for(log_file);
+/// Moves the transcript of `log_file` to `<data dir>/trash/transcripts/`,
+/// named after `trashed_stem` (its log's name in the trash, numbered when the
+/// trash already held one), so it goes wherever its session goes and comes
+/// back the same way. Never replaces a file. `None` when the session had no
+/// transcript.
+pub fn move_to_trash(
+    data_dir: &Path,
+    log_file: &str,
+    trashed_stem: &str,
+) -> io::Result<Option<PathBuf>> {
+    let bad = |e: TranscriptStoreError| io::Error::new(io::ErrorKind::InvalidInput, e.to_string());
+    check_name(log_file).map_err(bad)?;
+    check_name(trashed_stem).map_err(bad)?;
     let from_dir = data_dir.join(TRANSCRIPTS_DIR);
-    if std::fs::symlink_metadata(from_dir.join(&name)).is_err() {
+    let from = from_dir.join(Transcript::file_name_for(log_file));
+    if std::fs::symlink_metadata(&from).is_err() {
         return Ok(None);
     }
     let to_dir = data_dir.join(TRASH_DIR).join(TRANSCRIPTS_DIR);
-    move_no_clobber(&from_dir, &to_dir, &name).map(Some)
+    create_private_dir(&to_dir)?;
+    for n in 0..1000 {
+        let name = match n {
+            0 => format!("{trashed_stem}.toml"),
+            n => format!("{trashed_stem}-{n}.toml"),
+        };
+        let to = to_dir.join(name);
+        match rename_no_clobber(&from, &to) {
+            Ok(()) => {
+                sync_dir(&from_dir);
+                sync_dir(&to_dir);
+                return Ok(Some(to));
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        format!("no free name in {}", to_dir.display()),
+    ))
+}
+
+/// Reads the transcript of every session in `history` that has one and sets
+/// its cues. A transcript that cannot be read is left out and named in the
+/// lines returned; the sessions themselves are never affected.
+pub fn attach_cues(data_dir: &Path, history: &mut History) -> Vec<String> {
+    let dir = data_dir.join(TRANSCRIPTS_DIR);
+    // One listing of the folder instead of a look-up per session: most
+    // sessions have no transcript.
+    let names: HashSet<String> = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            .filter_map(|e| e.file_name().into_string().ok())
+            .collect(),
+        Err(_) => return Vec::new(),
+    };
+    let mut problems = Vec::new();
+    history.set_cues(|file, steps| {
+        if !names.contains(&Transcript::file_name_for(file)) {
+            return None;
+        }
+        match load(data_dir, file) {
+            Ok(Some(t)) => Some(Cues::of(&t, steps)),
+            Ok(None) => None,
+            Err(e) => {
+                problems.push(e.to_string());
+                None
+            }
+        }
+    });
+    problems
 }
 
 fn check_name(log_file: &str) -> Result<(), TranscriptStoreError> {
@@ -99,6 +166,7 @@ mod tests {
 
     fn sample(words: &[&str]) -> Transcript {
         Transcript {
+            filled_pauses: Vec::new(),
             schema_version: TRANSCRIPT_SCHEMA_VERSION,
             session: "20260105T080000Z-abc123".into(),
             model: "ggml-tiny.en.bin".into(),
@@ -169,9 +237,10 @@ mod tests {
     #[test]
     fn trash_takes_the_transcript_with_the_session() {
         let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(move_to_trash(tmp.path(), LOG).ok(), Some(None));
+        let stem = "20260105T080000Z-abc123";
+        assert_eq!(move_to_trash(tmp.path(), LOG, stem).ok(), Some(None));
         save(tmp.path(), LOG, &sample(&["a"])).unwrap_or_else(|e| panic!("{e}"));
-        let moved = move_to_trash(tmp.path(), LOG).unwrap_or_else(|e| panic!("{e}"));
+        let moved = move_to_trash(tmp.path(), LOG, stem).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             moved,
             Some(tmp.path().join("trash").join("transcripts").join(LOG))
@@ -179,7 +248,7 @@ mod tests {
         assert!(!transcript_path(tmp.path(), LOG).exists());
         // A second transcript of the same name never replaces the first in trash.
         save(tmp.path(), LOG, &sample(&["b"])).unwrap_or_else(|e| panic!("{e}"));
-        let again = move_to_trash(tmp.path(), LOG).unwrap_or_else(|e| panic!("{e}"));
+        let again = move_to_trash(tmp.path(), LOG, stem).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             again,
             Some(
@@ -187,6 +256,25 @@ mod tests {
                     .join("trash/transcripts/20260105T080000Z-abc123-1.toml")
             )
         );
+        // A log numbered in the trash takes its transcript to the same name.
+        save(tmp.path(), LOG, &sample(&["c"])).unwrap_or_else(|e| panic!("{e}"));
+        let numbered = move_to_trash(tmp.path(), LOG, "20260105T080000Z-abc123-2")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            numbered,
+            Some(
+                tmp.path()
+                    .join("trash/transcripts/20260105T080000Z-abc123-2.toml")
+            )
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(tmp.path().join("trash/transcripts"))
+                .map(|m| m.permissions().mode() & 0o777)
+                .unwrap_or_default();
+            assert_eq!(mode, 0o700);
+        }
     }
 
     #[test]
@@ -195,7 +283,8 @@ mod tests {
         for bad in ["../x.toml", "a/b.toml", ".hidden.toml", ""] {
             assert!(save(tmp.path(), bad, &sample(&[])).is_err(), "{bad}");
             assert!(load(tmp.path(), bad).is_err(), "{bad}");
-            assert!(move_to_trash(tmp.path(), bad).is_err(), "{bad}");
+            assert!(move_to_trash(tmp.path(), bad, "x").is_err(), "{bad}");
+            assert!(move_to_trash(tmp.path(), "a.toml", bad).is_err(), "{bad}");
         }
     }
 }

@@ -179,6 +179,7 @@ impl Engine {
     ) -> Result<Transcript, TranscribeError> {
         let words = self.words(samples, options, progress)?;
         let mut t = Transcript {
+            filled_pauses: Vec::new(),
             schema_version: TRANSCRIPT_SCHEMA_VERSION,
             session: log_stem(log_file).to_string(),
             model: self.info.file_name.clone(),

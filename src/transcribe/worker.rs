@@ -18,6 +18,8 @@ use chrono::Local;
 
 use super::engine::{Engine, Options, TranscribeError};
 use super::model::ModelError;
+use crate::domain::cues::unworded_voice;
+use crate::domain::delivery::Envelope;
 use crate::domain::session::LoggedStep;
 use crate::domain::transcript::Transcript;
 use crate::storage::transcripts;
@@ -298,6 +300,10 @@ impl Worker {
         let mut transcript =
             engine.transcript(&job.log_file, &samples, &self.options, now, progress)?;
         transcript.assign_steps(&job.steps);
+        // Whisper leaves out many "um"s: short sounds with no word are kept
+        // as filled pauses, so the filler count comes closer to the truth.
+        let voiced = Envelope::of(&samples).speech_spans();
+        transcript.filled_pauses = unworded_voice(&voiced, &transcript);
         let path = transcripts::save(&self.data_dir, &job.log_file, &transcript)
             .map_err(|e| JobError::Save(e.to_string()))?;
         Ok((path, transcript))

@@ -14,6 +14,7 @@ use crate::app::attempt::{Attempt, WrapUp};
 use crate::app::countdown::clock_face;
 use crate::app::{App, Card, Focus, WRAP_UP_KEYS};
 use crate::domain::session::{RATING_LABELS, RUBRIC_HINTS, RUBRIC_ITEMS};
+use crate::domain::text::visible_line;
 
 pub fn draw(
     frame: &mut Frame,
@@ -219,8 +220,20 @@ fn draw_card(
         .first()
         .map(|p| app.catalog.principles.name_of(p))
         .unwrap_or("");
+    // What the transcript heard, beside the items it can judge; the tick
+    // stays the candidate's.
+    let suggestions = app
+        .cues_of_attempt()
+        .map(|c| c.rubric_suggestions())
+        .unwrap_or_default();
     for (i, item) in RUBRIC_ITEMS.iter().enumerate() {
         let on_cursor = i == wrap.cursor && app.focus == Focus::Checklist;
+        let heard = suggestions.iter().find(|s| s.item.index() == i).map(|s| {
+            Span::styled(
+                format!("  heard: {}", visible_line(&s.note)),
+                if s.agrees { theme.ok() } else { theme.warn() },
+            )
+        });
         let label = if i == 3 && !principle.is_empty() {
             format!("{item} ({principle})")
         } else {
@@ -231,7 +244,7 @@ fn draw_card(
         } else {
             ("[ ]", theme.text())
         };
-        lines.push(Line::from(vec![
+        let mut row = vec![
             Span::styled(if on_cursor { "▸ " } else { "  " }, theme.title()),
             Span::styled(mark, mark_style),
             Span::raw(" "),
@@ -243,7 +256,9 @@ fn draw_card(
                     theme.text()
                 },
             ),
-        ]));
+        ];
+        row.extend(heard);
+        lines.push(Line::from(row));
     }
 
     let hint = RUBRIC_HINTS

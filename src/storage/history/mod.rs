@@ -38,7 +38,6 @@ use crate::storage::cache;
 
 pub use classify::{parse_log, read_log};
 pub use listing::Listing;
-pub(crate) use trash::move_no_clobber;
 pub use trash::move_to_trash;
 
 pub const SESSIONS_DIR: &str = "sessions";
