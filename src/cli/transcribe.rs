@@ -29,6 +29,9 @@ pub struct TranscribeArgs {
     /// else $STARDRILL_WHISPER_MODEL].
     #[arg(long, value_name = "PATH")]
     pub model: Option<PathBuf>,
+    /// Threads for whisper.cpp; more is faster on a machine with the cores to spare.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub threads: u16,
     /// Where session logs and recordings are kept [default: the platform data dir].
     #[arg(long, value_name = "PATH", env = DATA_DIR_ENV)]
     pub data_dir: Option<PathBuf>,
@@ -241,8 +244,12 @@ mod worker {
                 ExitCode::from(1)
             };
         }
+        let options = Options {
+            threads: args.threads,
+            ..Options::default()
+        };
         let mut transcriber =
-            match Transcriber::start(choice.path.clone(), data_dir.clone(), Options::default()) {
+            match Transcriber::start(choice.path.clone(), data_dir.clone(), options) {
                 Ok(t) => t,
                 Err(e) => return fail(format!("could not start the transcriber: {e}")),
             };
