@@ -116,6 +116,12 @@ fn prepare(mut catalog: Catalog, common: &CommonArgs) -> Result<(Catalog, Prepar
             transcribe::NO_TRANSCRIBE_BUILD
         )));
     } else {
+        if common.model.is_some() && notice.is_none() {
+            notice = Some(
+                "--model: only recorded answers are transcribed; add --record (or record = true)"
+                    .into(),
+            );
+        }
         None
     };
     let settings = Settings {
@@ -350,6 +356,15 @@ fn run(mut app: App, mut prepared: Prepared, clock: &dyn Clock) -> ExitCode {
             "stardrill: {n} attempt{} saved in {}\n",
             if n == 1 { "" } else { "s" },
             prepared.store.dir().display()
+        ));
+    }
+    // Quitting does not wait for a transcript being made; say how to finish it.
+    let unfinished = app.transcripts.iter().filter(|t| t.is_pending()).count();
+    if unfinished > 0 {
+        report.push_str(&format!(
+            "stardrill: {unfinished} answer{} not transcribed yet; `stardrill transcribe --all` finishes {}\n",
+            if unfinished == 1 { " was" } else { "s were" },
+            if unfinished == 1 { "it" } else { "them" },
         ));
     }
     if let Some(path) = app.interview_loop().and_then(|i| i.record_path.as_ref()) {

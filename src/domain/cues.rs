@@ -1175,4 +1175,27 @@ mod tests {
             prop_assert!(cues.fillers_per_minute().is_none_or(f64::is_finite));
         }
     }
+
+    #[test]
+    fn a_saved_transcripts_filled_pauses_count_as_fillers_once() {
+        let mut words = words_of("so um I fixed it", "action", 0.0, 0.5);
+        words.extend(words_of("and it worked", "result", 10.0, 0.5));
+        let mut t = transcript(words, 20.0);
+        t.filled_pauses = vec![
+            // In the quiet between the steps: counted.
+            FilledPause {
+                start: 5.0,
+                end: 5.4,
+            },
+            // Over a word: the word is what was heard.
+            FilledPause {
+                start: 0.2,
+                end: 0.6,
+            },
+        ];
+        let cues = Cues::of(&t, &star());
+        assert_eq!(cues.filled_pauses, 1);
+        assert_eq!(cues.summary().fillers, 2, "the um and the unworded one");
+        assert_eq!(cues.fillers_per_minute(), Some(6.0));
+    }
 }

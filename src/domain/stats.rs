@@ -425,6 +425,89 @@ mod tests {
     }
 
     #[test]
+    fn transcribed_answers_are_summed_and_their_voice_and_fillers_trended() {
+        use crate::domain::session::LoggedStep;
+        use crate::domain::transcript::{TRANSCRIPT_SCHEMA_VERSION, Transcript, Word};
+        let catalogue = Principles::embedded().unwrap_or_else(|e| panic!("{e}"));
+        // Each answer is 60 s: Situation to 20 s, Action to 40 s, Result to 60 s.
+        let said = |action: &str, result: &str| {
+            let mut words = Vec::new();
+            for (step, text, from) in [
+                ("situation", "um the team was late", 0.0),
+                ("action", action, 20.0),
+                ("result", result, 40.0),
+            ] {
+                for (i, w) in text.split_whitespace().enumerate() {
+                    let start = from + i as f64 * 0.4;
+                    words.push(Word {
+                        text: w.into(),
+                        start,
+                        end: start + 0.3,
+                        step: Some(step.into()),
+                        p: None,
+                    });
+                }
+            }
+            Transcript {
+                schema_version: TRANSCRIPT_SCHEMA_VERSION,
+                session: "s".into(),
+                model: "m".into(),
+                model_kind: "base.en".into(),
+                engine: "test".into(),
+                language: "en".into(),
+                created_at: chrono::DateTime::parse_from_rfc3339("2026-01-05T09:00:00+01:00")
+                    .unwrap_or_else(|e| panic!("{e}")),
+                audio_secs: 60.0,
+                words,
+                filled_pauses: Vec::new(),
+            }
+        };
+        let a = said("I rewrote it and I shipped it", "latency fell 40%");
+        let b = said("we rewrote it and we shipped it", "it went well");
+        let h = {
+            let mut h = History::from_logs([
+                ("a.toml", log("a", 4, "co-01", &["customer-obsession"])),
+                ("b.toml", log("b", 5, "co-01", &["customer-obsession"])),
+                ("c.toml", log("c", 5, "co-01", &["customer-obsession"])),
+            ]);
+            let steps: Vec<LoggedStep> = ["situation", "task", "action", "result"]
+                .iter()
+                .map(|k| LoggedStep {
+                    key: (*k).into(),
+                    name: (*k).into(),
+                    target_secs: 30,
+                    checked_at_secs: None,
+                })
+                .collect();
+            let with = h.set_cues(|file, _| match file {
+                "a.toml" => Some(Cues::of(&a, &steps)),
+                "b.toml" => Some(Cues::of(&b, &steps)),
+                _ => None,
+            });
+            assert_eq!(with, 2);
+            h
+        };
+        let s = Stats::compute(&h, &catalogue, d(6));
+        let t = &s.cues;
+        assert_eq!(t.answers, 2);
+        assert_eq!((t.i, t.we), (2, 2));
+        assert_eq!(t.we_in_action, 1);
+        assert_eq!((t.results, t.quantified), (2, 1));
+        // One "um" in each minute of answer.
+        assert_eq!(t.fillers, 2);
+        assert_eq!(t.fillers_per_min(), Some(1.0));
+        // 2026-01-04 is a Sunday: a's week before b's.
+        let weeks: Vec<(Option<f64>, Option<f64>)> = s
+            .weeks
+            .iter()
+            .rev()
+            .take(2)
+            .map(|w| (w.i_share, w.fillers_per_min))
+            .collect();
+        assert_eq!(weeks, [(Some(0.0), Some(1.0)), (Some(1.0), Some(1.0))]);
+    }
+
+    #[test]
     fn recorded_answers_are_summed_and_their_pace_trended() {
         use crate::domain::delivery::Pause;
         let catalogue = Principles::embedded().unwrap_or_else(|e| panic!("{e}"));

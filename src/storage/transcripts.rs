@@ -287,4 +287,40 @@ mod tests {
             assert!(move_to_trash(tmp.path(), "a.toml", bad).is_err(), "{bad}");
         }
     }
+
+    #[test]
+    fn cues_are_attached_to_the_sessions_with_a_transcript_and_a_bad_one_is_named() {
+        use crate::domain::history::tests::log;
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut history = History::from_logs([
+            (LOG, log("abc123", 5, "co-01", &["customer-obsession"])),
+            (
+                "20260105T090000Z-def456.toml",
+                log("def456", 5, "co-01", &["customer-obsession"]),
+            ),
+            (
+                "20260105T100000Z-0bad00.toml",
+                log("0bad00", 5, "co-01", &["customer-obsession"]),
+            ),
+        ]);
+        assert!(
+            attach_cues(tmp.path(), &mut history).is_empty(),
+            "no folder, no problem"
+        );
+        save(tmp.path(), LOG, &sample(&["we", "we", "I"])).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(
+            tmp.path().join("transcripts/20260105T100000Z-0bad00.toml"),
+            "schema_version = 1\nwords = 3\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let problems = attach_cues(tmp.path(), &mut history);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("0bad00"), "{problems:?}");
+        let with: Vec<(&str, usize)> = history
+            .sessions()
+            .iter()
+            .filter_map(|s| Some((&*s.file, s.cues.as_ref()?.total.we)))
+            .collect();
+        assert_eq!(with, [(LOG, 2)]);
+    }
 }
