@@ -1,9 +1,11 @@
 //! The player: a recording, decoded into memory, through the default output.
 //!
-//! The caller's thread sets atomics (play, pause, seek) and starts or stops the
-//! device stream (stopped while nothing plays, so an open player costs no CPU);
-//! the audio callback reads the samples from where the cursor is, converts them
-//! to the device's rate and reports the position back, for a playhead.
+//! The caller's thread sets atomics (play, pause, seek) and opens or closes the
+//! device stream: it is open only while something plays, so an open player costs
+//! no CPU, and each play starts on a fresh stream (some devices cannot resume a
+//! paused one: ALSA's file plugin fails the next write). The audio callback
+//! reads the samples from where the cursor is, converts them to the device's
+//! rate and reports the position back, for a playhead.
 
 use std::collections::VecDeque;
 use std::path::Path;
@@ -43,17 +45,18 @@ struct Shared {
 
 /// Plays a recording; pause, seek and jump at any time.
 pub struct Player {
-    stream: cpal::Stream,
-    /// Whether the device stream runs (it is stopped while nothing plays, so an
-    /// open player costs no CPU).
-    running: AtomicBool,
+    device: cpal::Device,
+    config: SupportedStreamConfig,
+    clip: Arc<[f32]>,
+    /// The device stream, while something plays.
+    stream: Mutex<Option<cpal::Stream>>,
     shared: Arc<Shared>,
     len: u64,
 }
 
 /// The callback's side: the samples, the cursor, the conversion.
 struct Feed {
-    clip: Vec<f32>,
+    clip: Arc<[f32]>,
     converter: Converter,
     fifo: VecDeque<f32>,
     /// Next sample of `clip` to convert.
@@ -229,6 +232,9 @@ impl Player {
             .ok_or_else(|| Role::Output.missing(since))?;
         let config =
             pick_config(&device, options.device_rate).map_err(|e| Role::Output.error(&e, since))?;
+        // Checked now, so a rate the converter cannot take fails the open,
+        // not the first play.
+        Converter::new(RATE, config.sample_rate())?;
         let len = samples.len() as u64;
         let shared = Arc::new(Shared {
             playing: AtomicBool::new(false),
@@ -236,30 +242,40 @@ impl Player {
             seek: AtomicU64::new(NO_SEEK),
             error: Mutex::new(None),
         });
-        let feed = Feed {
-            clip: samples,
-            converter: Converter::new(RATE, config.sample_rate())?,
+        Ok(Self {
+            device,
+            config,
+            clip: samples.into(),
+            stream: Mutex::new(None),
+            shared,
+            len,
+        })
+    }
+
+    /// A device stream that plays from where the player is.
+    fn open_stream(&self, since: quiet::Mark) -> Result<cpal::Stream, cpal::Error> {
+        let mut feed = Feed {
+            clip: Arc::clone(&self.clip),
+            converter: Converter::new(RATE, self.config.sample_rate())
+                .map_err(|_| cpal::Error::new(cpal::ErrorKind::UnsupportedConfig))?,
             fifo: VecDeque::with_capacity(1 << 15),
             cursor: 0,
             base: 0,
             played: 0,
             flushed: false,
         };
-        let c = config.config();
-        let stream = match config.sample_format() {
-            SampleFormat::F32 => build_stream::<f32>(&device, c, &shared, feed, since),
-            SampleFormat::I16 => build_stream::<i16>(&device, c, &shared, feed, since),
-            SampleFormat::I32 => build_stream::<i32>(&device, c, &shared, feed, since),
-            SampleFormat::U16 => build_stream::<u16>(&device, c, &shared, feed, since),
+        feed.seek(self.shared.position.load(Ordering::Acquire));
+        self.shared.seek.store(NO_SEEK, Ordering::Release);
+        let (device, shared, c) = (&self.device, &self.shared, self.config.config());
+        let stream = match self.config.sample_format() {
+            SampleFormat::F32 => build_stream::<f32>(device, c, shared, feed, since),
+            SampleFormat::I16 => build_stream::<i16>(device, c, shared, feed, since),
+            SampleFormat::I32 => build_stream::<i32>(device, c, shared, feed, since),
+            SampleFormat::U16 => build_stream::<u16>(device, c, shared, feed, since),
             _ => Err(cpal::Error::new(cpal::ErrorKind::UnsupportedConfig)),
-        }
-        .map_err(|e| Role::Output.error(&e, since))?;
-        Ok(Self {
-            stream,
-            running: AtomicBool::new(false),
-            shared,
-            len,
-        })
+        }?;
+        stream.play()?;
+        Ok(stream)
     }
 
     /// Plays from where it is; from the start again once it has reached the end.
@@ -268,12 +284,18 @@ impl Player {
         if self.is_finished() {
             self.seek_to(0.0);
         }
+        let Ok(mut stream) = self.stream.lock() else {
+            return;
+        };
+        if let Ok(mut e) = self.shared.error.lock() {
+            *e = None;
+        }
         self.shared.playing.store(true, Ordering::Release);
-        if !self.running.swap(true, Ordering::AcqRel) {
+        if stream.is_none() {
             let since = quiet::mark();
-            if let Err(e) = self.stream.play() {
-                stream_error(&self.shared, &e, since);
-                self.running.store(false, Ordering::Release);
+            match self.open_stream(since) {
+                Ok(s) => *stream = Some(s),
+                Err(e) => stream_error(&self.shared, &e, since),
             }
         }
     }
@@ -283,14 +305,15 @@ impl Player {
         self.settle();
     }
 
-    /// Stops the device stream once playback has stopped (paused, or at the
-    /// end). Devices that cannot pause keep running, playing silence.
+    /// Closes the device stream once playback has stopped (paused, or at the
+    /// end).
     fn settle(&self) {
-        if !self.shared.playing.load(Ordering::Acquire)
-            && self.running.swap(false, Ordering::AcqRel)
-        {
-            let _ = self.stream.pause();
+        if self.shared.playing.load(Ordering::Acquire) {
+            return;
         }
+        let closed = self.stream.lock().ok().and_then(|mut s| s.take());
+        // Dropped outside the lock: closing waits for the device's thread.
+        drop(closed);
     }
 
     /// Play if paused, pause if playing. Returns whether it now plays.
@@ -381,7 +404,7 @@ mod tests {
         let clip: Vec<f32> = (0..16_000).map(|i| (i % 100) as f32 / 100.0).collect();
         for rate in [16_000, 48_000, 44_100] {
             let mut feed = Feed {
-                clip: clip.clone(),
+                clip: clip.clone().into(),
                 converter: Converter::new(RATE, rate).unwrap_or_else(|e| panic!("{e}")),
                 fifo: VecDeque::new(),
                 cursor: 0,

@@ -326,13 +326,13 @@ mod tests {
                 question: follow_up,
                 secs: 20.0,
                 new_story: false,
-                audio: None,
+                audio: Some(format!("{id}-probe-1.ogg")),
             }],
             loop_id: None,
             round: None,
             notes,
             question: LoggedQuestion {
-                id,
+                id: id.clone(),
                 text,
                 principles: vec!["ownership".into()],
                 kind: super::super::bank::QuestionKind::Behavioral,
@@ -340,7 +340,7 @@ mod tests {
             story: None,
             steps: Vec::new(),
             rubric: Rubric::default(),
-            audio: None,
+            audio: Some(format!("{id}.ogg")),
             delivery: None,
         }
     }
