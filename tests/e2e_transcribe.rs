@@ -25,6 +25,17 @@ use stardrill::domain::transcript::{Transcript, step_at, step_spans};
 use transcribe_support::random_model::{Shape, write_random_model};
 use transcribe_support::speech::espeak;
 
+/// One transcription at a time: whisper.cpp's threads wait for each other by
+/// spinning, so two runs side by side on a small machine slow each other down
+/// far more than they gain (and the drill's runs at the lowest priority).
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 const ANSWER: &str = "Last year our invoices failed every night. I had to stop the \
     failures within a month. I traced the fault to a retry loop and I wrote a fix. \
     Failures fell by ninety percent, and I learned to measure first.";
@@ -134,6 +145,7 @@ fn mode(path: &Path) -> u32 {
 
 #[test]
 fn transcribes_past_recordings_into_sidecars_with_their_steps() {
+    let _turn = one_at_a_time();
     let s = setup();
     let model = s.model.to_string_lossy().into_owned();
     let out = run(&s.sandbox, &["--all", "--model", &model, "--threads", "1"]);
@@ -184,6 +196,7 @@ fn transcribes_past_recordings_into_sidecars_with_their_steps() {
 
 #[test]
 fn a_session_is_named_by_its_id_and_one_without_a_recording_is_said() {
+    let _turn = one_at_a_time();
     let s = setup();
     let model = s.model.to_string_lossy().into_owned();
     let out = run(
@@ -255,6 +268,7 @@ fn without_a_usable_model_it_says_what_to_get_and_exits_2() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_drill_answer_is_transcribed_in_the_background() {
+    let _turn = one_at_a_time();
     use audio_support::{Capture, Pacer, speech, write_asoundrc};
     use common::{Spawn, TIMEOUT};
 
