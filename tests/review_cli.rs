@@ -123,6 +123,29 @@ fn check_lists_skipped_files_and_fails() {
     let out = stardrill(&["review", "--check"], clean.path());
     assert!(out.status.success());
     assert!(stdout(&out).ends_with("8 session logs, all readable\n"));
+
+    // A transcript that cannot be read is named, and fails the check; the
+    // stats go on without its cues.
+    let logs = review_support::logs();
+    let name = logs[0].file_name();
+    let transcripts = clean.path().join("transcripts");
+    std::fs::create_dir_all(&transcripts).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(transcripts.join(&name), "schema_version = 1\nwords = 3\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let out = stardrill(&["review", "--check"], clean.path());
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let text = stdout(&out);
+    assert!(
+        text.contains("transcript left out: ") && text.contains(&name),
+        "{text}"
+    );
+    let out = stardrill(&["stats", "--today", "2026-01-05"], clean.path());
+    assert!(out.status.success(), "{out:?}");
+    assert!(!stdout(&out).contains("What was said"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("transcript left out"),
+        "{out:?}"
+    );
 }
 
 #[test]

@@ -12,9 +12,11 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use stardrill::app::review::{Msg, Review, Tab};
+use stardrill::domain::cues::Cues;
 use stardrill::domain::history::History;
 use stardrill::domain::history::{Loaded, SkipReason, Skipped};
 use stardrill::domain::principles::Principles;
+use stardrill::domain::stats::Stats;
 use stardrill::ui::review::{draw, list_rows};
 use stardrill::ui::theme::Theme;
 
@@ -71,6 +73,44 @@ fn detail() {
     assert!(r.zoom);
     insta::assert_snapshot!("detail_80x24", render(&mut r, 80, 24));
     insta::assert_snapshot!("detail_120x40", render(&mut r, 120, 40));
+}
+
+/// The fixture with the last answer's transcript read, as the loader does.
+fn fixture_with_transcript() -> Review {
+    let logs = review_support::logs();
+    let last = logs.last().cloned().unwrap_or_else(|| panic!("no logs"));
+    let transcript = review_support::transcript(&last);
+    let mut r = fixture();
+    let with = r
+        .history
+        .set_cues(|file, steps| (file == last.file_name()).then(|| Cues::of(&transcript, steps)));
+    assert_eq!(with, 1);
+    r.stats = Stats::compute(&r.history, &r.catalogue, review_support::today());
+    r
+}
+
+#[test]
+fn detail_and_stats_show_what_was_said() {
+    let mut r = fixture_with_transcript();
+    // Newest first: the transcribed answer is selected.
+    key(&mut r, KeyCode::Enter);
+    let wide = render(&mut r, 120, 40);
+    assert!(wide.contains("What was said (transcript)"), "{wide}");
+    assert!(
+        wide.contains("Action: 2 \"we\" to 1 \"I\": say what you did"),
+        "{wide}"
+    );
+    insta::assert_snapshot!("detail_transcript_120x40", wide);
+    insta::assert_snapshot!("detail_transcript_80x24", render(&mut r, 80, 24));
+    key(&mut r, KeyCode::Esc);
+    key(&mut r, KeyCode::Tab);
+    assert_eq!(r.tab, Tab::Stats);
+    let stats = render(&mut r, 120, 40);
+    assert!(
+        stats.contains("What was said in 1 transcribed answer"),
+        "{stats}"
+    );
+    insta::assert_snapshot!("stats_transcript_120x40", stats);
 }
 
 #[test]
@@ -182,6 +222,66 @@ fn loop_runs_the_whole_browser() {
         .unwrap_or_default(),
         review_support::CORRUPT_BODY
     );
+}
+
+/// The loader reads the transcripts too, and deleting the transcribed session
+/// takes its transcript to the trash with its log.
+#[test]
+fn a_deleted_session_takes_its_transcript_to_the_trash() {
+    let dir = review_support::seeded_dir();
+    let listing =
+        stardrill::storage::history::Listing::read(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    let catalogue = Principles::embedded().unwrap_or_else(|e| panic!("{e}"));
+    let mut review = Review::loading(
+        catalogue,
+        review_support::today(),
+        dir.path().to_path_buf(),
+        listing.len(),
+    );
+    let (tx, rx) = mpsc::channel();
+    stardrill::cli::review::spawn_loader(listing, tx.clone());
+    loop {
+        let msg = rx
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .unwrap_or_else(|e| panic!("loader: {e}"));
+        let done = matches!(msg, Msg::Loaded(_));
+        review.update(msg);
+        if done {
+            break;
+        }
+    }
+    let selected = review.selected_session().unwrap_or_else(|| panic!("none"));
+    let file = selected.file.to_string();
+    assert!(selected.cues.is_some(), "the newest session has its cues");
+    let stem = file.trim_end_matches(".toml").to_string();
+    let press = |c: KeyCode| Msg::Key(KeyEvent::new(c, KeyModifiers::NONE));
+    for code in [KeyCode::Char('d'), KeyCode::Char('y'), KeyCode::Char('q')] {
+        tx.send(press(code)).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap_or_else(|e| panic!("{e}"));
+    stardrill::cli::event_loop::run(
+        &mut terminal,
+        &mut review,
+        &rx,
+        &stardrill::cli::event_loop::Control::default(),
+        &stardrill::domain::clock::FakeClock::fixed(),
+        Theme::MONO,
+        &mut stardrill::cli::review::perform,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        review.status.as_ref().is_none_or(|s| !s.is_error),
+        "{:?}",
+        review.status
+    );
+    assert!(dir.path().join("trash").join(&file).is_file());
+    assert!(
+        dir.path()
+            .join("trash/transcripts")
+            .join(format!("{stem}.toml"))
+            .is_file()
+    );
+    assert!(!dir.path().join("transcripts").join(&file).exists());
 }
 
 #[test]

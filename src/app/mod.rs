@@ -6,6 +6,7 @@ pub mod countdown;
 pub mod interview;
 pub mod keymap;
 pub mod review;
+pub mod scribe;
 pub mod sound;
 pub mod stories;
 pub mod text_box;
@@ -28,6 +29,7 @@ use attempt::{Attempt, WrapUp};
 use countdown::Countdown;
 use interview::{FollowUp, InterviewLoop, LoopRun, Probe, ProbeLimits, Stage};
 use keymap::{Binding, Key, Keymap, TOO_SMALL_KEYS};
+use scribe::{POLL_EVERY, Scribe, ScribeJob, Scribed, Transcribing};
 use sound::{METER_EVERY, PLAYHEAD_EVERY, Playback, Rec, Sound};
 
 /// What the drill is set up to do, from the command line.
@@ -156,6 +158,11 @@ pub struct App {
     pub playback: Option<Playback>,
     /// The microphone's fault has been shown for the recording under way.
     mic_fault_shown: bool,
+    /// Makes transcripts of recorded answers (none unless the cli gives one:
+    /// the `transcribe` feature and a model).
+    pub scribe: Option<Box<dyn Scribe>>,
+    /// The transcripts asked for in this sitting, oldest first.
+    pub transcripts: Vec<Transcribing>,
     /// Session ids come from a stream of their own, so a seed names the
     /// files the same way every time without changing the questions.
     ids: StdRng,
@@ -450,6 +457,8 @@ impl App {
             sound: Sound::default(),
             playback: None,
             mic_fault_shown: false,
+            scribe: None,
+            transcripts: Vec::new(),
             ids: id_stream(seed),
         }
     }
@@ -459,6 +468,117 @@ impl App {
     pub fn set_sound(&mut self, sound: Sound, clock: &dyn Clock) {
         self.sound = sound;
         self.tend_sound(Now::read(clock));
+    }
+
+    /// Gives the app its transcriber: each recorded answer from now on is
+    /// transcribed in the background.
+    pub fn set_scribe(&mut self, scribe: Box<dyn Scribe>) {
+        self.scribe = Some(scribe);
+    }
+
+    /// Hands the answer on screen, just recorded, to the transcriber.
+    fn transcribe_answer(&mut self) {
+        let Some(scribe) = self.scribe.as_mut() else {
+            return;
+        };
+        let catalog = &self.catalog;
+        let job = match &self.mode {
+            Mode::Drill {
+                screen: Screen::Answering(a),
+                ..
+            }
+            | Mode::Loop(LoopRun {
+                stage: Stage::Question(Screen::Answering(a)),
+                ..
+            }) => match &a.rec {
+                Rec::Saved { file, .. } => ScribeJob {
+                    log_file: format!("{}.toml", a.file_stem()),
+                    audio_file: file.clone(),
+                    steps: a.logged_steps(catalog),
+                },
+                _ => return,
+            },
+            _ => return,
+        };
+        let log_file = job.log_file.clone();
+        let steps = job.steps.clone();
+        match scribe.submit(job) {
+            Ok(()) => self.transcripts.push(Transcribing {
+                log_file,
+                steps,
+                state: Scribed::Queued,
+            }),
+            Err(line) => {
+                self.status = Some(Status {
+                    text: format!("No transcript: {line}"),
+                    is_error: true,
+                });
+            }
+        }
+    }
+
+    /// Takes in what the transcriber has to say; a failure is shown once.
+    fn tend_scribe(&mut self) {
+        let Some(scribe) = self.scribe.as_mut() else {
+            return;
+        };
+        while let Some(news) = scribe.poll() {
+            let Some(job) = self
+                .transcripts
+                .iter_mut()
+                .find(|t| t.log_file == news.log_file())
+            else {
+                continue;
+            };
+            job.apply(news);
+            if let Scribed::Failed(error) = &job.state {
+                self.status = Some(Status {
+                    text: format!("No transcript of this answer: {error}"),
+                    is_error: true,
+                });
+            }
+        }
+    }
+
+    /// The transcript of the attempt on screen, as far as it has come.
+    pub fn transcript_of_attempt(&self) -> Option<&Transcribing> {
+        let stem = self.attempt()?.file_stem();
+        self.transcripts
+            .iter()
+            .find(|t| crate::domain::transcript::log_stem(&t.log_file) == stem)
+    }
+
+    /// The transcript's cues for the attempt on screen, once it is ready.
+    pub fn cues_of_attempt(&self) -> Option<&crate::domain::cues::Cues> {
+        match &self.transcript_of_attempt()?.state {
+            Scribed::Ready(cues) => Some(cues),
+            _ => None,
+        }
+    }
+
+    /// The status line's note on transcripts: the one under way, or how the
+    /// attempt on screen's came out.
+    pub fn scribe_note(&self) -> Option<String> {
+        let pending = self.transcripts.iter().filter(|t| t.is_pending()).count();
+        let working = self.transcripts.iter().find(|t| t.is_pending());
+        let queued = match pending {
+            0 | 1 => String::new(),
+            n => format!(" ({} more queued)", n - 1),
+        };
+        let on_screen = self.transcript_of_attempt();
+        match (on_screen.map(|t| &t.state), working) {
+            (Some(Scribed::Ready(_)), _) if pending == 0 => {
+                Some("Transcript ready: the rubric shows what it heard".into())
+            }
+            (Some(Scribed::Ready(_)), Some(_)) => Some(format!(
+                "Transcript ready: the rubric shows what it heard · another in progress{queued}"
+            )),
+            (_, Some(t)) => Some(match t.state {
+                Scribed::Working(p) => format!("Transcribing the answer… {p}%{queued}"),
+                _ => format!("Transcript queued{queued}"),
+            }),
+            _ => None,
+        }
     }
 
     /// The answer or probe being spoken now, and its recording: `(rec, its
@@ -789,9 +909,17 @@ impl App {
     pub fn next_deadline(&self, now: Duration) -> Option<Duration> {
         let countdown = self.countdown_deadline(now);
         let meter = self.recording_now().then_some(METER_EVERY);
+        let scribe = self
+            .transcripts
+            .iter()
+            .any(Transcribing::is_pending)
+            .then_some(POLL_EVERY);
         let playhead =
             (self.playback.is_some() && self.sound.speaker.is_playing()).then_some(PLAYHEAD_EVERY);
-        [countdown, meter, playhead].into_iter().flatten().min()
+        [countdown, meter, playhead, scribe]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     fn countdown_deadline(&self, now: Duration) -> Option<Duration> {
@@ -845,6 +973,7 @@ impl App {
         }
         self.ring_bell_if_due(now.mono, &mut effects);
         self.tend_sound(now);
+        self.tend_scribe();
         effects
     }
 
@@ -1219,6 +1348,7 @@ impl App {
             a.countdown.stop(now.mono);
         }
         self.stop_recording();
+        self.transcribe_answer();
         let Some(mut attempt) = self.take_attempt() else {
             return;
         };
@@ -1490,6 +1620,8 @@ fn next_story(order: &[String], current: Option<&str>) -> Option<String> {
     order.get(next).cloned()
 }
 
+#[cfg(test)]
+mod scribe_tests;
 #[cfg(test)]
 mod sound_tests;
 #[cfg(test)]

@@ -48,6 +48,8 @@ pub enum Command {
     Export(super::export::ExportArgs),
     /// Where recordings are kept and how much room they take; delete old ones.
     Audio(super::audio::AudioArgs),
+    /// Transcribe recorded answers with a Whisper model you supply (offline).
+    Transcribe(super::transcribe::TranscribeArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -162,6 +164,11 @@ pub struct CommonArgs {
     /// Don't record, even if config.toml turns recording on.
     #[arg(long)]
     pub no_record: bool,
+    /// Transcribe each recorded answer in the background with this Whisper
+    /// model (a build with the `transcribe` feature) [default:
+    /// `whisper_model` in config.toml, else $STARDRILL_WHISPER_MODEL].
+    #[arg(long, value_name = "PATH")]
+    pub model: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -8,7 +8,8 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use super::args::{CommonArgs, DrillArgs, KindArg, LoopArgs, ModeArg};
-use super::{EXIT_UNSAVED, event_loop, fail, output, questions, sound};
+use super::{EXIT_UNSAVED, event_loop, fail, output, questions, sound, transcribe};
+use crate::app::scribe::Scribe;
 use crate::app::sound::NO_AUDIO_BUILD;
 use crate::app::{App, LoopSettings, Settings, Status};
 use crate::domain::Catalog;
@@ -39,6 +40,8 @@ struct Prepared {
     notice: Option<String>,
     /// Recordings deleted at start for being older than `keep_audio_days`.
     pruned: Option<(Pruned, u32)>,
+    /// Transcribes recorded answers (a model named, the `transcribe` feature).
+    scribe: Option<Box<dyn Scribe>>,
 }
 
 /// The question bank, checked; every problem is printed with its line.
@@ -95,6 +98,32 @@ fn prepare(mut catalog: Catalog, common: &CommonArgs) -> Result<(Catalog, Prepar
             .filter(|p| !p.files.is_empty())
             .map(|p| (p, days))
     });
+    // Transcripts need recordings; a model named on the command line that
+    // cannot be used stops here, one from the settings only says so.
+    let mut notice = notice;
+    let scribe = if record && sound::AVAILABLE {
+        match transcribe::drill_scribe(common.model.as_deref(), &config, &data_dir) {
+            Ok(scribe) => scribe,
+            Err(line) if common.model.is_some() => return Err(fail(line)),
+            Err(line) => {
+                notice = Some(format!("No transcripts: {line}"));
+                None
+            }
+        }
+    } else if common.model.is_some() && !transcribe::AVAILABLE {
+        return Err(fail(format!(
+            "--model: {}",
+            transcribe::NO_TRANSCRIBE_BUILD
+        )));
+    } else {
+        if common.model.is_some() && notice.is_none() {
+            notice = Some(
+                "--model: only recorded answers are transcribed; add --record (or record = true)"
+                    .into(),
+            );
+        }
+        None
+    };
     let settings = Settings {
         seconds: common.seconds.unwrap_or(config.seconds),
         think_secs: common.think.unwrap_or(config.think_secs),
@@ -112,6 +141,7 @@ fn prepare(mut catalog: Catalog, common: &CommonArgs) -> Result<(Catalog, Prepar
             settings,
             notice,
             pruned,
+            scribe,
         },
     ))
 }
@@ -272,6 +302,9 @@ fn run(mut app: App, mut prepared: Prepared, clock: &dyn Clock) -> ExitCode {
         });
     }
     app.set_sound(sound::devices(&recordings::audio_dir(&data_dir)), clock);
+    if let Some(scribe) = prepared.scribe.take() {
+        app.set_scribe(scribe);
+    }
     let mut bell = event_loop::ring_bell;
     let mut loops = |record: &LoopRecord| save_loop(&data_dir, record);
     let mut outputs = event_loop::DrillOutputs {
@@ -323,6 +356,15 @@ fn run(mut app: App, mut prepared: Prepared, clock: &dyn Clock) -> ExitCode {
             "stardrill: {n} attempt{} saved in {}\n",
             if n == 1 { "" } else { "s" },
             prepared.store.dir().display()
+        ));
+    }
+    // Quitting does not wait for a transcript being made; say how to finish it.
+    let unfinished = app.transcripts.iter().filter(|t| t.is_pending()).count();
+    if unfinished > 0 {
+        report.push_str(&format!(
+            "stardrill: {unfinished} answer{} not transcribed yet; `stardrill transcribe --all` finishes {}\n",
+            if unfinished == 1 { " was" } else { "s were" },
+            if unfinished == 1 { "it" } else { "them" },
         ));
     }
     if let Some(path) = app.interview_loop().and_then(|i| i.record_path.as_ref()) {

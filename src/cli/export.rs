@@ -1,7 +1,8 @@
 //! `stardrill export`: past sessions as a Markdown journal, CSV (one row per
 //! session) or JSON (an array of records with the log files' fields).
-//! Sessions come oldest first, as a journal reads. Delivery figures are
-//! exported; recordings never are, nor their file names.
+//! Sessions come oldest first, as a journal reads. Delivery figures and the
+//! cues read from transcripts are exported; recordings never are, nor their
+//! file names, nor the transcripts' words.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -12,6 +13,7 @@ use clap::{Args, ValueEnum};
 
 use super::review::{catalogue, open_data_dir};
 use super::{fail, output};
+use crate::domain::cues::{CueSummary, Cues, StepRole};
 use crate::domain::delivery::Delivery;
 use crate::domain::history::{History, Session};
 use crate::domain::principles::Principles;
@@ -19,8 +21,8 @@ use crate::domain::query::Query;
 use crate::domain::session::{RATING_LABELS, RUBRIC_ITEMS};
 use crate::domain::text::spreadsheet_safe;
 use crate::storage::atomic::replace_atomic_with;
-use crate::storage::history;
 use crate::storage::paths::DATA_DIR_ENV;
+use crate::storage::{history, transcripts};
 use crate::ui::delivery::short_secs;
 use crate::ui::review::mmss;
 
@@ -83,7 +85,10 @@ pub fn export(args: ExportArgs) -> ExitCode {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let loaded = history::load(&listing, &|_| {});
+    let mut loaded = history::load(&listing, &|_| {});
+    for line in transcripts::attach_cues(&listing.data_dir, &mut loaded.history) {
+        output::error(&format!("stardrill: transcript left out: {line}"));
+    }
     let query = Query {
         since: args.since,
         until: args.until,
@@ -198,6 +203,43 @@ struct JsonLogs<'a> {
     sessions: &'a [&'a Session],
 }
 
+/// A session's record in JSON: its log's fields, and its cues when it has a transcript.
+#[derive(serde::Serialize)]
+struct JsonRecord {
+    #[serde(flatten)]
+    log: crate::domain::session::SessionLog,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cues: Option<JsonCues>,
+}
+
+/// The cue figures, the numbers said in the Result and the flags raised.
+#[derive(serde::Serialize)]
+struct JsonCues {
+    #[serde(flatten)]
+    summary: CueSummary,
+    result_numbers_said: Vec<String>,
+    flag_notes: Vec<String>,
+}
+
+impl JsonCues {
+    fn of(cues: &Cues) -> Self {
+        Self {
+            summary: cues.summary(),
+            result_numbers_said: result_numbers(cues),
+            flag_notes: cues.flags().iter().map(ToString::to_string).collect(),
+        }
+    }
+}
+
+/// The numbers said in the Result (Impact) step.
+fn result_numbers(cues: &Cues) -> Vec<String> {
+    cues.steps
+        .iter()
+        .filter(|s| s.role == StepRole::Result)
+        .flat_map(|s| s.text.numbers.iter().cloned())
+        .collect()
+}
+
 impl serde::Serialize for JsonLogs<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_seq(self.sessions.iter().map(|s| {
@@ -207,7 +249,10 @@ impl serde::Serialize for JsonLogs<'_> {
             for probe in &mut log.probes {
                 probe.audio = None;
             }
-            log
+            JsonRecord {
+                log,
+                cues: s.cues.as_deref().map(JsonCues::of),
+            }
         }))
     }
 }
@@ -323,6 +368,12 @@ pub fn markdown(
         if let Some(d) = s.delivery.as_deref() {
             writeln!(out, "- Delivery: {}", delivery_summary(history, s, d))?;
         }
+        if let Some(c) = s.cues.as_deref() {
+            writeln!(out, "- What was said: {}", cue_line(c))?;
+            for flag in c.flags() {
+                writeln!(out, "  - {flag}")?;
+            }
+        }
         if !s.notes.trim().is_empty() {
             out.write_all(b"\nNotes:\n\n")?;
             for line in s.notes.lines() {
@@ -369,6 +420,36 @@ fn delivery_summary(history: &History, s: &Session, d: &Delivery) -> String {
     parts.join(" · ")
 }
 
+/// "312 words · 14 I / 3 we · numbers in Result: 40%, $2m · 2.1 fillers a
+/// minute (at least) · 3 hedges · 148 wpm".
+pub fn cue_line(c: &Cues) -> String {
+    let sum = c.summary();
+    let mut parts = vec![
+        format!("{} words", sum.words),
+        format!("{} I / {} we", sum.i, sum.we),
+    ];
+    let numbers = result_numbers(c);
+    if let Some(r) = c.steps.iter().find(|s| s.role == StepRole::Result) {
+        parts.push(if numbers.is_empty() {
+            format!("no number in {}", r.name)
+        } else {
+            format!("numbers in {}: {}", r.name, numbers.join(", "))
+        });
+    }
+    parts.push(match sum.fillers_per_min {
+        Some(f) => format!("{f:.1} fillers a minute (at least)"),
+        None => format!("{} fillers (at least)", sum.fillers),
+    });
+    parts.push(match sum.hedges {
+        1 => "1 hedge".into(),
+        n => format!("{n} hedges"),
+    });
+    if let Some(w) = sum.wpm {
+        parts.push(format!("{w:.0} wpm"));
+    }
+    parts.join(" · ")
+}
+
 const CSV_HEADER: &[&str] = &[
     "started_at",
     "ended_at",
@@ -404,6 +485,19 @@ const CSV_HEADER: &[&str] = &[
     "wpm",
     "long_pauses",
     "long_pause_secs",
+    "transcript_words",
+    "i_count",
+    "we_count",
+    "action_i",
+    "action_we",
+    "result_numbers",
+    "fillers",
+    "possible_fillers",
+    "fillers_per_min",
+    "hedges",
+    "lesson_cues",
+    "transcript_wpm",
+    "cue_flags",
 ];
 
 /// RFC 4180 quoting of a text cell. Any text can come from a log someone
@@ -469,6 +563,42 @@ pub fn csv(out: &mut dyn Write, history: &History, sessions: &[&Session]) -> io:
             d.map_or(String::new(), |d| d.pauses.len().to_string()),
             // + 0.0: an empty sum is -0.0.
             figure(d.map(|d| d.pauses.iter().map(|p| p.secs).sum::<f64>() + 0.0)),
+        ]);
+        let c = s.cues.as_deref();
+        let sum = c.map(Cues::summary);
+        let count =
+            |f: fn(&CueSummary) -> usize| sum.as_ref().map_or(String::new(), |s| f(s).to_string());
+        let some = |f: fn(&CueSummary) -> Option<usize>| {
+            sum.as_ref()
+                .and_then(f)
+                .map_or(String::new(), |n| n.to_string())
+        };
+        let row = row.chain([
+            count(|s| s.words),
+            count(|s| s.i),
+            count(|s| s.we),
+            some(|s| s.action_i),
+            some(|s| s.action_we),
+            some(|s| s.result_numbers),
+            count(|s| s.fillers),
+            count(|s| s.possible_fillers),
+            figure(sum.as_ref().and_then(|s| s.fillers_per_min)),
+            count(|s| s.hedges),
+            count(|s| s.lesson_cues),
+            sum.as_ref()
+                .and_then(|s| s.wpm)
+                .map_or(String::new(), |w| format!("{w:.0}")),
+            // The flags' own words carry what was said: guarded like any text.
+            cell(
+                &c.map(|c| {
+                    c.flags()
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })
+                .unwrap_or_default(),
+            ),
         ]);
         let row: Vec<String> = row.collect();
         out.write_all(row.join(",").as_bytes())?;

@@ -10,6 +10,7 @@ pub mod questions;
 pub mod review;
 pub mod sound;
 pub mod stories;
+pub mod transcribe;
 
 use std::process::ExitCode;
 
@@ -31,6 +32,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Stats(args)) => review::stats(args),
         Some(Command::Export(args)) => export::export(args),
         Some(Command::Audio(args)) => audio::run(args),
+        Some(Command::Transcribe(args)) => transcribe::run(args),
         Some(Command::Stories(args)) => stories::run(args, configured_theme()),
         Some(Command::Config(args)) => config(args),
         Some(Command::Completions(args)) => {

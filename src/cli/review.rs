@@ -26,8 +26,8 @@ use crate::domain::stats::Stats;
 use crate::storage::history::{self, Listing, move_to_trash};
 use crate::storage::loops::load_loops;
 use crate::storage::paths::{DATA_DIR_ENV, resolve_data_dir};
-use crate::storage::recordings;
 use crate::storage::sessions::{Leftover, recover_leftovers};
+use crate::storage::{recordings, transcripts};
 use crate::ui::review::{draw, list_rows, thousands};
 use crate::ui::theme::Theme;
 
@@ -87,12 +87,16 @@ pub fn review(args: ReviewArgs) -> ExitCode {
         // Logs a cut-short save left as temp files come back first, so the
         // check below counts them.
         let leftovers = recover_leftovers(&listing.dir);
-        let (loaded, update) = history::load_deferred(&listing, &|_| {});
+        let (mut loaded, update) = history::load_deferred(&listing, &|_| {});
         let mut report = check_report(&listing.dir, &loaded);
         for leftover in &leftovers {
             let _ = writeln!(report, "  {leftover}");
         }
         let recordings_ok = check_recordings(&listing.data_dir, &mut report);
+        let unread = transcripts::attach_cues(&listing.data_dir, &mut loaded.history);
+        for line in &unread {
+            let _ = writeln!(report, "transcript left out: {line}");
+        }
         if let Some(update) = update {
             let path = update.path();
             if let Err(e) = update.save() {
@@ -107,7 +111,7 @@ pub fn review(args: ReviewArgs) -> ExitCode {
         let partial = leftovers
             .iter()
             .any(|l| matches!(l, Leftover::Partial { .. }));
-        let code = if loaded.skipped.is_empty() && !partial && recordings_ok {
+        let code = if loaded.skipped.is_empty() && !partial && recordings_ok && unread.is_empty() {
             ExitCode::SUCCESS
         } else {
             ExitCode::from(EXIT_SKIPPED)
@@ -230,8 +234,12 @@ pub fn stats(args: StatsArgs) -> ExitCode {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let loaded = history::load(&listing, &|_| {});
+    let mut loaded = history::load(&listing, &|_| {});
+    let unread = transcripts::attach_cues(&listing.data_dir, &mut loaded.history);
     let stats = Stats::compute(&loaded.history, &catalogue, today(args.today));
+    for line in &unread {
+        output::error(&format!("stardrill: transcript left out: {line}"));
+    }
     if !loaded.skipped.is_empty() {
         output::error(&format!(
             "stardrill: {} file(s) skipped; `stardrill review --check` lists them",
@@ -280,19 +288,25 @@ pub fn perform(review: &mut Review, effect: Effect) {
             let result = move_to_trash(&review.data_dir, &file);
             // The log first: its recordings follow it, under its name there.
             let stem = |name: &str| name.strip_suffix(".toml").unwrap_or(name).to_string();
-            let audio = result.as_ref().ok().map(|to| {
-                let trashed = to
-                    .file_name()
+            let trashed = result.as_ref().ok().map(|to| {
+                to.file_name()
                     .map(|n| stem(&n.to_string_lossy()))
-                    .unwrap_or_default();
-                recordings::move_to_trash(&review.data_dir, &stem(&file), &trashed)
+                    .unwrap_or_default()
             });
+            let audio = trashed
+                .as_ref()
+                .map(|trashed| recordings::move_to_trash(&review.data_dir, &stem(&file), trashed));
+            let transcript = trashed
+                .as_ref()
+                .map(|trashed| transcripts::move_to_trash(&review.data_dir, &file, trashed));
             review.on_trashed(&file, result);
-            if let Some(Err(e)) = audio {
+            let stuck = [
+                audio.and_then(Result::err).map(|e| ("recording", e)),
+                transcript.and_then(Result::err).map(|e| ("transcript", e)),
+            ];
+            if let Some((what, e)) = stuck.into_iter().flatten().next() {
                 review.status = Some(Status {
-                    text: format!(
-                        "{file} went to the trash, but its recording could not follow: {e}"
-                    ),
+                    text: format!("{file} went to the trash, but its {what} could not follow: {e}"),
                     is_error: true,
                 });
             }
@@ -327,7 +341,10 @@ pub fn spawn_loader(listing: Listing, tx: mpsc::Sender<Msg>) -> Loader {
         let progress = |n| {
             let _ = tx.send(Msg::Progress(n));
         };
-        let (loaded, update) = history::load_deferred(&listing, &progress);
+        let (mut loaded, update) = history::load_deferred(&listing, &progress);
+        // What was said, from the transcripts; one that cannot be read only
+        // goes without its cues (`review --check` names it).
+        let _ = transcripts::attach_cues(&listing.data_dir, &mut loaded.history);
         flag.store(true, Ordering::Release);
         let _ = tx.send(Msg::Loaded(Box::new(loaded)));
         if let Some(update) = update {

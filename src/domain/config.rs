@@ -1,5 +1,7 @@
 //! User settings from `config.toml`: defaults that command-line flags override.
 
+use std::path::PathBuf;
+
 use serde::{Deserialize, Serialize};
 
 use super::bank::Candidate;
@@ -50,6 +52,17 @@ pub struct Config {
     /// figures stay); unset keeps them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keep_audio_days: Option<u32>,
+    /// Whisper model for transcripts of recorded answers; `""` is none.
+    #[serde(
+        deserialize_with = "empty_path_is_none",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub whisper_model: Option<PathBuf>,
+}
+
+fn empty_path_is_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<PathBuf>, D::Error> {
+    let path = PathBuf::deserialize(d)?;
+    Ok((!path.as_os_str().is_empty()).then_some(path))
 }
 
 impl Default for Config {
@@ -65,6 +78,7 @@ impl Default for Config {
             audience: None,
             record: false,
             keep_audio_days: None,
+            whisper_model: None,
         }
     }
 }
@@ -170,6 +184,11 @@ pub const TEMPLATE: &str = r#"# stardrill settings. Every line is optional; comm
 # Delete recordings older than this many days (1-3650); their session logs
 # and delivery figures are kept. Unset: recordings are kept until you delete them.
 # keep_audio_days = 90
+
+# Whisper model file for transcripts of recorded answers (a build with
+# `--features transcribe`), e.g. "~/models/ggml-base.en.bin"; "" is none.
+# `--model` and STARDRILL_WHISPER_MODEL name one too.
+# whisper_model = ""
 "#;
 
 #[cfg(test)]
@@ -187,6 +206,21 @@ mod tests {
         assert_eq!(c.seconds, 90);
         assert_eq!(c.mode, Mode::Random);
         assert!(c.bell);
+    }
+
+    #[test]
+    fn whisper_model_is_a_path_and_empty_means_none() {
+        let c = parse("whisper_model = \"~/m/ggml-base.en.bin\"\n").expect("model");
+        assert_eq!(
+            c.whisper_model.as_deref(),
+            Some(std::path::Path::new("~/m/ggml-base.en.bin"))
+        );
+        assert_eq!(
+            parse("whisper_model = \"\"\n")
+                .expect("empty")
+                .whisper_model,
+            None
+        );
     }
 
     #[test]
@@ -254,6 +288,8 @@ mod tests {
             err.to_string(),
             "config.toml:2: `seconds` must be between 1 and 3600, found 0"
         );
+        let err = parse("whisper_model = 3\n").expect_err("not a path");
+        assert!(err.to_string().starts_with("config.toml:1: "), "{err}");
         let err = parse("colour = 1\n").expect_err("unknown key");
         assert!(err.to_string().contains("unknown field `colour`"), "{err}");
     }

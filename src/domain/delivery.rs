@@ -253,6 +253,16 @@ impl Envelope {
         self.frames.len() as f64 * HOP_SECS
     }
 
+    /// The stretches of speech heard (start and end, in seconds), in order:
+    /// what a transcript's words are checked against for filled pauses.
+    pub fn speech_spans(&self) -> Vec<(f64, f64)> {
+        let power: Vec<f32> = self.frames.iter().map(|f| f.power).collect();
+        speech_segments(&smoothed_db(&power, 1))
+            .into_iter()
+            .map(|(s, e)| (s as f64 * HOP_SECS, e as f64 * HOP_SECS))
+            .collect()
+    }
+
     /// The delivery figures, with talking time per step from the log's tick times.
     pub fn analyze(&self, steps: &[LoggedStep]) -> Delivery {
         analyze_frames(&self.frames, steps)

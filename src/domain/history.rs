@@ -8,6 +8,7 @@ use std::fmt;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use super::bank::QuestionKind;
+use super::cues::Cues;
 use super::delivery::Delivery;
 use super::session::{
     LoggedQuestion, LoggedStep, LoggedStory, Outcome, Rubric, SCHEMA_VERSION, SessionLog,
@@ -89,6 +90,10 @@ pub struct Session {
     pub audio: Option<Box<str>>,
     /// How the answer was said (boxed: most sessions have none).
     pub delivery: Option<Box<Delivery>>,
+    /// What was said, read from the answer's transcript: set by
+    /// [`History::set_cues`] after loading (transcripts are files of their
+    /// own, never in the log or the cache).
+    pub cues: Option<Box<Cues>>,
 }
 
 impl Session {
@@ -242,6 +247,7 @@ impl HistoryBuilder {
             story: log.story.map(Box::new),
             audio: log.audio.map(Into::into),
             delivery: log.delivery.map(Box::new),
+            cues: None,
         });
     }
 
@@ -461,6 +467,33 @@ impl History {
     }
 
     /// The original record, field for field.
+    /// The session's steps as its log has them (names, targets, tick times).
+    pub fn logged_steps(&self, session: &Session) -> Vec<LoggedStep> {
+        session
+            .steps
+            .iter()
+            .map(|s| LoggedStep {
+                key: self.str(s.key).to_string(),
+                name: self.str(s.name).to_string(),
+                target_secs: s.target_secs,
+                checked_at_secs: s.checked_at_secs,
+            })
+            .collect()
+    }
+
+    /// Gives each session the cues `read` finds for it (from its log file's
+    /// name and its steps); `None` leaves it without. Returns how many have cues.
+    pub fn set_cues(&mut self, mut read: impl FnMut(&str, &[LoggedStep]) -> Option<Cues>) -> usize {
+        let mut with = 0;
+        for i in 0..self.sessions.len() {
+            let steps = self.logged_steps(&self.sessions[i]);
+            let cues = read(&self.sessions[i].file, &steps).map(Box::new);
+            with += usize::from(cues.is_some());
+            self.sessions[i].cues = cues;
+        }
+        with
+    }
+
     pub fn to_log(&self, session: &Session) -> SessionLog {
         let q = self.question(session);
         SessionLog {
@@ -487,16 +520,7 @@ impl History {
                     .collect(),
                 kind: q.kind,
             },
-            steps: session
-                .steps
-                .iter()
-                .map(|s| LoggedStep {
-                    key: self.str(s.key).to_string(),
-                    name: self.str(s.name).to_string(),
-                    target_secs: s.target_secs,
-                    checked_at_secs: s.checked_at_secs,
-                })
-                .collect(),
+            steps: self.logged_steps(session),
             rubric: session.rubric,
             follow_up_secs: session.follow_up_secs,
             probes: Vec::new(),

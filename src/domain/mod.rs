@@ -4,6 +4,7 @@
 pub mod bank;
 pub mod clock;
 pub mod config;
+pub mod cues;
 pub mod delivery;
 pub mod framework;
 pub mod history;
@@ -18,6 +19,7 @@ pub mod source;
 pub mod stats;
 pub mod story;
 pub mod text;
+pub mod transcript;
 
 use bank::Bank;
 use framework::Frameworks;

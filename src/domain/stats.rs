@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, Duration, NaiveDate};
 
+use super::cues::{Cues, Flag, StepRole};
 use super::delivery::{COMFORTABLE_WPM, Delivery};
 use super::history::{History, SITUATION_TARGET_SECS, Session};
 use super::principles::Principles;
@@ -36,6 +37,39 @@ pub struct Week {
     pub avg_situation_secs: Option<f64>,
     /// Estimated words per minute, over the week's recorded answers.
     pub avg_wpm: Option<f64>,
+    /// Of the week's "I" and "we" in transcripts, the share that was "I".
+    pub i_share: Option<f64>,
+    /// Fillers a minute over the week's transcribed answers (a lower bound).
+    pub fillers_per_min: Option<f64>,
+}
+
+/// The cues of the transcribed answers, summed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CueTotals {
+    /// Answers with a transcript.
+    pub answers: usize,
+    pub words: usize,
+    pub i: usize,
+    pub we: usize,
+    /// Answers whose Action (Solution) step had more "we" than "I".
+    pub we_in_action: usize,
+    /// Answers with a Result (Impact) step that was spoken, and those with a number in it.
+    pub results: usize,
+    pub quantified: usize,
+    /// Filler words and unworded filled pauses (a lower bound), and the
+    /// answers' length they were counted over.
+    pub fillers: usize,
+    pub audio_secs: f64,
+    pub hedges: usize,
+    /// Words per minute from the words' own times, averaged over the answers.
+    pub avg_wpm: Option<f64>,
+}
+
+impl CueTotals {
+    /// Fillers a minute over every transcribed answer.
+    pub fn fillers_per_min(&self) -> Option<f64> {
+        (self.audio_secs >= 5.0).then(|| self.fillers as f64 * 60.0 / self.audio_secs)
+    }
 }
 
 /// The delivery of the recorded answers, summed.
@@ -74,6 +108,7 @@ pub struct Stats {
     pub situation_within: usize,
     pub avg_situation_secs: Option<f64>,
     pub delivery: DeliveryTotals,
+    pub cues: CueTotals,
 }
 
 pub const TREND_WEEKS: usize = 26;
@@ -131,6 +166,11 @@ impl Stats {
         let mut situation_within = 0;
         let mut count = 0;
         let mut week_wpm = vec![Acc::default(); TREND_WEEKS];
+        // (I, we) and (fillers, seconds) per week.
+        let mut week_voice = vec![(0usize, 0usize); TREND_WEEKS];
+        let mut week_fillers = vec![(0usize, 0.0f64); TREND_WEEKS];
+        let mut cues = CueTotals::default();
+        let mut cue_wpm = Acc::default();
         let mut delivery = DeliveryTotals::default();
         let mut first_word = Acc::default();
         let mut wpm = Acc::default();
@@ -139,6 +179,9 @@ impl Stats {
             count += 1;
             if let Some(d) = s.delivery.as_deref() {
                 add_delivery(&mut delivery, &mut first_word, &mut wpm, d);
+            }
+            if let Some(c) = s.cues.as_deref() {
+                add_cues(&mut cues, &mut cue_wpm, c);
             }
             let day = s.day();
             *days.entry(day).or_default() += 1;
@@ -165,6 +208,12 @@ impl Stats {
                     }
                     if let Some(rate) = s.delivery.as_deref().and_then(|d| d.wpm) {
                         week_wpm[w].add(rate);
+                    }
+                    if let Some(c) = s.cues.as_deref() {
+                        week_voice[w].0 += c.total.i;
+                        week_voice[w].1 += c.total.we;
+                        week_fillers[w].0 += c.total.fillers + c.filled_pauses;
+                        week_fillers[w].1 += c.answer_secs;
                     }
                 }
             }
@@ -215,10 +264,19 @@ impl Stats {
                 avg_rating: week_rating[w].avg(),
                 avg_situation_secs: week_situation[w].avg(),
                 avg_wpm: week_wpm[w].avg(),
+                i_share: {
+                    let (i, we) = week_voice[w];
+                    (i + we > 0).then(|| i as f64 / (i + we) as f64)
+                },
+                fillers_per_min: {
+                    let (n, secs) = week_fillers[w];
+                    (secs >= 5.0).then(|| n as f64 * 60.0 / secs)
+                },
             })
             .collect();
         delivery.avg_first_word_secs = first_word.avg();
         delivery.avg_wpm = wpm.avg();
+        cues.avg_wpm = cue_wpm.avg();
         Self {
             today,
             sessions: count,
@@ -233,6 +291,7 @@ impl Stats {
             situation_within,
             avg_situation_secs: situation.avg(),
             delivery,
+            cues,
         }
     }
 
@@ -256,6 +315,32 @@ fn add_delivery(totals: &mut DeliveryTotals, first_word: &mut Acc, wpm: &mut Acc
         if COMFORTABLE_WPM.contains(&rate) {
             totals.comfortable += 1;
         }
+    }
+}
+
+fn add_cues(totals: &mut CueTotals, wpm: &mut Acc, c: &Cues) {
+    totals.answers += 1;
+    totals.words += c.total.words;
+    totals.i += c.total.i;
+    totals.we += c.total.we;
+    totals.fillers += c.total.fillers + c.filled_pauses;
+    totals.audio_secs += c.answer_secs;
+    totals.hedges += c.total.hedges;
+    for flag in c.flags() {
+        if matches!(flag, Flag::WeInAction { .. }) {
+            totals.we_in_action += 1;
+        }
+    }
+    if let Some(r) = c
+        .steps
+        .iter()
+        .find(|s| s.role == StepRole::Result && s.text.words > 0)
+    {
+        totals.results += 1;
+        totals.quantified += usize::from(!r.text.numbers.is_empty());
+    }
+    if let Some(rate) = c.wpm() {
+        wpm.add(rate);
     }
 }
 
@@ -337,6 +422,89 @@ mod tests {
         let this_week = s.weeks.last().map(|w| (w.monday, w.sessions));
         assert_eq!(this_week, Some((d(5), 2)));
         assert_eq!(s.weeks[TREND_WEEKS - 2].sessions, 1);
+    }
+
+    #[test]
+    fn transcribed_answers_are_summed_and_their_voice_and_fillers_trended() {
+        use crate::domain::session::LoggedStep;
+        use crate::domain::transcript::{TRANSCRIPT_SCHEMA_VERSION, Transcript, Word};
+        let catalogue = Principles::embedded().unwrap_or_else(|e| panic!("{e}"));
+        // Each answer is 60 s: Situation to 20 s, Action to 40 s, Result to 60 s.
+        let said = |action: &str, result: &str| {
+            let mut words = Vec::new();
+            for (step, text, from) in [
+                ("situation", "um the team was late", 0.0),
+                ("action", action, 20.0),
+                ("result", result, 40.0),
+            ] {
+                for (i, w) in text.split_whitespace().enumerate() {
+                    let start = from + i as f64 * 0.4;
+                    words.push(Word {
+                        text: w.into(),
+                        start,
+                        end: start + 0.3,
+                        step: Some(step.into()),
+                        p: None,
+                    });
+                }
+            }
+            Transcript {
+                schema_version: TRANSCRIPT_SCHEMA_VERSION,
+                session: "s".into(),
+                model: "m".into(),
+                model_kind: "base.en".into(),
+                engine: "test".into(),
+                language: "en".into(),
+                created_at: chrono::DateTime::parse_from_rfc3339("2026-01-05T09:00:00+01:00")
+                    .unwrap_or_else(|e| panic!("{e}")),
+                audio_secs: 60.0,
+                words,
+                filled_pauses: Vec::new(),
+            }
+        };
+        let a = said("I rewrote it and I shipped it", "latency fell 40%");
+        let b = said("we rewrote it and we shipped it", "it went well");
+        let h = {
+            let mut h = History::from_logs([
+                ("a.toml", log("a", 4, "co-01", &["customer-obsession"])),
+                ("b.toml", log("b", 5, "co-01", &["customer-obsession"])),
+                ("c.toml", log("c", 5, "co-01", &["customer-obsession"])),
+            ]);
+            let steps: Vec<LoggedStep> = ["situation", "task", "action", "result"]
+                .iter()
+                .map(|k| LoggedStep {
+                    key: (*k).into(),
+                    name: (*k).into(),
+                    target_secs: 30,
+                    checked_at_secs: None,
+                })
+                .collect();
+            let with = h.set_cues(|file, _| match file {
+                "a.toml" => Some(Cues::of(&a, &steps)),
+                "b.toml" => Some(Cues::of(&b, &steps)),
+                _ => None,
+            });
+            assert_eq!(with, 2);
+            h
+        };
+        let s = Stats::compute(&h, &catalogue, d(6));
+        let t = &s.cues;
+        assert_eq!(t.answers, 2);
+        assert_eq!((t.i, t.we), (2, 2));
+        assert_eq!(t.we_in_action, 1);
+        assert_eq!((t.results, t.quantified), (2, 1));
+        // One "um" in each minute of answer.
+        assert_eq!(t.fillers, 2);
+        assert_eq!(t.fillers_per_min(), Some(1.0));
+        // 2026-01-04 is a Sunday: a's week before b's.
+        let weeks: Vec<(Option<f64>, Option<f64>)> = s
+            .weeks
+            .iter()
+            .rev()
+            .take(2)
+            .map(|w| (w.i_share, w.fillers_per_min))
+            .collect();
+        assert_eq!(weeks, [(Some(0.0), Some(1.0)), (Some(1.0), Some(1.0))]);
     }
 
     #[test]

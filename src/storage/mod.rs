@@ -10,3 +10,4 @@ pub mod read;
 pub mod recordings;
 pub mod sessions;
 pub mod stories;
+pub mod transcripts;

@@ -14,6 +14,8 @@ pub const BANK_LIMIT: u64 = 16 << 20;
 pub const STORIES_LIMIT: u64 = 32 << 20;
 pub const RECORD_LIMIT: u64 = 1 << 20;
 pub const IMPORT_LIMIT: u64 = 32 << 20;
+/// A transcript: an hour of speech is about 10,000 words, some 800 kB.
+pub const TRANSCRIPT_LIMIT: u64 = 16 << 20;
 /// A recording: an hour of speech at the recorder's bitrate is about 11 MB.
 pub const RECORDING_LIMIT: u64 = 64 << 20;
 

@@ -22,6 +22,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             }
         }
     }
+    // A transcript still being made in the background says how far it is.
+    let note = app.scribe_note();
+    if let Some(note) = &note {
+        lines.push(Line::styled(note.clone(), theme.muted()));
+    }
     lines.push(Line::default());
     let answered = match app.completed {
         1 => "1 answer this sitting.".to_string(),
@@ -45,7 +50,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     }
     Card::new(lines, 72, theme.muted())
         .title(Span::styled(" stardrill ", theme.title()))
-        .height(11)
+        .height(if note.is_some() { 12 } else { 11 })
         .centred_text()
         .wrapped()
         .render(frame, area);

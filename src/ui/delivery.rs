@@ -42,7 +42,7 @@ pub fn pace_words(d: &Delivery, theme: Theme) -> (String, Style) {
 }
 
 /// `text` wrapped to `width`, lines after the first indented two columns.
-fn hanging(text: &str, width: usize) -> Vec<String> {
+pub(crate) fn hanging(text: &str, width: usize) -> Vec<String> {
     let mut lines = wrap_indented(text, width.saturating_sub(2), "");
     for line in lines.iter_mut().skip(1) {
         line.insert_str(0, "  ");

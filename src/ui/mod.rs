@@ -3,6 +3,7 @@
 pub mod between;
 pub mod card;
 pub mod coverage;
+pub mod cues;
 pub mod delivery;
 pub mod drill;
 pub mod help;
@@ -210,7 +211,8 @@ fn loop_badge(app: &App) -> String {
     )
 }
 
-/// The status line: an error first, then the given warning, then information.
+/// The status line: an error first, then the given warning, then information,
+/// then the transcript's progress.
 fn draw_status(
     frame: &mut Frame,
     area: Rect,
@@ -226,7 +228,11 @@ fn draw_status(
         (Some(status), None) => {
             Line::styled(format!(" {}", visible_line(&status.text)), theme.muted())
         }
-        (None, None) => Line::default(),
+        // Below everything else, how the answer's transcript is coming on.
+        (None, None) => app
+            .scribe_note()
+            .map(|note| Line::styled(format!(" {}", visible_line(&note)), theme.muted()))
+            .unwrap_or_default(),
     };
     frame.render_widget(Paragraph::new(line), area);
 }

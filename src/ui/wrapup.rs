@@ -14,6 +14,7 @@ use crate::app::attempt::{Attempt, WrapUp};
 use crate::app::countdown::clock_face;
 use crate::app::{App, Card, Focus, WRAP_UP_KEYS};
 use crate::domain::session::{RATING_LABELS, RUBRIC_HINTS, RUBRIC_ITEMS};
+use crate::domain::text::visible_line;
 
 pub fn draw(
     frame: &mut Frame,
@@ -219,8 +220,20 @@ fn draw_card(
         .first()
         .map(|p| app.catalog.principles.name_of(p))
         .unwrap_or("");
+    // What the transcript heard, beside the items it can judge; the tick
+    // stays the candidate's.
+    let suggestions = app
+        .cues_of_attempt()
+        .map(|c| c.rubric_suggestions())
+        .unwrap_or_default();
     for (i, item) in RUBRIC_ITEMS.iter().enumerate() {
         let on_cursor = i == wrap.cursor && app.focus == Focus::Checklist;
+        let heard = suggestions.iter().find(|s| s.item.index() == i).map(|s| {
+            Span::styled(
+                format!("  heard: {}", visible_line(&s.note)),
+                if s.agrees { theme.ok() } else { theme.warn() },
+            )
+        });
         let label = if i == 3 && !principle.is_empty() {
             format!("{item} ({principle})")
         } else {
@@ -236,18 +249,30 @@ fn draw_card(
         } else {
             theme.text()
         };
-        // A long label wraps under itself, not under the mark.
+        // A long label wraps under itself, not under the mark; what the
+        // transcript heard follows its last line.
         const UNDER_LABEL: &str = "      ";
         let width = usize::from(area.width.saturating_sub(4));
-        let mut label_lines = wrap_indented(&label, width, UNDER_LABEL).into_iter();
-        let first = label_lines.next().unwrap_or_default();
-        lines.push(Line::from(vec![
-            Span::styled(if on_cursor { "▸ " } else { "  " }, theme.title()),
-            Span::styled(mark, mark_style),
-            Span::raw(" "),
-            Span::styled(first.trim_start().to_string(), label_style),
-        ]));
-        lines.extend(label_lines.map(|l| Line::styled(l, label_style)));
+        let mut label_lines: Vec<Line> = wrap_indented(&label, width, UNDER_LABEL)
+            .into_iter()
+            .enumerate()
+            .map(|(n, l)| {
+                if n == 0 {
+                    Line::from(vec![
+                        Span::styled(if on_cursor { "▸ " } else { "  " }, theme.title()),
+                        Span::styled(mark, mark_style),
+                        Span::raw(" "),
+                        Span::styled(l.trim_start().to_string(), label_style),
+                    ])
+                } else {
+                    Line::styled(l, label_style)
+                }
+            })
+            .collect();
+        if let (Some(last), Some(heard)) = (label_lines.last_mut(), heard) {
+            last.spans.push(heard);
+        }
+        lines.extend(label_lines);
     }
 
     let hint = RUBRIC_HINTS

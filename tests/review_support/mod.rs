@@ -9,6 +9,7 @@ use stardrill::domain::delivery::{Delivery, Pause, StepTalk};
 use stardrill::domain::session::{
     LoggedQuestion, LoggedStep, Outcome, Rubric, SCHEMA_VERSION, SessionLog,
 };
+use stardrill::domain::transcript::{FilledPause, TRANSCRIPT_SCHEMA_VERSION, Transcript, Word};
 
 pub fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default()
@@ -271,10 +272,63 @@ pub const CORRUPT_BODY: &str = "schema_version = 1\nid = \"c0ffee\"\nstarted_at 
 pub const FOREIGN_NAME: &str = "Cargo.toml";
 pub const FOREIGN_BODY: &str = "[package]\nname = \"someone-elses\"\n";
 
-/// A data dir with the fixed logs plus a corrupt and a foreign file.
+/// What the last (recorded) answer said, a sentence a step from the step's
+/// start, as the transcriber would save it: "we" in the Action, a
+/// number in the Result, an "um" and a hedge.
+pub fn transcript(log: &SessionLog) -> Transcript {
+    const SAID: [&str; 4] = [
+        "Our checkout page um was timing out for customers in Europe every evening",
+        "I had to find the cause before the holiday sale I think",
+        "We profiled the service and we rewrote the cache and I moved the job",
+        "Time to pay went from 3 days to 4 hours and I learned to measure first",
+    ];
+    let mut words = Vec::new();
+    let mut from = 0.0;
+    for (step, sentence) in log.steps.iter().zip(SAID) {
+        let to = step.checked_at_secs.unwrap_or(from + 10.0);
+        // 150 words a minute, then quiet until the tick.
+        for (i, w) in sentence.split_whitespace().enumerate() {
+            let start = from + i as f64 * 0.4;
+            words.push(Word {
+                text: w.to_string(),
+                start,
+                end: start + 0.32,
+                step: None,
+                p: Some(0.9),
+            });
+        }
+        from = to;
+    }
+    let mut t = Transcript {
+        schema_version: TRANSCRIPT_SCHEMA_VERSION,
+        session: log.file_stem(),
+        model: "ggml-base.en.bin".into(),
+        model_kind: "base.en".into(),
+        engine: "whisper.cpp 1.8.3".into(),
+        language: "en".into(),
+        created_at: log.ended_at,
+        audio_secs: log.answer_secs,
+        words,
+        // An "uhm" in the quiet after the Situation, which no word covers.
+        filled_pauses: vec![FilledPause {
+            start: 20.0,
+            end: 20.5,
+        }],
+    };
+    t.assign_steps(&log.steps);
+    t
+}
+
+/// A data dir with the fixed logs plus a corrupt and a foreign file, and a
+/// transcript of the last answer.
 pub fn seeded_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    write_logs(dir.path(), &logs());
+    let logs = logs();
+    write_logs(dir.path(), &logs);
+    if let Some(last) = logs.last() {
+        stardrill::storage::transcripts::save(dir.path(), &last.file_name(), &transcript(last))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
     let sessions = dir.path().join("sessions");
     std::fs::write(sessions.join(CORRUPT_NAME), CORRUPT_BODY).unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(sessions.join(FOREIGN_NAME), FOREIGN_BODY).unwrap_or_else(|e| panic!("{e}"));

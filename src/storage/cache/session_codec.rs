@@ -112,6 +112,8 @@ impl<'h> Tables<'h> {
             story,
             audio,
             delivery,
+            // Read from the transcripts after every load: never cached.
+            cues: _,
         } = session;
         w.str(file);
         w.str(id);
@@ -378,6 +380,7 @@ impl Reader<'_> {
             story,
             audio,
             delivery,
+            cues: None,
         })
     }
 }

@@ -92,6 +92,11 @@ impl Listing {
         Ok(listing)
     }
 
+    /// The names of the session files found, sorted (oldest first).
+    pub fn files(&self) -> &[String] {
+        &self.files
+    }
+
     pub fn len(&self) -> usize {
         self.files.len() + self.odd.len()
     }

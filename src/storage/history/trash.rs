@@ -16,9 +16,18 @@ pub fn move_to_trash(data_dir: &Path, file: &str) -> io::Result<PathBuf> {
             "not a session file name",
         ));
     }
-    let from = data_dir.join(SESSIONS_DIR).join(file);
-    let trash = data_dir.join(TRASH_DIR);
-    crate::storage::paths::create_private_dir(&trash)?;
+    move_no_clobber(
+        &data_dir.join(SESSIONS_DIR),
+        &data_dir.join(TRASH_DIR),
+        file,
+    )
+}
+
+/// Moves `from_dir/file` into `to_dir` (created if needed) under the same
+/// name, or `<stem>-<n>.<ext>` when that name is taken. Returns the new path.
+pub(crate) fn move_no_clobber(from_dir: &Path, to_dir: &Path, file: &str) -> io::Result<PathBuf> {
+    let from = from_dir.join(file);
+    crate::storage::paths::create_private_dir(to_dir)?;
     let (stem, ext) = file.rsplit_once('.').unwrap_or((file, ""));
     for n in 0..1000 {
         let name = match (n, ext) {
@@ -26,7 +35,7 @@ pub fn move_to_trash(data_dir: &Path, file: &str) -> io::Result<PathBuf> {
             (_, "") => format!("{stem}-{n}"),
             _ => format!("{stem}-{n}.{ext}"),
         };
-        let to = trash.join(&name);
+        let to = to_dir.join(&name);
         match rename_no_clobber(&from, &to) {
             Ok(()) => return Ok(to),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
@@ -35,7 +44,7 @@ pub fn move_to_trash(data_dir: &Path, file: &str) -> io::Result<PathBuf> {
     }
     Err(io::Error::new(
         io::ErrorKind::AlreadyExists,
-        "no free name in trash/",
+        format!("no free name in {}", to_dir.display()),
     ))
 }
 

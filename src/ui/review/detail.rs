@@ -197,6 +197,9 @@ fn session_lines(review: &Review, s: &Session, width: u16, theme: Theme) -> Vec<
         ));
     }
     lines.push(Line::from(rubric));
+    if let Some(c) = &s.cues {
+        lines.extend(crate::ui::cues::rubric_lines(c, width, theme));
+    }
     if let Some(f) = s.follow_up {
         let answered = s
             .follow_up_secs
@@ -226,17 +229,25 @@ fn session_lines(review: &Review, s: &Session, width: u16, theme: Theme) -> Vec<
 
 /// "Delivery" and the figures of how the answer was said; none when it
 /// was not recorded.
+/// With a transcript, "What was said" and its cues follow.
 fn delivery_lines(history: &History, s: &Session, width: u16, theme: Theme) -> Vec<Line<'static>> {
-    let Some(d) = &s.delivery else {
-        return Vec::new();
-    };
-    let mut lines = vec![Line::styled("Delivery", theme.title())];
-    lines.extend(crate::ui::delivery::lines(
-        d,
-        &logged_steps(history, s),
-        usize::from(width.max(1)),
-        theme,
-    ));
+    let mut lines = Vec::new();
+    if let Some(d) = &s.delivery {
+        lines.push(Line::styled("Delivery", theme.title()));
+        lines.extend(crate::ui::delivery::lines(
+            d,
+            &logged_steps(history, s),
+            usize::from(width.max(1)),
+            theme,
+        ));
+    }
+    if let Some(c) = &s.cues {
+        if !lines.is_empty() {
+            lines.push(Line::default());
+        }
+        lines.push(Line::styled("What was said (transcript)", theme.title()));
+        lines.extend(crate::ui::cues::lines(c, usize::from(width.max(1)), theme));
+    }
     lines
 }
 

@@ -35,6 +35,7 @@ pub fn draw(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
         r.push(Line::default());
         r.extend(trend_lines(stats, right.width, theme));
         r.extend(delivery_lines(stats, right.width, theme));
+        r.extend(cue_lines(stats, right.width, theme));
         let longest = l.len().max(r.len()) as u16;
         let scroll = scroll.min(longest.saturating_sub(area.height));
         frame.render_widget(Paragraph::new(Text::from(l)).scroll((scroll, 0)), left);
@@ -60,6 +61,7 @@ pub fn report_lines(stats: &Stats, width: u16, theme: Theme) -> Vec<Line<'static
     lines.push(Line::default());
     lines.extend(trend_lines(stats, width, theme));
     lines.extend(delivery_lines(stats, width, theme));
+    lines.extend(cue_lines(stats, width, theme));
     lines
 }
 
@@ -415,5 +417,93 @@ fn delivery_lines(stats: &Stats, width: u16, theme: Theme) -> Vec<Line<'static>>
         format!("    last 4 weeks {last4} · all time {overall}"),
         theme.muted(),
     ));
+    lines
+}
+
+/// What the transcribed answers said, summed, and the share of "I" and the
+/// fillers by week; nothing when no answer has a transcript.
+fn cue_lines(stats: &Stats, width: u16, theme: Theme) -> Vec<Line<'static>> {
+    let t = &stats.cues;
+    if t.answers == 0 {
+        return Vec::new();
+    }
+    let wrap = |text: String, style| {
+        crate::ui::widgets::wrap_indented(&text, usize::from(width.max(20)), "    ")
+            .into_iter()
+            .map(move |l| Line::styled(l, style))
+    };
+    let plural = |n: usize, one: &str, many: &str| {
+        format!("{} {}", thousands(n), if n == 1 { one } else { many })
+    };
+    let mut lines = vec![
+        Line::default(),
+        Line::styled(
+            format!(
+                "What was said in {}",
+                plural(t.answers, "transcribed answer", "transcribed answers")
+            ),
+            theme.title(),
+        ),
+    ];
+    let voice = if t.i + t.we > 0 {
+        format!(
+            " · \"I\" {:.0}% of \"I\" and \"we\"",
+            t.i as f64 / (t.i + t.we) as f64 * 100.0
+        )
+    } else {
+        String::new()
+    };
+    let pace = t
+        .avg_wpm
+        .map_or(String::new(), |w| format!(" · about {w:.0} wpm"));
+    lines.extend(wrap(
+        format!("{}{voice}{pace}", plural(t.words, "word", "words")),
+        theme.text(),
+    ));
+    let fillers = match t.fillers_per_min() {
+        Some(f) => format!("{f:.1} fillers a minute (at least)"),
+        None => plural(t.fillers, "filler", "fillers"),
+    };
+    lines.extend(wrap(
+        format!(
+            "Result quantified in {} of {} · {} led by \"we\" · {fillers} · {}",
+            thousands(t.quantified),
+            thousands(t.results),
+            plural(t.we_in_action, "Action", "Actions"),
+            plural(t.hedges, "hedge", "hedges"),
+        ),
+        theme.muted(),
+    ));
+    let shown = usize::from(width.saturating_sub(8)).min(TREND_WEEKS);
+    let weeks = &stats.weeks[TREND_WEEKS - shown..];
+    let row = |value: fn(&crate::domain::stats::Week) -> Option<f64>,
+               low,
+               high,
+               good: fn(f64) -> bool| {
+        let mut spans = vec![Span::styled("    ", theme.muted())];
+        for w in weeks {
+            let v = value(w);
+            spans.push(Span::styled(
+                spark(v, low, high).to_string(),
+                if v.is_some_and(good) {
+                    theme.ok()
+                } else {
+                    theme.warn()
+                },
+            ));
+        }
+        Line::from(spans)
+    };
+    lines.push(Line::default());
+    lines.push(Line::styled(
+        "Share of \"I\" by week (of \"I\" and \"we\")",
+        theme.title(),
+    ));
+    lines.push(row(|w| w.i_share, 0.0, 1.0, |v| v > 0.5));
+    lines.push(Line::styled(
+        "Fillers a minute by week (at least)",
+        theme.title(),
+    ));
+    lines.push(row(|w| w.fillers_per_min, 0.0, 10.0, |v| v <= 3.0));
     lines
 }
