@@ -139,6 +139,12 @@ pub fn drill(args: DrillArgs) -> ExitCode {
         KindArg::Motivation => QuestionKind::Motivation,
     });
     let mut pool = catalog.bank.filter(&principles, kind);
+    // "Why Amazon?" and "Tell me about yourself" test no principle and have
+    // no STAR shape: the drill asks them when asked for (--kind motivation);
+    // a loop's hiring manager opens with them.
+    if kind.is_none() {
+        pool.retain(|&q| catalog.bank.get(q).kind != QuestionKind::Motivation);
+    }
     if pool.is_empty() {
         return fail("no question matches the --principle/--kind filters");
     }

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, BorderType, Padding, Paragraph, Wrap};
 
 use super::theme::Theme;
-use super::widgets::key_hints;
+use super::widgets::{key_hints, wrap_indented};
 use super::{draw_notes, draw_question, draw_status};
 use crate::app::attempt::{Attempt, WrapUp};
 use crate::app::countdown::clock_face;
@@ -193,7 +193,13 @@ fn draw_card(
     let hint = RUBRIC_HINTS
         .get(wrap.cursor)
         .filter(|_| app.focus == Focus::Checklist)
-        .map(|hint| Line::styled(format!("  {hint}"), theme.muted()));
+        .map(|hint| {
+            let width = usize::from(area.width.saturating_sub(4));
+            wrap_indented(hint, width, "  ")
+                .into_iter()
+                .map(|l| Line::styled(l, theme.muted()))
+                .collect::<Vec<_>>()
+        });
 
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
@@ -216,9 +222,10 @@ fn draw_card(
     }
     // What the item in focus asks, when there is room for it.
     if let Some(hint) = hint {
-        lines.push(hint);
+        let before = lines.len();
+        lines.extend(hint);
         if height(&lines) > usize::from(inner.height) {
-            lines.pop();
+            lines.truncate(before);
         }
     }
     frame.render_widget(
