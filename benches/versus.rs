@@ -31,7 +31,8 @@
 //! `VERSUS_KEYS` (keys per run, 6), `VERSUS_IDLE_SECS` (the CPU window, 10),
 //! `THOKR` (the reference's path; otherwise `thokr` on PATH or in
 //! ~/.cargo/bin), `STARDRILL_BIN` (another build of stardrill to measure in
-//! place of this one, for a before-and-after).
+//! place of this one), `STARDRILL_BEFORE` (an older build to measure too, in
+//! the same rounds: a before-and-after beside the reference).
 //!
 //! Linux only (/proc). Under `cargo test --benches` it only says how to run it.
 // Measurement code, not the program: a failed set-up stops the run.
@@ -71,12 +72,13 @@ trait Subject {
 type Ready = Box<dyn Fn(&vt100::Screen) -> bool + Send>;
 
 struct Stardrill {
+    name: &'static str,
     bin: Option<OsString>,
 }
 
 impl Subject for Stardrill {
     fn name(&self) -> &str {
-        "stardrill"
+        self.name
     }
 
     fn spawn(&self) -> Spawn {
@@ -173,10 +175,25 @@ fn main() {
     let idle = Duration::from_secs(setting("VERSUS_IDLE_SECS", 10) as u64);
 
     let stardrill = Stardrill {
+        name: "stardrill",
         bin: std::env::var_os("STARDRILL_BIN"),
     };
+    let before = std::env::var_os("STARDRILL_BEFORE").map(|bin| Stardrill {
+        name: "before",
+        bin: Some(bin),
+    });
     let thokr = find_thokr().map(|bin| Thokr { bin });
     let mut subjects: Vec<&dyn Subject> = vec![&stardrill];
+    if let Some(before) = &before {
+        println!(
+            "versus: before = {}",
+            before
+                .bin
+                .as_ref()
+                .map_or(String::new(), |b| b.to_string_lossy().into_owned())
+        );
+        subjects.push(before);
+    }
     match &thokr {
         Some(t) => {
             println!("versus: reference {}", t.bin.display());
@@ -216,12 +233,11 @@ fn main() {
     }
 
     println!();
-    println!(
-        "{:<38} {:>22} {:>22}",
-        "median (min–max)",
-        subjects[0].name(),
-        subjects.get(1).map_or("", |s| s.name())
-    );
+    let names: Vec<String> = subjects
+        .iter()
+        .map(|s| format!("{:>24}", s.name()))
+        .collect();
+    println!("{:<30}{}", "median (min–max)", names.concat());
     let figure = |label: &str, get: &dyn Fn(&Run) -> f64, unit: &str, digits: usize| {
         let cells: Vec<String> = results
             .iter()
@@ -236,18 +252,10 @@ fn main() {
                 )
             })
             .collect();
-        println!(
-            "{label:<38} {:>22} {:>22}",
-            cells[0],
-            cells.get(1).map_or("", String::as_str)
-        );
+        let cells: Vec<String> = cells.iter().map(|c| format!("{c:>24}")).collect();
+        println!("{label:<30}{}", cells.concat());
     };
-    figure(
-        "exec -> first complete frame",
-        &|r| ms(r.first_frame),
-        "ms",
-        2,
-    );
+    figure("exec -> first frame", &|r| ms(r.first_frame), "ms", 2);
     figure("key -> screen changed", &|r| ms(r.key), "ms", 3);
     figure(
         "peak resident memory",

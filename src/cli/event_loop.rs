@@ -56,10 +56,14 @@ pub fn run<B: Backend, P: Program>(
     theme: Theme,
     perform: &mut dyn FnMut(&mut P, P::Effect),
 ) -> Result<(), B::Error> {
+    // The terminal's size as of the last draw (which asks the terminal for
+    // it): asked again only after a resize, as each ask opens /dev/tty.
+    let mut known: Option<Size> = None;
     while !program.should_quit() {
-        let drawn = terminal.size().and_then(|size| {
+        let drawn = control.size(terminal, &mut known).and_then(|size| {
             program.fit(size);
-            terminal.draw(|frame| program.draw(frame, clock.now(), theme))?;
+            let frame = terminal.draw(|frame| program.draw(frame, clock.now(), theme))?;
+            known = Some(frame.area.as_size());
             Ok(())
         });
         if let Err(err) = drawn {
@@ -93,7 +97,7 @@ pub fn run<B: Backend, P: Program>(
         // redraw, not one per key, and a signal is not kept waiting.
         let mut next = Some(msg);
         while let Some(msg) = next.take() {
-            if let Ok(size) = terminal.size() {
+            if let Ok(size) = control.size(terminal, &mut known) {
                 program.fit(size);
             }
             for effect in program.update(msg, clock) {
@@ -219,7 +223,10 @@ pub fn spawn_input<M: From<Msg> + Send + 'static>(tx: Sender<M>, control: Arc<Co
                     None => Msg::Key(key),
                 },
                 Ok(Event::Paste(text)) => Msg::Paste(text),
-                Ok(Event::Resize(..)) => Msg::Resize,
+                Ok(Event::Resize(..)) => {
+                    control.ask_resize();
+                    Msg::Resize
+                }
                 Ok(_) => continue,
                 Err(_) => Msg::Terminate,
             };
@@ -263,6 +270,9 @@ const TERMINATING: &[i32] = {
 pub struct Control {
     suspend: AtomicBool,
     repaint: AtomicBool,
+    /// The terminal may have another size: set before the `Resize` message
+    /// that tells of it is sent.
+    resized: AtomicBool,
 }
 
 impl Control {
@@ -271,7 +281,30 @@ impl Control {
     }
 
     fn ask_repaint(&self) {
+        // The window may have changed while the shell had it.
+        self.ask_resize();
         self.repaint.store(true, Ordering::Release);
+    }
+
+    fn ask_resize(&self) {
+        self.resized.store(true, Ordering::Release);
+    }
+
+    /// The terminal's size: `known` unless there is none yet or a resize was
+    /// reported since, when the terminal is asked.
+    fn size<B: Backend>(
+        &self,
+        terminal: &Terminal<B>,
+        known: &mut Option<Size>,
+    ) -> Result<Size, B::Error> {
+        match known {
+            Some(size) if !self.resized.swap(false, Ordering::AcqRel) => Ok(*size),
+            _ => {
+                let size = terminal.size()?;
+                *known = Some(size);
+                Ok(size)
+            }
+        }
     }
 }
 
