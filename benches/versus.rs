@@ -27,6 +27,12 @@
 //! are in both programs' figures alike: a C program that writes one screen
 //! measures about 3.2 ms to its first frame here.
 //!
+//! Then review, for stardrill and the older build (thokr has none): from
+//! just before `stardrill review` is started on a data dir of
+//! `VERSUS_REVIEW` synthetic logs (10,000; 0 skips this) with its history
+//! cache up to date, to the arrival of the output that shows the newest
+//! session. Goal: ≤ 50 ms at 10,000.
+//!
 //! Settings (environment): `VERSUS_RUNS` (runs of each program, 3),
 //! `VERSUS_KEYS` (keys per run, 6), `VERSUS_IDLE_SECS` (the CPU window, 10),
 //! `THOKR` (the reference's path; otherwise `thokr` on PATH or in
@@ -40,6 +46,8 @@
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+#[path = "support/synth.rs"]
+mod synth;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -264,6 +272,72 @@ fn main() {
         2,
     );
     figure("CPU, timer running", &|r| r.idle_percent, "%", 3);
+
+    let logs = std::env::var("VERSUS_REVIEW")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(10_000);
+    if logs > 0 {
+        let mut builds = vec![("stardrill", stardrill.bin.clone())];
+        if let Some(before) = &before {
+            builds.push(("before", before.bin.clone()));
+        }
+        review_rounds(logs, runs, &builds);
+    }
+}
+
+/// `stardrill review` on `logs` synthetic logs, each build in turn.
+fn review_rounds(logs: u64, runs: usize, builds: &[(&str, Option<OsString>)]) {
+    let data = tempfile::tempdir().expect("temp dir");
+    synth::write_data_dir(data.path(), logs, 0).expect("write the logs");
+    let catalog = stardrill::domain::Catalog::load(None).expect("catalog");
+    let newest = (0..logs)
+        .map(|i| synth::synth_log(&catalog, i).file_name())
+        .max()
+        .expect("at least one log");
+    // Files changed in the last 3 s are not cached: let them settle, then
+    // let one run write the cache.
+    std::thread::sleep(Duration::from_millis(3100));
+    let mut warm = review_pty(builds[0].1.as_ref(), data.path());
+    pty_wait(&warm, &newest);
+    warm.send("q");
+    warm.wait_exit(TIMEOUT);
+
+    println!();
+    println!("review, {logs} logs, cache up to date: exec -> newest session on screen");
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); builds.len()];
+    for _ in 0..runs {
+        for ((_, bin), out) in builds.iter().zip(times.iter_mut()) {
+            let pty = review_pty(bin.as_ref(), data.path());
+            out.push(ms(pty_wait(&pty, &newest) - pty.started()));
+        }
+    }
+    for ((name, _), mut values) in builds.iter().zip(times) {
+        values.sort_by(f64::total_cmp);
+        println!(
+            "  {name:<9} {:.1} ({:.1}–{:.1}) ms",
+            median(&values),
+            values[0],
+            values[values.len() - 1]
+        );
+    }
+}
+
+fn review_pty(bin: Option<&OsString>, data: &Path) -> Pty {
+    let spawn =
+        Spawn::new([OsString::from("review"), "--data-dir".into(), data.into()]).size(COLS, ROWS);
+    let spawn = match bin {
+        Some(bin) => spawn.program(bin),
+        None => spawn,
+    };
+    spawn.start_in(Sandbox::new())
+}
+
+/// When the output showing `newest` (the detail pane of the first row) arrived.
+fn pty_wait(pty: &Pty, newest: &str) -> Instant {
+    let newest = newest.to_string();
+    pty.watch(Box::new(move |screen| screen.contents().contains(&newest)));
+    pty.wait_watch("the newest session", TIMEOUT)
 }
 
 /// One run: start, first frame, keys, peak memory, then CPU left alone.

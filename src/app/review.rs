@@ -477,10 +477,12 @@ impl Review {
                 .map(|q| needle.is_in(history.str(q.text)))
                 .collect()
         };
+        // The default filter takes every session: not asked per session.
+        let every = !self.filter.is_active();
         let mut view: Vec<u32> = (0..history.len() as u32)
             .filter(|&i| {
                 history.get(i as usize).is_some_and(|s| {
-                    self.filter.accepts(history, s)
+                    (every || self.filter.accepts(history, s))
                         && (needle.is_empty()
                             || question_hits
                                 .get(s.question as usize)
