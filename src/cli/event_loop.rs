@@ -1,7 +1,7 @@
 //! The terminal side: a sleeping event loop, input and signal threads, and a
 //! terminal that is given back on every exit path.
 
-use std::io::{IsTerminal, Write};
+use std::io::{BufWriter, IsTerminal, Stdout, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -9,13 +9,14 @@ use std::thread;
 
 use std::time::Duration;
 
+use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::crossterm::event::{
     self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyCode, KeyEvent, KeyEventKind,
     KeyModifiers,
 };
 use ratatui::crossterm::execute;
 use ratatui::layout::Size;
-use ratatui::{DefaultTerminal, Frame, Terminal, backend::Backend};
+use ratatui::{Frame, Terminal};
 
 use crate::app::keymap::SUSPEND_KEYS;
 use crate::app::{App, Effect, Msg};
@@ -367,14 +368,43 @@ impl Drop for RestoreGuard {
     }
 }
 
+/// The real terminal: standard output through a buffer that holds a whole
+/// frame, so a frame leaves in one write (standard output's own buffer holds
+/// 1 KB: a first 120×40 frame took over a dozen writes). Ratatui flushes it
+/// at the end of every frame and every cursor change.
+pub type Screen = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+
+/// Bytes a frame may take before it is written in more than one piece.
+const FRAME_BUFFER: usize = 64 * 1024;
+
+/// `ratatui::try_init`, drawing through a frame-sized buffer: a panic
+/// restores the terminal before it is reported, then raw mode and the
+/// alternate screen.
+fn init_screen() -> std::io::Result<Screen> {
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        ratatui::restore();
+        report(info);
+    }));
+    ratatui::crossterm::terminal::enable_raw_mode()?;
+    execute!(
+        std::io::stdout(),
+        ratatui::crossterm::terminal::EnterAlternateScreen
+    )?;
+    Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+        FRAME_BUFFER,
+        std::io::stdout(),
+    )))
+}
+
 /// Runs `body` on the real terminal, restoring it on every exit path.
 pub fn with_terminal<T>(
-    body: impl FnOnce(&mut DefaultTerminal) -> std::io::Result<T>,
+    body: impl FnOnce(&mut Screen) -> std::io::Result<T>,
 ) -> std::io::Result<T> {
     // The guard comes first: if entering the alternate screen fails after
     // raw mode was enabled, raw mode is still undone.
     let _guard = RestoreGuard;
-    let mut terminal = ratatui::try_init()?;
+    let mut terminal = init_screen()?;
     // A paste arrives as one message instead of a key per character. A
     // terminal without it still works: keys then come one by one.
     let _ = execute!(std::io::stdout(), EnableBracketedPaste);
