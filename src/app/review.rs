@@ -512,12 +512,27 @@ impl Review {
         let keep = keep.or_else(|| self.view.get(self.selected).copied());
         let needle = Needle::new(&self.search);
         let history = &self.history;
+        // Sessions share their question's text: each text is searched once.
+        let question_hits: Vec<bool> = if needle.is_empty() {
+            Vec::new()
+        } else {
+            history
+                .questions()
+                .iter()
+                .map(|q| needle.is_in(history.str(q.text)))
+                .collect()
+        };
+        // The default filter takes every session: not asked per session.
+        let every = !self.filter.is_active();
         let mut view: Vec<u32> = (0..history.len() as u32)
             .filter(|&i| {
                 history.get(i as usize).is_some_and(|s| {
-                    self.filter.accepts(history, s)
+                    (every || self.filter.accepts(history, s))
                         && (needle.is_empty()
-                            || needle.is_in(history.question_text(s))
+                            || question_hits
+                                .get(s.question as usize)
+                                .copied()
+                                .unwrap_or(false)
                             || needle.is_in(&s.notes))
                 })
             })
@@ -979,10 +994,29 @@ impl Needle {
     fn is_in(&self, haystack: &str) -> bool {
         if self.ascii {
             let n = self.lower.as_bytes();
-            haystack
-                .as_bytes()
-                .windows(n.len())
-                .any(|w| w.eq_ignore_ascii_case(n))
+            let h = haystack.as_bytes();
+            let Some(last) = h.len().checked_sub(n.len()) else {
+                return false;
+            };
+            let Some(&first) = n.first() else {
+                return true;
+            };
+            // Only where the first letter is, in either case, is the rest
+            // compared: memchr finds those positions many bytes at a time.
+            let mut from = 0;
+            while let Some(found) =
+                memchr::memchr2(first, first.to_ascii_uppercase(), &h[from..=last])
+            {
+                let at = from + found;
+                if h[at..at + n.len()].eq_ignore_ascii_case(n) {
+                    return true;
+                }
+                from = at + 1;
+                if from > last {
+                    break;
+                }
+            }
+            false
         } else {
             haystack.to_lowercase().contains(&self.lower)
         }
@@ -1045,6 +1079,27 @@ mod tests {
         assert_eq!(ids(&r)[0], "bbbbbb");
         r.update(key(KeyCode::Char('O')));
         assert_eq!(ids(&r)[2], "bbbbbb");
+    }
+
+    proptest::proptest! {
+        /// The search finds an ASCII needle wherever a plain scan of every
+        /// position, ignoring ASCII case, does.
+        #[test]
+        fn ascii_search_finds_what_a_plain_scan_finds(
+            haystack in "[aAbB -é]{0,40}",
+            needle in "[abAB -]{1,4}",
+        ) {
+            let n = Needle::new(&needle);
+            let lower = n.lower.as_bytes();
+            let plain = !lower.is_empty()
+                && haystack
+                    .as_bytes()
+                    .windows(lower.len())
+                    .any(|w| w.eq_ignore_ascii_case(lower));
+            if !n.is_empty() {
+                proptest::prop_assert_eq!(n.is_in(&haystack), plain);
+            }
+        }
     }
 
     #[test]

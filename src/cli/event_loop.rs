@@ -1,7 +1,7 @@
 //! The terminal side: a sleeping event loop, input and signal threads, and a
 //! terminal that is given back on every exit path.
 
-use std::io::{IsTerminal, Write};
+use std::io::{BufWriter, IsTerminal, Stdout, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -9,13 +9,14 @@ use std::thread;
 
 use std::time::Duration;
 
+use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::crossterm::event::{
     self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyCode, KeyEvent, KeyEventKind,
     KeyModifiers,
 };
 use ratatui::crossterm::execute;
 use ratatui::layout::Size;
-use ratatui::{DefaultTerminal, Frame, Terminal, backend::Backend};
+use ratatui::{Frame, Terminal};
 
 use crate::app::keymap::SUSPEND_KEYS;
 use crate::app::{App, Effect, Msg};
@@ -56,10 +57,14 @@ pub fn run<B: Backend, P: Program>(
     theme: Theme,
     perform: &mut dyn FnMut(&mut P, P::Effect),
 ) -> Result<(), B::Error> {
+    // The terminal's size as of the last draw (which asks the terminal for
+    // it): asked again only after a resize, as each ask opens /dev/tty.
+    let mut known: Option<Size> = None;
     while !program.should_quit() {
-        let drawn = terminal.size().and_then(|size| {
+        let drawn = control.size(terminal, &mut known).and_then(|size| {
             program.fit(size);
-            terminal.draw(|frame| program.draw(frame, clock.now(), theme))?;
+            let frame = terminal.draw(|frame| program.draw(frame, clock.now(), theme))?;
+            known = Some(frame.area.as_size());
             Ok(())
         });
         if let Err(err) = drawn {
@@ -93,7 +98,7 @@ pub fn run<B: Backend, P: Program>(
         // redraw, not one per key, and a signal is not kept waiting.
         let mut next = Some(msg);
         while let Some(msg) = next.take() {
-            if let Ok(size) = terminal.size() {
+            if let Ok(size) = control.size(terminal, &mut known) {
                 program.fit(size);
             }
             for effect in program.update(msg, clock) {
@@ -219,7 +224,10 @@ pub fn spawn_input<M: From<Msg> + Send + 'static>(tx: Sender<M>, control: Arc<Co
                     None => Msg::Key(key),
                 },
                 Ok(Event::Paste(text)) => Msg::Paste(text),
-                Ok(Event::Resize(..)) => Msg::Resize,
+                Ok(Event::Resize(..)) => {
+                    control.ask_resize();
+                    Msg::Resize
+                }
                 Ok(_) => continue,
                 Err(_) => Msg::Terminate,
             };
@@ -263,6 +271,9 @@ const TERMINATING: &[i32] = {
 pub struct Control {
     suspend: AtomicBool,
     repaint: AtomicBool,
+    /// The terminal may have another size: set before the `Resize` message
+    /// that tells of it is sent.
+    resized: AtomicBool,
 }
 
 impl Control {
@@ -271,7 +282,30 @@ impl Control {
     }
 
     fn ask_repaint(&self) {
+        // The window may have changed while the shell had it.
+        self.ask_resize();
         self.repaint.store(true, Ordering::Release);
+    }
+
+    fn ask_resize(&self) {
+        self.resized.store(true, Ordering::Release);
+    }
+
+    /// The terminal's size: `known` unless there is none yet or a resize was
+    /// reported since, when the terminal is asked.
+    fn size<B: Backend>(
+        &self,
+        terminal: &Terminal<B>,
+        known: &mut Option<Size>,
+    ) -> Result<Size, B::Error> {
+        match known {
+            Some(size) if !self.resized.swap(false, Ordering::AcqRel) => Ok(*size),
+            _ => {
+                let size = terminal.size()?;
+                *known = Some(size);
+                Ok(size)
+            }
+        }
     }
 }
 
@@ -334,14 +368,43 @@ impl Drop for RestoreGuard {
     }
 }
 
+/// The real terminal: standard output through a buffer that holds a whole
+/// frame, so a frame leaves in one write (standard output's own buffer holds
+/// 1 KB: a first 120×40 frame took over a dozen writes). Ratatui flushes it
+/// at the end of every frame and every cursor change.
+pub type Screen = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+
+/// Bytes a frame may take before it is written in more than one piece.
+const FRAME_BUFFER: usize = 64 * 1024;
+
+/// `ratatui::try_init`, drawing through a frame-sized buffer: a panic
+/// restores the terminal before it is reported, then raw mode and the
+/// alternate screen.
+fn init_screen() -> std::io::Result<Screen> {
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        ratatui::restore();
+        report(info);
+    }));
+    ratatui::crossterm::terminal::enable_raw_mode()?;
+    execute!(
+        std::io::stdout(),
+        ratatui::crossterm::terminal::EnterAlternateScreen
+    )?;
+    Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+        FRAME_BUFFER,
+        std::io::stdout(),
+    )))
+}
+
 /// Runs `body` on the real terminal, restoring it on every exit path.
 pub fn with_terminal<T>(
-    body: impl FnOnce(&mut DefaultTerminal) -> std::io::Result<T>,
+    body: impl FnOnce(&mut Screen) -> std::io::Result<T>,
 ) -> std::io::Result<T> {
     // The guard comes first: if entering the alternate screen fails after
     // raw mode was enabled, raw mode is still undone.
     let _guard = RestoreGuard;
-    let mut terminal = ratatui::try_init()?;
+    let mut terminal = init_screen()?;
     // A paste arrives as one message instead of a key per character. A
     // terminal without it still works: keys then come one by one.
     let _ = execute!(std::io::stdout(), EnableBracketedPaste);

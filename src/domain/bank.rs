@@ -129,7 +129,7 @@ impl Question {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bank {
     questions: Vec<Question>,
     /// Per question, the index of its group's first question (itself when it
@@ -167,6 +167,9 @@ fn control_char(s: &str, multi_line: bool) -> Option<char> {
 
 impl Bank {
     pub fn embedded(principles: &Principles) -> Result<Self, LoadError> {
+        if super::compiled::FRESH {
+            return Ok(super::compiled::bank());
+        }
         Self::parse(
             &Source::new("questions.toml", EMBEDDED_QUESTIONS),
             principles,
@@ -407,6 +410,12 @@ impl Bank {
         if !diagnostics.is_empty() {
             return Err(LoadError { diagnostics });
         }
+        Ok(Self::from_checked(questions))
+    }
+
+    /// A bank of questions already checked (by `parse`, or the compiled-in
+    /// copy of the embedded bank): every `variant_of` names a question here.
+    pub(super) fn from_checked(questions: Vec<Question>) -> Self {
         let by_id: HashMap<String, usize> = questions
             .iter()
             .enumerate()
@@ -423,11 +432,11 @@ impl Bank {
                     .unwrap_or(i)
             })
             .collect();
-        Ok(Self {
+        Self {
             questions,
             groups,
             by_id,
-        })
+        }
     }
 
     pub fn questions(&self) -> &[Question] {
@@ -514,7 +523,14 @@ fn strip_new_story(text: &str) -> (bool, &str) {
 /// Multi-line TOML strings are for the author's convenience; on screen a
 /// question is one paragraph.
 fn collapse_whitespace(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -60,14 +60,22 @@ struct RawStep {
 /// Steps are toggled with the digit keys, so a framework has at most nine.
 pub const MAX_STEPS: usize = 9;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Frameworks {
     list: Vec<Framework>,
 }
 
 impl Frameworks {
     pub fn embedded() -> Result<Self, LoadError> {
+        if super::compiled::FRESH {
+            return Ok(super::compiled::frameworks());
+        }
         Self::parse(&Source::new("data/frameworks.toml", EMBEDDED_FRAMEWORKS))
+    }
+
+    /// Frameworks already checked (the compiled-in copy of the embedded file).
+    pub(super) fn from_checked(list: Vec<Framework>) -> Self {
+        Self { list }
     }
 
     pub fn parse(source: &Source<'_>) -> Result<Self, LoadError> {

@@ -449,13 +449,19 @@ impl History {
 
     /// Time spent on the Situation step, when it was ticked.
     pub fn situation_secs(&self, session: &Session) -> Option<f64> {
-        let times = session.step_times();
-        session
+        // As `Session::step_times` reckons it, for this one step.
+        let step = session
             .steps
             .iter()
-            .zip(times)
-            .find(|(s, _)| self.str(s.key) == SITUATION_KEY)
-            .and_then(|(_, t)| t)
+            .find(|s| self.str(s.key) == SITUATION_KEY)?;
+        let at = step.checked_at_secs?;
+        let before = session
+            .steps
+            .iter()
+            .filter_map(|o| o.checked_at_secs)
+            .filter(|&o| o < at)
+            .fold(0.0, f64::max);
+        Some(at - before)
     }
 
     /// Forgets a session (after its file went to the trash).

@@ -52,7 +52,7 @@ impl Closing {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Interviewer {
     probes: Vec<Probe>,
     closing: Closing,
@@ -85,7 +85,15 @@ struct RawClosing {
 
 impl Interviewer {
     pub fn embedded() -> Result<Self, LoadError> {
+        if super::compiled::FRESH {
+            return Ok(super::compiled::interviewer());
+        }
         Self::parse(&Source::new("data/interviewer.toml", EMBEDDED_INTERVIEWER))
+    }
+
+    /// Probes and closing already checked (the compiled-in copy).
+    pub(super) fn from_checked(probes: Vec<Probe>, closing: Closing) -> Self {
+        Self { probes, closing }
     }
 
     pub fn parse(source: &Source<'_>) -> Result<Self, LoadError> {

@@ -3,6 +3,7 @@
 
 pub mod bank;
 pub mod clock;
+mod compiled;
 pub mod config;
 pub mod cues;
 pub mod delivery;

@@ -15,9 +15,12 @@ pub struct Principle {
 }
 
 /// The catalogue, in the order the principles are usually listed.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principles {
     list: Vec<Principle>,
+    /// Each name as `normalize_key` sees it, so a lookup normalises only
+    /// what it is given.
+    name_keys: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -63,7 +66,16 @@ fn words_with_spans(text: &str) -> Vec<(String, (usize, usize))> {
 
 impl Principles {
     pub fn embedded() -> Result<Self, LoadError> {
+        if super::compiled::FRESH {
+            return Ok(super::compiled::principles());
+        }
         Self::parse(&Source::new("data/principles.toml", EMBEDDED_PRINCIPLES))
+    }
+
+    /// Principles already checked (the compiled-in copy, or a parse).
+    pub(super) fn from_checked(list: Vec<Principle>) -> Self {
+        let name_keys = list.iter().map(|p| normalize_key(&p.name)).collect();
+        Self { list, name_keys }
     }
 
     pub fn parse(source: &Source<'_>) -> Result<Self, LoadError> {
@@ -95,7 +107,7 @@ impl Principles {
             });
         }
         if diagnostics.is_empty() {
-            Ok(Self { list })
+            Ok(Self::from_checked(list))
         } else {
             Err(LoadError { diagnostics })
         }
@@ -113,7 +125,9 @@ impl Principles {
         }
         self.list
             .iter()
-            .find(|p| p.slug == key || normalize_key(&p.name) == key)
+            .zip(&self.name_keys)
+            .find(|(p, name)| p.slug == key || **name == key)
+            .map(|(p, _)| p)
     }
 
     /// Principles named in one cell of text, by slug or by name, in any
@@ -127,7 +141,8 @@ impl Principles {
         let known: Vec<(Vec<String>, &str)> = self
             .list
             .iter()
-            .flat_map(|p| [p.slug.clone(), normalize_key(&p.name)].map(|k| (k, p.slug.as_str())))
+            .zip(&self.name_keys)
+            .flat_map(|(p, name)| [p.slug.clone(), name.clone()].map(|k| (k, p.slug.as_str())))
             .map(|(k, slug)| (k.split('-').map(str::to_string).collect(), slug))
             .collect();
         let mut slugs: Vec<String> = Vec::new();
@@ -178,9 +193,10 @@ impl Principles {
         let key = normalize_key(input);
         self.list
             .iter()
-            .map(|p| {
+            .zip(&self.name_keys)
+            .map(|(p, name)| {
                 let by_slug = strsim::levenshtein(&key, &p.slug);
-                let by_name = strsim::levenshtein(&key, &normalize_key(&p.name));
+                let by_name = strsim::levenshtein(&key, name);
                 (by_slug.min(by_name), p.slug.as_str())
             })
             .filter(|(distance, _)| *distance <= 4.max(key.len() / 4))

@@ -156,8 +156,13 @@ impl Stats {
     ) -> Self {
         let this_monday = monday_of(today);
         let first_monday = this_monday - Duration::weeks(TREND_WEEKS as i64 - 1);
-        let mut per: HashMap<&str, PAcc> = HashMap::new();
+        // By slug, in a short list (a bank has a few dozen principles at
+        // most): comparing a slug or two is cheaper than hashing one.
+        let mut per_slug: Vec<(&str, PAcc)> = Vec::new();
         let mut days: BTreeMap<NaiveDate, u32> = BTreeMap::new();
+        // Sessions come newest first, so a day's come together: counted as a
+        // run, then added to `days` once.
+        let mut run: Option<(NaiveDate, NaiveDate, u32)> = None;
         let mut week_rating = vec![Acc::default(); TREND_WEEKS];
         let mut week_situation = vec![Acc::default(); TREND_WEEKS];
         let mut week_sessions = vec![0usize; TREND_WEEKS];
@@ -184,7 +189,20 @@ impl Stats {
                 add_cues(&mut cues, &mut cue_wpm, c);
             }
             let day = s.day();
-            *days.entry(day).or_default() += 1;
+            let monday = match &mut run {
+                Some((d, monday, n)) if *d == day => {
+                    *n += 1;
+                    *monday
+                }
+                _ => {
+                    if let Some((d, _, n)) = run.take() {
+                        *days.entry(d).or_default() += n;
+                    }
+                    let monday = monday_of(day);
+                    run = Some((day, monday, 1));
+                    monday
+                }
+            };
             if let Some(r) = s.rating {
                 rating.add(f64::from(r));
             }
@@ -195,7 +213,6 @@ impl Stats {
                     situation_within += 1;
                 }
             }
-            let monday = monday_of(day);
             if monday >= first_monday && monday <= this_monday {
                 let w = ((monday - first_monday).num_weeks()) as usize;
                 if let Some(n) = week_sessions.get_mut(w) {
@@ -218,7 +235,14 @@ impl Stats {
                 }
             }
             for slug in history.principles(s) {
-                let p = per.entry(slug).or_default();
+                let at = per_slug
+                    .iter()
+                    .position(|(known, _)| *known == slug)
+                    .unwrap_or_else(|| {
+                        per_slug.push((slug, PAcc::default()));
+                        per_slug.len() - 1
+                    });
+                let p = &mut per_slug[at].1;
                 p.attempts += 1;
                 p.last = p.last.max(Some(day));
                 if let Some(r) = s.rating {
@@ -230,6 +254,11 @@ impl Stats {
                 }
             }
         }
+
+        if let Some((d, _, n)) = run {
+            *days.entry(d).or_default() += n;
+        }
+        let mut per: HashMap<&str, PAcc> = per_slug.into_iter().collect();
 
         let row = |slug: &str, name: &str, p: PAcc| PrincipleRow {
             slug: slug.to_string(),

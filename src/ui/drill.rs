@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span, Text};
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
@@ -266,8 +266,7 @@ fn draw_checklist(
             );
         }
     }
-    let paragraph = Paragraph::new(Text::from(lines)).block(block);
-    frame.render_widget(paragraph, area);
+    super::widgets::lines_in_block(frame, area, block, lines);
 }
 
 /// "at 0:25 · 0:25/0:30" for a ticked step, the running time for the current one.

@@ -167,10 +167,9 @@ fn draw_question(
         lines.extend(summaries);
     }
     let height = (lines.len() as u16 + 2).min(area.height / 3).max(3);
-    let paragraph = Paragraph::new(Text::from(lines)).block(block.padding(Padding::horizontal(1)));
     let [top, rest] =
         Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(area);
-    frame.render_widget(paragraph, top);
+    widgets::lines_in_block(frame, top, block.padding(Padding::horizontal(1)), lines);
     rest
 }
 

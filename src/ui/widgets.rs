@@ -43,6 +43,30 @@ pub fn draw_text_box(
     frame.render_widget(text, inner);
 }
 
+/// Draws `lines` in `block`, as `Paragraph::new(lines).block(block)` does
+/// (no wrapping, default styles), in less time: a paragraph styles its whole
+/// area three times over, with a style that changes nothing, before it draws
+/// a line; here only the rows the lines fill are gone over.
+pub fn lines_in_block(
+    frame: &mut ratatui::Frame,
+    area: Rect,
+    block: ratatui::widgets::Block<'_>,
+    lines: Vec<Line<'_>>,
+) {
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let rows = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .min(inner.height);
+    frame.render_widget(
+        ratatui::widgets::Paragraph::new(ratatui::text::Text::from(lines)),
+        Rect {
+            height: rows,
+            ..inner
+        },
+    );
+}
+
 /// A footer of key hints, keeping as many as fit, in priority order.
 pub fn key_hints(hints: &[(&str, &str)], width: u16, theme: Theme) -> Line<'static> {
     let mut spans = Vec::new();

@@ -43,7 +43,14 @@ struct Output {
     raw: Vec<u8>,
     /// The terminal side was closed: the program exited (or we hung up).
     eof: bool,
+    /// When the last output arrived (the moment `read` returned it).
+    last_read: Option<Instant>,
+    /// A condition the reader checks after every piece of output, and when
+    /// it first held: for timing the program from outside (see `Pty::watch`).
+    watch: Option<(Watch, Option<Instant>)>,
 }
+
+type Watch = Box<dyn Fn(&vt100::Screen) -> bool + Send>;
 
 struct Shared {
     output: Mutex<Output>,
@@ -185,6 +192,8 @@ pub struct Spawn {
     env: Vec<(OsString, OsString)>,
     /// A launcher to run the program through: `LAUNCHER… stardrill ARGS…`.
     via: Vec<OsString>,
+    /// Another program to run in place of stardrill (a benchmark's reference).
+    program: Option<OsString>,
 }
 
 impl Spawn {
@@ -200,7 +209,15 @@ impl Spawn {
             args: args.into_iter().map(Into::into).collect(),
             env: Vec::new(),
             via: Vec::new(),
+            program: None,
         }
+    }
+
+    /// Runs `program ARGS` instead of stardrill, in the same sandbox and
+    /// terminal: a reference for the benchmarks, or another build.
+    pub fn program(mut self, program: impl Into<OsString>) -> Self {
+        self.program = Some(program.into());
+        self
     }
 
     /// Runs the program through a launcher (for example a shell), which then
@@ -246,6 +263,8 @@ pub struct Pty {
     stop: Arc<AtomicBool>,
     reader: Option<JoinHandle<()>>,
     status: Option<ExitStatus>,
+    /// Just before the program was started.
+    started: Instant,
 }
 
 fn nonzero(n: u16) -> NonZeroU16 {
@@ -267,7 +286,7 @@ impl Pty {
             .openpty(pty_size(spawn.cols, spawn.rows))
             .expect("open a pty");
         let mut argv = spawn.via;
-        argv.push(BIN.into());
+        argv.push(spawn.program.unwrap_or_else(|| BIN.into()));
         argv.extend(spawn.args);
         let mut cmd = CommandBuilder::from_argv(argv);
         cmd.env_clear();
@@ -275,6 +294,7 @@ impl Pty {
             cmd.env(key, value);
         }
         cmd.cwd(sandbox.root());
+        let started = Instant::now();
         let child = pair.slave.spawn_command(cmd).expect("spawn stardrill");
         // Only the child may hold the terminal side: when it exits, reads on
         // our side end, which is how the reader thread knows it is done.
@@ -298,6 +318,8 @@ impl Pty {
                 parser: vt100::Parser::new(nonzero(spawn.rows), nonzero(spawn.cols), 0),
                 raw: Vec::new(),
                 eof: false,
+                last_read: None,
+                watch: None,
             }),
             changed: Condvar::new(),
         });
@@ -317,6 +339,7 @@ impl Pty {
             stop,
             reader: Some(reader),
             status: None,
+            started,
         }
     }
 
@@ -324,9 +347,68 @@ impl Pty {
         self.pid
     }
 
+    /// The moment just before the program was started.
+    pub fn started(&self) -> Instant {
+        self.started
+    }
+
+    /// From now on, notes when the output that makes `ready(screen)` hold
+    /// arrives: the time the reader got it, before parsing it, so the
+    /// figure is the program's and not this harness's. If it holds already,
+    /// the last output's arrival is taken. `wait_watch` returns the moment.
+    pub fn watch(&self, ready: Box<dyn Fn(&vt100::Screen) -> bool + Send>) {
+        let mut out = self.shared.lock();
+        let hit = if ready(out.parser.screen()) {
+            Some(out.last_read.unwrap_or_else(Instant::now))
+        } else {
+            None
+        };
+        out.watch = Some((ready, hit));
+    }
+
+    /// Waits until the condition given to `watch` holds, and returns when
+    /// the output that made it hold arrived.
+    pub fn wait_watch(&self, what: &str, timeout: Duration) -> Instant {
+        let deadline = Instant::now() + timeout;
+        let mut out = self.shared.lock();
+        loop {
+            match &out.watch {
+                Some((_, Some(at))) => {
+                    let at = *at;
+                    out.watch = None;
+                    return at;
+                }
+                Some((_, None)) => {}
+                None => panic!("wait_watch without watch"),
+            }
+            let now = Instant::now();
+            if out.eof || now >= deadline {
+                let problem = if out.eof {
+                    "the program closed the terminal"
+                } else {
+                    "timed out"
+                };
+                let screen = Self::describe(&out);
+                drop(out);
+                panic!("{problem} waiting for {what} (after {timeout:?})\n{screen}");
+            }
+            out = self
+                .shared
+                .changed
+                .wait_timeout(out, deadline - now)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+    }
+
     /// The screen as text, one line per row.
     pub fn screen(&self) -> String {
         self.shared.lock().parser.screen().contents()
+    }
+
+    /// Looks at the screen as it is now.
+    pub fn with_screen<R>(&self, look: impl FnOnce(&vt100::Screen) -> R) -> R {
+        look(self.shared.lock().parser.screen())
     }
 
     /// Row `n` of the screen (0 is the top).
@@ -583,9 +665,17 @@ fn read_loop(mut file: File, shared: &Shared, stop: &AtomicBool) {
         match file.read(&mut buf) {
             Ok(0) => break,
             Ok(n) => {
+                let at = Instant::now();
                 let mut out = shared.lock();
                 out.raw.extend_from_slice(&buf[..n]);
                 out.parser.process(&buf[..n]);
+                out.last_read = Some(at);
+                let Output { parser, watch, .. } = &mut *out;
+                if let Some((ready, hit @ None)) = watch
+                    && ready(parser.screen())
+                {
+                    *hit = Some(at);
+                }
                 drop(out);
                 shared.changed.notify_all();
             }

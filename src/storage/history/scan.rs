@@ -41,47 +41,58 @@ pub(super) fn scan(
 ) -> Vec<Part> {
     let index = lookup.index();
     let files = &listing.files;
-    let threads = std::thread::available_parallelism()
-        .map_or(2, usize::from)
-        .clamp(1, 8)
-        .min(files.len().div_ceil(CHUNK).max(1));
+    let chunks = files.len().div_ceil(CHUNK).max(1);
+    // Asking for the core count reads cgroup files: not for one chunk.
+    let threads = if chunks == 1 {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(2, usize::from)
+            .clamp(1, 8)
+            .min(chunks)
+    };
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut part = Part::default();
-                    let mut buf = Vec::with_capacity(4096);
-                    loop {
-                        let start = next.fetch_add(CHUNK, Ordering::Relaxed);
-                        if start >= files.len() {
-                            break;
-                        }
-                        let end = (start + CHUNK).min(files.len());
-                        for (i, name) in files.iter().enumerate().take(end).skip(start) {
-                            let path = listing.dir.join(name);
-                            // A cached entry counts only if its file has the very
-                            // same stamp now (stat follows links, as open does).
-                            let hit = index.get(name.as_str()).and_then(|&slot| {
-                                let now = Stamp::of(&std::fs::metadata(&path).ok()?);
-                                (lookup.stamp(slot) == Some(&now)).then_some((slot, now))
-                            });
-                            match hit {
-                                Some((slot, stamp)) => {
-                                    part.hits.push(slot);
-                                    part.stamps.push((i, stamp));
-                                }
-                                None => part.parse(i, name, &path, now, &mut buf),
-                            }
-                        }
-                        let total = done.fetch_add(end - start, Ordering::Relaxed) + end - start;
-                        progress(total);
+    let work = || {
+        let mut part = Part::default();
+        let mut buf = Vec::with_capacity(4096);
+        loop {
+            let start = next.fetch_add(CHUNK, Ordering::Relaxed);
+            if start >= files.len() {
+                break;
+            }
+            let end = (start + CHUNK).min(files.len());
+            for (i, name) in files.iter().enumerate().take(end).skip(start) {
+                let path = listing.dir.join(name);
+                // A cached entry counts only if its file has the very
+                // same stamp now (stat follows links, as open does).
+                let hit = index.get(name.as_str()).and_then(|&slot| {
+                    let now = Stamp::of(&std::fs::metadata(&path).ok()?);
+                    (lookup.stamp(slot) == Some(&now)).then_some((slot, now))
+                });
+                match hit {
+                    Some((slot, stamp)) => {
+                        part.hits.push(slot);
+                        part.stamps.push((i, stamp));
                     }
-                    part
-                })
-            })
+                    None => part.parse(i, name, &path, now, &mut buf),
+                }
+            }
+            let total = done.fetch_add(end - start, Ordering::Relaxed) + end - start;
+            progress(total);
+        }
+        part
+    };
+    if threads == 1 {
+        // A small history (and the drill's usual empty one) is read here:
+        // a thread would cost more than the files. A panic is a bug, as in
+        // a worker: its files are then missing, not wrong.
+        return std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
+            .into_iter()
             .collect();
+    }
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
         workers
             .into_iter()
             // A worker only panics on a bug; its files are then missing, not wrong.

@@ -1,0 +1,439 @@
+//! The drill as a user meets it, beside a reference: thokr 0.7, a typing
+//! trainer in Rust of the same shape (a prompt, a timer, a history), when it
+//! is installed. Run it with `cargo bench --bench versus`.
+//!
+//! Both programs run in turn (stardrill, thokr, stardrill, …) in a 120×40
+//! pseudo-terminal, each in a fresh sandbox (its own HOME and data dir), and
+//! the medians of the runs are printed with their range:
+//!
+//! - exec → first complete frame: from just before the program is started to
+//!   the arrival of the output that completes its first screen (stardrill:
+//!   question, countdown, checklist and the footer, drawn last; thokr: its
+//!   prompt of 15 words). Goal: below thokr, and ≤ 3.5 ms.
+//! - key → screen changed: from just before a key is written to the arrival
+//!   of the output that shows it (stardrill: `1` ticks, or unticks, the first
+//!   step; thokr: the next character of its prompt is typed). Several keys
+//!   per run, 50 ms apart; a run's figure is its median. Goal: below thokr,
+//!   and ≤ 0.3 ms.
+//! - peak resident memory (`VmHWM` in /proc/PID/status) after those keys.
+//!   Goal: below thokr, and ≤ 3.5 MB.
+//! - CPU while left alone with its timer running (stardrill's countdown,
+//!   thokr's test once typing started), from the scheduler's nanosecond
+//!   accounting of every thread. Goal: ≤ 0.05 % of a core.
+//!
+//! Arrival times are taken by the harness's reader thread the moment `read`
+//! returns, before it parses the output (see `Pty::watch` in tests/common).
+//! The harness's own costs (the pty, fork and exec from a threaded process)
+//! are in both programs' figures alike: a C program that writes one screen
+//! measures about 3.2 ms to its first frame here.
+//!
+//! Then review, for stardrill and the older build (thokr has none): from
+//! just before `stardrill review` is started on a data dir of
+//! `VERSUS_REVIEW` synthetic logs (10,000; 0 skips this) with its history
+//! cache up to date, to the arrival of the output that shows the newest
+//! session. Goal: ≤ 50 ms at 10,000.
+//!
+//! Settings (environment): `VERSUS_RUNS` (runs of each program, 3),
+//! `VERSUS_KEYS` (keys per run, 6), `VERSUS_IDLE_SECS` (the CPU window, 10),
+//! `THOKR` (the reference's path; otherwise `thokr` on PATH or in
+//! ~/.cargo/bin), `STARDRILL_BIN` (another build of stardrill to measure in
+//! place of this one), `STARDRILL_BEFORE` (an older build to measure too, in
+//! the same rounds: a before-and-after beside the reference).
+//!
+//! Linux only (/proc). Under `cargo test --benches` it only says how to run it.
+// Measurement code, not the program: a failed set-up stops the run.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+#[path = "support/synth.rs"]
+mod synth;
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use common::{Pty, Sandbox, Spawn, TIMEOUT};
+
+const COLS: u16 = 120;
+const ROWS: u16 = 40;
+
+/// The figures of one run of one program.
+#[derive(Debug, Clone, Copy, Default)]
+struct Run {
+    first_frame: Duration,
+    key: Duration,
+    peak_rss_kb: u64,
+    idle_percent: f64,
+}
+
+/// How one program is started and what its screens look like.
+trait Subject {
+    fn name(&self) -> &str;
+    fn spawn(&self) -> Spawn;
+    /// Whether the first screen is complete.
+    fn first_frame(&self) -> Ready;
+    /// Presses key number `i` and returns when the screen showed it.
+    fn key(&self, pty: &mut Pty, i: usize) -> Duration;
+}
+
+type Ready = Box<dyn Fn(&vt100::Screen) -> bool + Send>;
+
+struct Stardrill {
+    name: &'static str,
+    bin: Option<OsString>,
+}
+
+impl Subject for Stardrill {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn spawn(&self) -> Spawn {
+        // Ten minutes, so the countdown is still running when the CPU is read.
+        let spawn = Spawn::new(["--seed", "1", "--seconds", "600"]).size(COLS, ROWS);
+        match &self.bin {
+            Some(bin) => spawn.program(bin),
+            None => spawn,
+        }
+    }
+
+    fn first_frame(&self) -> Ready {
+        Box::new(|screen| {
+            let text = screen.contents();
+            // The countdown, the checklist and the footer (the last row drawn).
+            text.contains(" left ") && text.contains("4 Result") && text.contains("1-5 toggle")
+        })
+    }
+
+    fn key(&self, pty: &mut Pty, i: usize) -> Duration {
+        // Odd presses tick the first step, even ones untick it.
+        let want = if i % 2 == 0 {
+            "[x] 1 Situation"
+        } else {
+            "[ ] 1 Situation"
+        };
+        pty.watch(Box::new(move |screen| screen.contents().contains(want)));
+        let start = Instant::now();
+        pty.send("1");
+        pty.wait_watch(want, TIMEOUT) - start
+    }
+}
+
+struct Thokr {
+    bin: PathBuf,
+}
+
+/// thokr's prompt: the one row of words (15 by default).
+fn prompt_row(screen: &vt100::Screen) -> Option<(u16, String)> {
+    let (rows, cols) = screen.size();
+    (0..rows.get()).find_map(|row| {
+        let text = screen.contents_between(row, 0, row, cols.get());
+        (text.split_whitespace().count() >= 15).then(|| (row, text.trim().to_string()))
+    })
+}
+
+fn formatted_row(screen: &vt100::Screen, row: u16) -> String {
+    screen
+        .rows_formatted(0, screen.size().1.get())
+        .nth(usize::from(row))
+        .unwrap_or_default()
+}
+
+impl Subject for Thokr {
+    fn name(&self) -> &str {
+        "thokr"
+    }
+
+    fn spawn(&self) -> Spawn {
+        Spawn::new(Vec::<OsString>::new())
+            .size(COLS, ROWS)
+            .program(&self.bin)
+    }
+
+    fn first_frame(&self) -> Ready {
+        Box::new(|screen| prompt_row(screen).is_some())
+    }
+
+    fn key(&self, pty: &mut Pty, i: usize) -> Duration {
+        let (row, text, before) = pty.with_screen(|screen| {
+            let (row, text) = prompt_row(screen).expect("thokr's prompt on screen");
+            (row, text, formatted_row(screen, row))
+        });
+        // Type the prompt as written, so each key moves the caret on.
+        let c = text.chars().nth(i).unwrap_or(' ');
+        pty.watch(Box::new(move |screen| formatted_row(screen, row) != before));
+        let start = Instant::now();
+        pty.send(c.to_string());
+        pty.wait_watch("the typed character on screen", TIMEOUT) - start
+    }
+}
+
+fn main() {
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("versus: measures for about a minute; run it with `cargo bench --bench versus`");
+        return;
+    }
+    if !Path::new("/proc/self/status").exists() {
+        println!("versus: needs /proc (Linux); skipped");
+        return;
+    }
+    let runs = setting("VERSUS_RUNS", 3);
+    let keys = setting("VERSUS_KEYS", 6);
+    let idle = Duration::from_secs(setting("VERSUS_IDLE_SECS", 10) as u64);
+
+    let stardrill = Stardrill {
+        name: "stardrill",
+        bin: std::env::var_os("STARDRILL_BIN"),
+    };
+    let before = std::env::var_os("STARDRILL_BEFORE").map(|bin| Stardrill {
+        name: "before",
+        bin: Some(bin),
+    });
+    let thokr = find_thokr().map(|bin| Thokr { bin });
+    let mut subjects: Vec<&dyn Subject> = vec![&stardrill];
+    if let Some(before) = &before {
+        println!(
+            "versus: before = {}",
+            before
+                .bin
+                .as_ref()
+                .map_or(String::new(), |b| b.to_string_lossy().into_owned())
+        );
+        subjects.push(before);
+    }
+    match &thokr {
+        Some(t) => {
+            println!("versus: reference {}", t.bin.display());
+            subjects.push(t);
+        }
+        None => println!(
+            "versus: thokr not found (set THOKR, or `cargo install thokr --version 0.7.0`); \
+             measuring stardrill alone"
+        ),
+    }
+    if let Some(bin) = &stardrill.bin {
+        println!(
+            "versus: stardrill from STARDRILL_BIN={}",
+            bin.to_string_lossy()
+        );
+    }
+    println!(
+        "versus: {runs} runs each, {keys} keys per run, {} s CPU window, {COLS}x{ROWS}",
+        idle.as_secs()
+    );
+
+    let mut results: Vec<Vec<Run>> = vec![Vec::new(); subjects.len()];
+    for round in 0..runs {
+        for (subject, out) in subjects.iter().zip(results.iter_mut()) {
+            let run = measure(*subject, keys, idle);
+            println!(
+                "  run {} {:<9} first frame {:>6.2} ms  key {:>5.3} ms  peak {:>5.2} MB  idle {:.3} %",
+                round + 1,
+                subject.name(),
+                ms(run.first_frame),
+                ms(run.key),
+                run.peak_rss_kb as f64 / 1024.0,
+                run.idle_percent
+            );
+            out.push(run);
+        }
+    }
+
+    println!();
+    let names: Vec<String> = subjects
+        .iter()
+        .map(|s| format!("{:>24}", s.name()))
+        .collect();
+    println!("{:<30}{}", "median (min–max)", names.concat());
+    let figure = |label: &str, get: &dyn Fn(&Run) -> f64, unit: &str, digits: usize| {
+        let cells: Vec<String> = results
+            .iter()
+            .map(|runs| {
+                let mut values: Vec<f64> = runs.iter().map(get).collect();
+                values.sort_by(f64::total_cmp);
+                format!(
+                    "{:.digits$} ({:.digits$}–{:.digits$}) {unit}",
+                    median(&values),
+                    values[0],
+                    values[values.len() - 1]
+                )
+            })
+            .collect();
+        let cells: Vec<String> = cells.iter().map(|c| format!("{c:>24}")).collect();
+        println!("{label:<30}{}", cells.concat());
+    };
+    figure("exec -> first frame", &|r| ms(r.first_frame), "ms", 2);
+    figure("key -> screen changed", &|r| ms(r.key), "ms", 3);
+    figure(
+        "peak resident memory",
+        &|r| r.peak_rss_kb as f64 / 1024.0,
+        "MB",
+        2,
+    );
+    figure("CPU, timer running", &|r| r.idle_percent, "%", 3);
+
+    let logs = std::env::var("VERSUS_REVIEW")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(10_000);
+    if logs > 0 {
+        let mut builds = vec![("stardrill", stardrill.bin.clone())];
+        if let Some(before) = &before {
+            builds.push(("before", before.bin.clone()));
+        }
+        review_rounds(logs, runs, &builds);
+    }
+}
+
+/// `stardrill review` on `logs` synthetic logs, each build in turn.
+fn review_rounds(logs: u64, runs: usize, builds: &[(&str, Option<OsString>)]) {
+    let data = tempfile::tempdir().expect("temp dir");
+    synth::write_data_dir(data.path(), logs, 0).expect("write the logs");
+    let catalog = stardrill::domain::Catalog::load(None).expect("catalog");
+    let newest = (0..logs)
+        .map(|i| synth::synth_log(&catalog, i).file_name())
+        .max()
+        .expect("at least one log");
+    // Files changed in the last 3 s are not cached: let them settle, then
+    // let one run write the cache.
+    std::thread::sleep(Duration::from_millis(3100));
+    let mut warm = review_pty(builds[0].1.as_ref(), data.path());
+    pty_wait(&warm, &newest);
+    warm.send("q");
+    warm.wait_exit(TIMEOUT);
+
+    println!();
+    println!("review, {logs} logs, cache up to date: exec -> newest session on screen");
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); builds.len()];
+    for _ in 0..runs {
+        for ((_, bin), out) in builds.iter().zip(times.iter_mut()) {
+            let pty = review_pty(bin.as_ref(), data.path());
+            out.push(ms(pty_wait(&pty, &newest) - pty.started()));
+        }
+    }
+    for ((name, _), mut values) in builds.iter().zip(times) {
+        values.sort_by(f64::total_cmp);
+        println!(
+            "  {name:<9} {:.1} ({:.1}–{:.1}) ms",
+            median(&values),
+            values[0],
+            values[values.len() - 1]
+        );
+    }
+}
+
+fn review_pty(bin: Option<&OsString>, data: &Path) -> Pty {
+    let spawn =
+        Spawn::new([OsString::from("review"), "--data-dir".into(), data.into()]).size(COLS, ROWS);
+    let spawn = match bin {
+        Some(bin) => spawn.program(bin),
+        None => spawn,
+    };
+    spawn.start_in(Sandbox::new())
+}
+
+/// When the output showing `newest` (the detail pane of the first row) arrived.
+fn pty_wait(pty: &Pty, newest: &str) -> Instant {
+    let newest = newest.to_string();
+    pty.watch(Box::new(move |screen| screen.contents().contains(&newest)));
+    pty.wait_watch("the newest session", TIMEOUT)
+}
+
+/// One run: start, first frame, keys, peak memory, then CPU left alone.
+fn measure(subject: &dyn Subject, keys: usize, idle: Duration) -> Run {
+    let sandbox = Sandbox::new();
+    let spawn = subject.spawn();
+    let mut pty = spawn.start_in(sandbox);
+    let started = pty.started();
+    // The program needs milliseconds to draw, so this is in place long
+    // before its first output (and `watch` would catch it if not).
+    pty.watch(subject.first_frame());
+    let first_frame = pty.wait_watch("the first complete frame", TIMEOUT) - started;
+    std::thread::sleep(Duration::from_millis(300));
+
+    let mut times: Vec<f64> = (0..keys)
+        .map(|i| {
+            std::thread::sleep(Duration::from_millis(50));
+            ms(subject.key(&mut pty, i))
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    let key = Duration::from_secs_f64(median(&times) / 1000.0);
+    let peak_rss_kb = status_kb(pty.pid(), "VmHWM:").expect("VmHWM in /proc/PID/status");
+
+    std::thread::sleep(Duration::from_millis(500));
+    let before = cpu_ns(pty.pid());
+    let start = Instant::now();
+    std::thread::sleep(idle);
+    let used = cpu_ns(pty.pid()).saturating_sub(before);
+    let idle_percent = used as f64 / start.elapsed().as_nanos() as f64 * 100.0;
+    Run {
+        first_frame,
+        key,
+        peak_rss_kb,
+        idle_percent,
+    }
+}
+
+fn find_thokr() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("THOKR") {
+        return Some(PathBuf::from(path)).filter(|p| p.is_file());
+    }
+    let on_path = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
+        .map(|dir| dir.join("thokr"));
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .map(|dir| dir.join("bin/thokr"));
+    on_path.chain(cargo_home).find(|p| p.is_file())
+}
+
+/// A `kB` line of /proc/PID/status.
+fn status_kb(pid: i32, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(field))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// CPU time of every thread of the process, in nanoseconds (the first field
+/// of each /proc/PID/task/TID/schedstat). Threads that ended meanwhile are
+/// not counted; the programs measured keep theirs.
+fn cpu_ns(pid: i32) -> u64 {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return 0;
+    };
+    tasks
+        .flatten()
+        .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .sum()
+}
+
+fn setting(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(default)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn median(sorted: &[f64]) -> f64 {
+    let n = sorted.len();
+    if n % 2 == 1 {
+        sorted[n / 2]
+    } else {
+        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+    }
+}
