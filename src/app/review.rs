@@ -436,6 +436,8 @@ pub struct Review {
     pub speaker: Box<dyn Speaker>,
     /// The selected session's recording, once opened.
     pub playing: Option<Playing>,
+    /// The notes laid out for searching, built when the search opens.
+    notes_index: Option<NotesIndex>,
 }
 
 impl Review {
@@ -473,6 +475,7 @@ impl Review {
             too_small: false,
             speaker: Box::new(NoSpeaker),
             playing: None,
+            notes_index: None,
         }
     }
 
@@ -490,6 +493,7 @@ impl Review {
 
     fn on_loaded(&mut self, loaded: Loaded) {
         self.history = loaded.history;
+        self.notes_index = None;
         self.skipped = loaded.skipped;
         self.phase = Phase::Ready;
         self.stats = Stats::compute(&self.history, &self.catalogue, self.today);
@@ -511,6 +515,12 @@ impl Review {
     fn refresh(&mut self, keep: Option<u32>) {
         let keep = keep.or_else(|| self.view.get(self.selected).copied());
         let needle = Needle::new(&self.search);
+        // An ASCII needle is looked for in all notes at once (the common case).
+        let note_hits = if needle.ascii && !needle.is_empty() {
+            Some(self.notes_index().hits(needle.lower.as_bytes()))
+        } else {
+            None
+        };
         let history = &self.history;
         // Sessions share their question's text: each text is searched once.
         let question_hits: Vec<bool> = if needle.is_empty() {
@@ -522,21 +532,33 @@ impl Review {
                 .map(|q| needle.is_in(history.str(q.text)))
                 .collect()
         };
+        let question_hit = |q: u32| question_hits.get(q as usize).copied().unwrap_or(false);
         // The default filter takes every session: not asked per session.
         let every = !self.filter.is_active();
-        let mut view: Vec<u32> = (0..history.len() as u32)
-            .filter(|&i| {
-                history.get(i as usize).is_some_and(|s| {
-                    (every || self.filter.accepts(history, s))
-                        && (needle.is_empty()
-                            || question_hits
-                                .get(s.question as usize)
-                                .copied()
-                                .unwrap_or(false)
-                            || needle.is_in(&s.notes))
+        let mut view: Vec<u32> = match (&note_hits, &self.notes_index) {
+            (Some(hits), Some(index)) if every => (0..history.len() as u32)
+                .filter(|&i| {
+                    hits.get(i as usize).copied().unwrap_or(false)
+                        || index
+                            .questions
+                            .get(i as usize)
+                            .is_some_and(|&q| question_hit(q))
                 })
-            })
-            .collect();
+                .collect(),
+            _ => (0..history.len() as u32)
+                .filter(|&i| {
+                    history.get(i as usize).is_some_and(|s| {
+                        (every || self.filter.accepts(history, s))
+                            && (needle.is_empty()
+                                || question_hit(s.question)
+                                || match &note_hits {
+                                    Some(hits) => hits.get(i as usize).copied().unwrap_or(false),
+                                    None => needle.is_in(&s.notes),
+                                })
+                    })
+                })
+                .collect(),
+        };
         let session = |i: u32| history.get(i as usize);
         // The history is newest first already; other keys sort stably on top of it.
         match self.sort {
@@ -558,6 +580,20 @@ impl Review {
             .unwrap_or(0);
         self.offset = 0;
         self.scroll_into_view();
+    }
+
+    /// The notes laid out for searching, built on first use after a load.
+    fn notes_index(&mut self) -> &NotesIndex {
+        let history = &self.history;
+        if self
+            .notes_index
+            .as_ref()
+            .is_some_and(|index| index.ends.len() != history.len())
+        {
+            self.notes_index = None;
+        }
+        self.notes_index
+            .get_or_insert_with(|| NotesIndex::new(history))
     }
 
     fn scroll_into_view(&mut self) {
@@ -752,6 +788,7 @@ impl Review {
             Ok(path) => {
                 let position = self.selected;
                 if self.history.remove_file(file).is_some() {
+                    self.notes_index = None;
                     self.stats = Stats::compute(&self.history, &self.catalogue, self.today);
                 }
                 self.refresh(None);
@@ -840,7 +877,9 @@ impl Review {
             ListKey::Search => {
                 self.overlay = Overlay::Search {
                     before: self.search.clone(),
-                }
+                };
+                // Laid out now, so the first letter typed does not wait for it.
+                self.notes_index();
             }
             ListKey::Filter => {
                 self.overlay =
@@ -971,6 +1010,62 @@ impl Review {
     }
 }
 
+/// Every session's notes in one buffer, ASCII letters lowered, each followed
+/// by a byte no UTF-8 text holds: an ASCII needle is found in all of them with
+/// one pass of `memmem` instead of a search per session.
+struct NotesIndex {
+    text: Vec<u8>,
+    /// Where each session's notes end in `text` (its separator's position).
+    ends: Vec<usize>,
+    /// Each session's question, side by side for the filter loop.
+    questions: Vec<u32>,
+}
+
+impl NotesIndex {
+    const SEPARATOR: u8 = 0xFF;
+
+    fn new(history: &History) -> Self {
+        let sessions = history.sessions();
+        let size = sessions.iter().map(|s| s.notes.len() + 1).sum();
+        let mut text = Vec::with_capacity(size);
+        let mut ends = Vec::with_capacity(sessions.len());
+        for s in sessions {
+            text.extend(s.notes.bytes().map(|b| b.to_ascii_lowercase()));
+            ends.push(text.len());
+            text.push(Self::SEPARATOR);
+        }
+        Self {
+            text,
+            ends,
+            questions: sessions.iter().map(|s| s.question).collect(),
+        }
+    }
+
+    /// Whether each session's notes hold `needle` (lowercase ASCII, not empty),
+    /// as `Needle::is_in` would say.
+    fn hits(&self, needle: &[u8]) -> Vec<bool> {
+        let mut hits = vec![false; self.ends.len()];
+        let finder = memchr::memmem::Finder::new(needle);
+        let mut from = 0;
+        let mut session = 0;
+        while let Some(found) = self.text.get(from..).and_then(|rest| finder.find(rest)) {
+            let at = from + found;
+            // The needle holds no separator, so a match lies in one session's notes.
+            while self.ends.get(session).is_some_and(|&end| end <= at) {
+                session += 1;
+            }
+            let Some(&end) = self.ends.get(session) else {
+                break;
+            };
+            if let Some(hit) = hits.get_mut(session) {
+                *hit = true;
+            }
+            from = end + 1;
+        }
+        hits
+    }
+}
+
 /// A case-insensitive substring search that does not allocate per haystack
 /// when the needle is ASCII (the common case), so typing stays instant at 100k.
 struct Needle {
@@ -1098,6 +1193,26 @@ mod tests {
                     .any(|w| w.eq_ignore_ascii_case(lower));
             if !n.is_empty() {
                 proptest::prop_assert_eq!(n.is_in(&haystack), plain);
+            }
+        }
+
+        /// Searching all notes at once finds the sessions a search of each
+        /// session's notes finds.
+        #[test]
+        fn the_notes_index_agrees_with_each_session_searched(
+            notes in proptest::collection::vec("[aAbB -é]{0,12}", 0..8),
+            needle in "[abAB -]{1,4}",
+        ) {
+            let n = Needle::new(&needle);
+            let history = History::from_logs(notes.iter().enumerate().map(|(i, text)| {
+                let mut l = log(&format!("{i:06}"), 1, "q", &["ownership"]);
+                l.notes = text.clone();
+                (format!("{i:06}.toml"), l)
+            }).collect::<Vec<_>>().iter().map(|(f, l)| (f.as_str(), l.clone())));
+            if !n.is_empty() {
+                let each: Vec<bool> = history.sessions().iter().map(|s| n.is_in(&s.notes)).collect();
+                let index = NotesIndex::new(&history);
+                proptest::prop_assert_eq!(index.hits(n.lower.as_bytes()), each);
             }
         }
     }

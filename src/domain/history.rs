@@ -447,13 +447,39 @@ impl History {
             .map_or(&[], Vec::as_slice)
     }
 
+    /// How many strings the history holds: each `Sym` it gives is below this.
+    pub fn symbol_count(&self) -> usize {
+        self.strings.list.len()
+    }
+
+    /// For each string the history holds, by `Sym`, whether it reads `text`:
+    /// a loop over many sessions then compares numbers, not strings.
+    pub fn marks(&self, text: &str) -> Vec<bool> {
+        self.strings.list.iter().map(|s| &**s == text).collect()
+    }
+
     /// Time spent on the Situation step, when it was ticked.
     pub fn situation_secs(&self, session: &Session) -> Option<f64> {
+        self.situation_secs_where(session, |key| self.str(key) == SITUATION_KEY)
+    }
+
+    /// [`History::situation_secs`] with `situation` from [`History::marks`]`(SITUATION_KEY)`.
+    pub fn situation_secs_marked(&self, session: &Session, situation: &[bool]) -> Option<f64> {
+        self.situation_secs_where(session, |key| {
+            situation
+                .get(key as usize)
+                .copied()
+                .unwrap_or_else(|| self.str(key) == SITUATION_KEY)
+        })
+    }
+
+    fn situation_secs_where(
+        &self,
+        session: &Session,
+        is_situation: impl Fn(Sym) -> bool,
+    ) -> Option<f64> {
         // As `Session::step_times` reckons it, for this one step.
-        let step = session
-            .steps
-            .iter()
-            .find(|s| self.str(s.key) == SITUATION_KEY)?;
+        let step = session.steps.iter().find(|s| is_situation(s.key))?;
         let at = step.checked_at_secs?;
         let before = session
             .steps

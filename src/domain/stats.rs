@@ -7,7 +7,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 
 use super::cues::{Cues, Flag, StepRole};
 use super::delivery::{COMFORTABLE_WPM, Delivery};
-use super::history::{History, SITUATION_TARGET_SECS, Session};
+use super::history::{History, SITUATION_KEY, SITUATION_TARGET_SECS, Session};
 use super::principles::Principles;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -159,6 +159,10 @@ impl Stats {
         // By slug, in a short list (a bank has a few dozen principles at
         // most): comparing a slug or two is cheaper than hashing one.
         let mut per_slug: Vec<(&str, PAcc)> = Vec::new();
+        // Each principle's `Sym` → its place in `per_slug`, found by its slug
+        // once (equal slugs share a place, as before).
+        let mut slot_of: Vec<Option<usize>> = vec![None; history.symbol_count()];
+        let situation_key = history.marks(SITUATION_KEY);
         let mut days: BTreeMap<NaiveDate, u32> = BTreeMap::new();
         // Sessions come newest first, so a day's come together: counted as a
         // run, then added to `days` once.
@@ -206,7 +210,7 @@ impl Stats {
             if let Some(r) = s.rating {
                 rating.add(f64::from(r));
             }
-            let sit = history.situation_secs(s);
+            let sit = history.situation_secs_marked(s, &situation_key);
             if let Some(t) = sit {
                 situation.add(t);
                 if t <= SITUATION_TARGET_SECS {
@@ -234,14 +238,22 @@ impl Stats {
                     }
                 }
             }
-            for slug in history.principles(s) {
-                let at = per_slug
-                    .iter()
-                    .position(|(known, _)| *known == slug)
-                    .unwrap_or_else(|| {
-                        per_slug.push((slug, PAcc::default()));
-                        per_slug.len() - 1
-                    });
+            for &sym in history.question(s).principles.iter() {
+                let known = slot_of.get(sym as usize).copied().flatten();
+                let at = known.unwrap_or_else(|| {
+                    let slug = history.str(sym);
+                    let at = per_slug
+                        .iter()
+                        .position(|(known, _)| *known == slug)
+                        .unwrap_or_else(|| {
+                            per_slug.push((slug, PAcc::default()));
+                            per_slug.len() - 1
+                        });
+                    if let Some(slot) = slot_of.get_mut(sym as usize) {
+                        *slot = Some(at);
+                    }
+                    at
+                });
                 let p = &mut per_slug[at].1;
                 p.attempts += 1;
                 p.last = p.last.max(Some(day));
