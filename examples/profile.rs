@@ -12,7 +12,7 @@
 //! `frame` (N drill frames at 200×60, one second apart), `small` (the same at
 //! 80×24), `blank` (N empty 200×60 frames: ratatui's own floor), `stats`
 //! (review's stats over a synthetic history, 10 times) or `search` (type and
-//! erase a letter in review's search, 10 times). N is 100 unless given; for
+//! erase a letter in review's search, 10 times, after opening it). N is 100 unless given; for
 //! `stats` and `search` it is the number of sessions (100,000 unless given).
 // Measurement code, not the program: a failed set-up stops the run.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -117,12 +117,21 @@ fn history_workload(what: &str, n: u64) {
             skipped: Vec::new(),
         };
         let mut review = Review::ready(catalog.principles, today, PathBuf::new(), loaded);
+        let start = std::time::Instant::now();
         key(&mut review, KeyCode::Char('/'));
+        println!("opening the search: {:?}", start.elapsed());
+        let (mut typed, mut erased) = (Vec::new(), Vec::new());
         for _ in 0..10 {
             let start = std::time::Instant::now();
-            search_keystrokes(&mut review);
+            search_keystrokes(&mut review, &mut typed, &mut erased);
             times.push(start.elapsed());
         }
+        typed.sort();
+        erased.sort();
+        println!(
+            "typing a letter: median {:?}, erasing it: median {:?} (of 10)",
+            typed[5], erased[5]
+        );
     }
     times.sort();
     println!("{what} over {n} sessions: median {:?} (of 10)", times[5]);
@@ -144,7 +153,11 @@ fn stats_pass(
 
 /// A letter typed into the search, then erased: two re-filters.
 #[inline(never)]
-fn search_keystrokes(review: &mut Review) {
+fn search_keystrokes(review: &mut Review, typed: &mut Vec<Duration>, erased: &mut Vec<Duration>) {
+    let start = std::time::Instant::now();
     key(review, KeyCode::Char('x'));
+    typed.push(start.elapsed());
+    let start = std::time::Instant::now();
     key(review, KeyCode::Backspace);
+    erased.push(start.elapsed());
 }

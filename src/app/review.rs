@@ -536,6 +536,7 @@ impl Review {
         // The default filter takes every session: not asked per session.
         let every = !self.filter.is_active();
         let mut view: Vec<u32> = match (&note_hits, &self.notes_index) {
+            _ if every && needle.is_empty() => (0..history.len() as u32).collect(),
             (Some(hits), Some(index)) if every => (0..history.len() as u32)
                 .filter(|&i| {
                     hits.get(i as usize).copied().unwrap_or(false)
@@ -1030,10 +1031,12 @@ impl NotesIndex {
         let mut text = Vec::with_capacity(size);
         let mut ends = Vec::with_capacity(sessions.len());
         for s in sessions {
-            text.extend(s.notes.bytes().map(|b| b.to_ascii_lowercase()));
+            text.extend_from_slice(s.notes.as_bytes());
             ends.push(text.len());
             text.push(Self::SEPARATOR);
         }
+        // Lowered in one pass over the whole buffer (the separator is not ASCII).
+        text.make_ascii_lowercase();
         Self {
             text,
             ends,

@@ -166,7 +166,8 @@ impl Stats {
         let mut days: BTreeMap<NaiveDate, u32> = BTreeMap::new();
         // Sessions come newest first, so a day's come together: counted as a
         // run, then added to `days` once.
-        let mut run: Option<(NaiveDate, NaiveDate, u32)> = None;
+        // The run also keeps the day's week in the trend, if it is in it.
+        let mut run: Option<(NaiveDate, Option<usize>, u32)> = None;
         let mut week_rating = vec![Acc::default(); TREND_WEEKS];
         let mut week_situation = vec![Acc::default(); TREND_WEEKS];
         let mut week_sessions = vec![0usize; TREND_WEEKS];
@@ -193,18 +194,20 @@ impl Stats {
                 add_cues(&mut cues, &mut cue_wpm, c);
             }
             let day = s.day();
-            let monday = match &mut run {
-                Some((d, monday, n)) if *d == day => {
+            let week = match &mut run {
+                Some((d, week, n)) if *d == day => {
                     *n += 1;
-                    *monday
+                    *week
                 }
                 _ => {
                     if let Some((d, _, n)) = run.take() {
                         *days.entry(d).or_default() += n;
                     }
                     let monday = monday_of(day);
-                    run = Some((day, monday, 1));
-                    monday
+                    let week = (monday >= first_monday && monday <= this_monday)
+                        .then(|| (monday - first_monday).num_weeks() as usize);
+                    run = Some((day, week, 1));
+                    week
                 }
             };
             if let Some(r) = s.rating {
@@ -217,8 +220,7 @@ impl Stats {
                     situation_within += 1;
                 }
             }
-            if monday >= first_monday && monday <= this_monday {
-                let w = ((monday - first_monday).num_weeks()) as usize;
+            if let Some(w) = week {
                 if let Some(n) = week_sessions.get_mut(w) {
                     *n += 1;
                     if let Some(r) = s.rating {
