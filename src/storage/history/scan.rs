@@ -36,8 +36,9 @@ pub(super) struct Part {
     pub new_entries: bool,
 }
 
-/// Goes through `listing`'s files; `progress` gets, now and then, the running count of files
-/// done. A file whose stamp settled before `now` may be cached.
+/// Goes through `listing`'s files; `progress` gets, now and then and at the
+/// end, the running count of files done. A file whose stamp settled before
+/// `now` may be cached.
 pub(super) fn scan(
     listing: &Listing,
     lookup: &Lookup,
@@ -90,11 +91,13 @@ pub(super) fn scan(
             let now = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
             let last = reported.load(Ordering::Relaxed);
             let due = now.saturating_sub(last) >= PROGRESS_EVERY.as_millis() as u64;
-            // One worker reports for the interval; the others go on.
-            if due
-                && reported
-                    .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
-                    .is_ok()
+            // One worker reports for the interval; the others go on. The
+            // last files done are always reported.
+            if total == files.len()
+                || due
+                    && reported
+                        .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                        .is_ok()
             {
                 progress(total);
             }
