@@ -4,6 +4,7 @@
 use chrono::{Datelike, Duration};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::Paragraph;
 
@@ -12,7 +13,7 @@ use super::{mmss, thousands};
 use crate::app::review::Review;
 use crate::domain::delivery::COMFORTABLE_WPM;
 use crate::domain::history::SITUATION_TARGET_SECS;
-use crate::domain::stats::{Stats, TREND_WEEKS, monday_of};
+use crate::domain::stats::{Stats, TREND_WEEKS, Week, monday_of};
 use crate::ui::theme::Theme;
 
 /// From this width the table and the calendar sit side by side.
@@ -95,11 +96,7 @@ fn summary_lines(stats: &Stats, width: u16, theme: Theme) -> Vec<Line<'static>> 
     let never: Vec<&str> = stats.never_practised().map(|p| p.name.as_str()).collect();
     if !never.is_empty() {
         let text = format!("Never practised ({}): {}", never.len(), never.join(" · "));
-        lines.extend(
-            crate::ui::widgets::wrap_indented(&text, usize::from(width.max(20)), "")
-                .into_iter()
-                .map(|l| Line::styled(l, theme.warn())),
-        );
+        lines.extend(wrapped(&text, width, "", theme.warn()));
     }
     lines
 }
@@ -249,10 +246,50 @@ fn spark(value: Option<f64>, low: f64, high: f64) -> char {
     }
 }
 
+/// The weeks a trend row has room for at `width`, oldest first.
+fn shown_weeks(stats: &Stats, width: u16) -> &[Week] {
+    let shown = usize::from(width.saturating_sub(8)).min(TREND_WEEKS);
+    &stats.weeks[TREND_WEEKS - shown..]
+}
+
+/// One bar a week, indented, each styled by its value.
+fn week_bars(
+    weeks: &[Week],
+    value: impl Fn(&Week) -> Option<f64>,
+    (low, high): (f64, f64),
+    style: impl Fn(Option<f64>) -> Style,
+    theme: Theme,
+) -> Line<'static> {
+    let mut spans = vec![Span::styled("    ", theme.muted())];
+    spans.extend(weeks.iter().map(|w| {
+        let v = value(w);
+        Span::styled(spark(v, low, high).to_string(), style(v))
+    }));
+    Line::from(spans)
+}
+
+/// The average over the last four weeks that have a value.
+fn last_four_weeks(weeks: &[Week], value: impl Fn(&Week) -> Option<f64>) -> Option<f64> {
+    let recent: Vec<f64> = weeks.iter().rev().take(4).filter_map(value).collect();
+    (!recent.is_empty()).then(|| recent.iter().sum::<f64>() / recent.len() as f64)
+}
+
+/// `text` wrapped to `width` (at least 20) under `indent`, in one style.
+fn wrapped(
+    text: &str,
+    width: u16,
+    indent: &str,
+    style: Style,
+) -> impl Iterator<Item = Line<'static>> + use<> {
+    crate::ui::widgets::wrap_indented(text, usize::from(width.max(20)), indent)
+        .into_iter()
+        .map(move |l| Line::styled(l, style))
+}
+
 /// Weekly rating and Situation time, oldest week on the left.
 fn trend_lines(stats: &Stats, width: u16, theme: Theme) -> Vec<Line<'static>> {
-    let shown = usize::from(width.saturating_sub(8)).min(TREND_WEEKS);
-    let weeks = &stats.weeks[TREND_WEEKS - shown..];
+    let weeks = shown_weeks(stats, width);
+    let shown = weeks.len();
     let mut lines = vec![Line::styled(
         format!("Rating by week, last {shown} weeks"),
         theme.title(),
@@ -265,18 +302,9 @@ fn trend_lines(stats: &Stats, width: u16, theme: Theme) -> Vec<Line<'static>> {
         Span::styled("    ", theme.muted()),
         Span::styled(rating, theme.warn()),
     ]));
-    let recent: Vec<f64> = weeks
-        .iter()
-        .rev()
-        .take(4)
-        .filter_map(|w| w.avg_rating)
-        .collect();
     let overall = stats.avg_rating.map_or("–".into(), |r| format!("{r:.1}"));
-    let last4 = if recent.is_empty() {
-        "–".into()
-    } else {
-        format!("{:.1}", recent.iter().sum::<f64>() / recent.len() as f64)
-    };
+    let last4 =
+        last_four_weeks(weeks, |w| w.avg_rating).map_or("–".into(), |r| format!("{r:.1}"));
     lines.push(Line::styled(
         format!("    last 4 weeks {last4} · all time {overall}"),
         theme.muted(),
@@ -287,17 +315,19 @@ fn trend_lines(stats: &Stats, width: u16, theme: Theme) -> Vec<Line<'static>> {
         theme.title(),
     ));
     // Bars run 0 to 60 s, so the target sits mid-height; weeks over it are marked.
-    let mut spans = vec![Span::styled("    ", theme.muted())];
-    for w in weeks {
-        let over = w
-            .avg_situation_secs
-            .is_some_and(|t| t > SITUATION_TARGET_SECS);
-        spans.push(Span::styled(
-            spark(w.avg_situation_secs, 0.0, 2.0 * SITUATION_TARGET_SECS).to_string(),
-            if over { theme.danger() } else { theme.ok() },
-        ));
-    }
-    lines.push(Line::from(spans));
+    lines.push(week_bars(
+        weeks,
+        |w| w.avg_situation_secs,
+        (0.0, 2.0 * SITUATION_TARGET_SECS),
+        |v| {
+            if v.is_some_and(|t| t > SITUATION_TARGET_SECS) {
+                theme.danger()
+            } else {
+                theme.ok()
+            }
+        },
+        theme,
+    ));
     let over_weeks = weeks
         .iter()
         .filter(|w| {
@@ -316,11 +346,7 @@ fn trend_lines(stats: &Stats, width: u16, theme: Theme) -> Vec<Line<'static>> {
         ),
         None => "    no Situation step ticked yet".into(),
     };
-    lines.extend(
-        crate::ui::widgets::wrap_indented(&summary, usize::from(width.max(20)), "    ")
-            .into_iter()
-            .map(|l| Line::styled(l, theme.muted())),
-    );
+    lines.extend(wrapped(&summary, width, "    ", theme.muted()));
     lines
 }
 
@@ -331,11 +357,7 @@ fn delivery_lines(stats: &Stats, width: u16, theme: Theme) -> Vec<Line<'static>>
     if t.answers == 0 {
         return Vec::new();
     }
-    let wrap = |text: String, style| {
-        crate::ui::widgets::wrap_indented(&text, usize::from(width.max(20)), "    ")
-            .into_iter()
-            .map(move |l| Line::styled(l, style))
-    };
+    let wrap = |text: String, style| wrapped(&text, width, "    ", style);
     let (low, high) = (*COMFORTABLE_WPM.start(), *COMFORTABLE_WPM.end());
     let mut lines = vec![
         Line::default(),
@@ -381,37 +403,28 @@ fn delivery_lines(stats: &Stats, width: u16, theme: Theme) -> Vec<Line<'static>>
         ),
         theme.muted(),
     ));
-    let shown = usize::from(width.saturating_sub(8)).min(TREND_WEEKS);
-    let weeks = &stats.weeks[TREND_WEEKS - shown..];
+    let weeks = shown_weeks(stats, width);
     lines.push(Line::default());
     lines.push(Line::styled(
         format!("Speech rate by week (comfortable {low:.0}–{high:.0} wpm)"),
         theme.title(),
     ));
     // Bars run 90 to 210 wpm, so the comfortable range sits mid-height.
-    let mut spans = vec![Span::styled("    ", theme.muted())];
-    for w in weeks {
-        let off = w.avg_wpm.is_some_and(|r| !COMFORTABLE_WPM.contains(&r));
-        spans.push(Span::styled(
-            spark(w.avg_wpm, 90.0, 210.0).to_string(),
-            if off { theme.warn() } else { theme.ok() },
-        ));
-    }
-    lines.push(Line::from(spans));
-    let recent: Vec<f64> = weeks
-        .iter()
-        .rev()
-        .take(4)
-        .filter_map(|w| w.avg_wpm)
-        .collect();
-    let last4 = if recent.is_empty() {
-        "–".into()
-    } else {
-        format!(
-            "{:.0} wpm",
-            recent.iter().sum::<f64>() / recent.len() as f64
-        )
-    };
+    lines.push(week_bars(
+        weeks,
+        |w| w.avg_wpm,
+        (90.0, 210.0),
+        |v| {
+            if v.is_some_and(|r| !COMFORTABLE_WPM.contains(&r)) {
+                theme.warn()
+            } else {
+                theme.ok()
+            }
+        },
+        theme,
+    ));
+    let last4 =
+        last_four_weeks(weeks, |w| w.avg_wpm).map_or("–".into(), |r| format!("{r:.0} wpm"));
     let overall = t.avg_wpm.map_or("–".into(), |r| format!("{r:.0} wpm"));
     lines.push(Line::styled(
         format!("    last 4 weeks {last4} · all time {overall}"),
@@ -427,11 +440,7 @@ fn cue_lines(stats: &Stats, width: u16, theme: Theme) -> Vec<Line<'static>> {
     if t.answers == 0 {
         return Vec::new();
     }
-    let wrap = |text: String, style| {
-        crate::ui::widgets::wrap_indented(&text, usize::from(width.max(20)), "    ")
-            .into_iter()
-            .map(move |l| Line::styled(l, style))
-    };
+    let wrap = |text: String, style| wrapped(&text, width, "    ", style);
     let plural = |n: usize, one: &str, many: &str| {
         format!("{} {}", thousands(n), if n == 1 { one } else { many })
     };
@@ -474,25 +483,16 @@ fn cue_lines(stats: &Stats, width: u16, theme: Theme) -> Vec<Line<'static>> {
         ),
         theme.muted(),
     ));
-    let shown = usize::from(width.saturating_sub(8)).min(TREND_WEEKS);
-    let weeks = &stats.weeks[TREND_WEEKS - shown..];
-    let row = |value: fn(&crate::domain::stats::Week) -> Option<f64>,
-               low,
-               high,
-               good: fn(f64) -> bool| {
-        let mut spans = vec![Span::styled("    ", theme.muted())];
-        for w in weeks {
-            let v = value(w);
-            spans.push(Span::styled(
-                spark(v, low, high).to_string(),
-                if v.is_some_and(good) {
-                    theme.ok()
-                } else {
-                    theme.warn()
-                },
-            ));
-        }
-        Line::from(spans)
+    let weeks = shown_weeks(stats, width);
+    let row = |value: fn(&Week) -> Option<f64>, low, high, good: fn(f64) -> bool| {
+        let style = |v: Option<f64>| {
+            if v.is_some_and(good) {
+                theme.ok()
+            } else {
+                theme.warn()
+            }
+        };
+        week_bars(weeks, value, (low, high), style, theme)
     };
     lines.push(Line::default());
     lines.push(Line::styled(
