@@ -2,6 +2,7 @@
 
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
 use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
@@ -55,16 +56,12 @@ pub fn lines_in_block(
 ) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let rows = u16::try_from(lines.len())
-        .unwrap_or(u16::MAX)
-        .min(inner.height);
-    frame.render_widget(
-        ratatui::widgets::Paragraph::new(ratatui::text::Text::from(lines)),
-        Rect {
-            height: rows,
-            ..inner
-        },
-    );
+    // Each line straight onto its row: a paragraph would restyle every cell
+    // of its area and copy each line's graphemes before writing them.
+    let buf = frame.buffer_mut();
+    for (row, line) in (inner.y..inner.bottom()).zip(&lines) {
+        line.render(Rect::new(inner.x, row, inner.width, 1), buf);
+    }
 }
 
 /// A footer of key hints, keeping as many as fit, in priority order.
