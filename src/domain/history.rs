@@ -498,7 +498,6 @@ impl History {
         Some(removed)
     }
 
-    /// The original record, field for field.
     /// The session's steps as its log has them (names, targets, tick times).
     pub fn logged_steps(&self, session: &Session) -> Vec<LoggedStep> {
         session

@@ -15,13 +15,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 pub fn lines(c: &Cues, width: usize, theme: Theme) -> Vec<Line<'static>> {
     let width = width.max(10);
     let mut lines = Vec::new();
-    let mut wrapped = |text: String, style| {
-        lines.extend(
-            hanging(&text, width)
-                .into_iter()
-                .map(|l| Line::styled(l, style)),
-        );
-    };
+    let mut wrapped = |text: String, style| lines.extend(hanging(&text, width, style));
     let t = &c.total;
     let mut head = vec![
         plural(t.words, "word", "words"),
@@ -81,9 +75,7 @@ pub fn rubric_lines(c: &Cues, width: usize, theme: Theme) -> Vec<Line<'static>> 
         .flat_map(|s| {
             let mark = if s.agrees { "✓" } else { "✗" };
             let style = if s.agrees { theme.ok() } else { theme.warn() };
-            hanging(&format!("heard {mark} {s}"), width.max(10))
-                .into_iter()
-                .map(move |l| Line::styled(l, style))
+            hanging(&format!("heard {mark} {s}"), width.max(10), style)
         })
         .collect()
 }

@@ -41,13 +41,14 @@ pub fn pace_words(d: &Delivery, theme: Theme) -> (String, Style) {
     }
 }
 
-/// `text` wrapped to `width`, lines after the first indented two columns.
-pub(crate) fn hanging(text: &str, width: usize) -> Vec<String> {
+/// `text` wrapped to `width` in `style`, lines after the first indented two
+/// columns.
+pub(crate) fn hanging(text: &str, width: usize, style: Style) -> Vec<Line<'static>> {
     let mut lines = wrap_indented(text, width.saturating_sub(2), "");
     for line in lines.iter_mut().skip(1) {
         line.insert_str(0, "  ");
     }
-    lines
+    lines.into_iter().map(|l| Line::styled(l, style)).collect()
 }
 
 /// The figures, then the suggestions, wrapped to `width`. `steps` (the
@@ -61,13 +62,7 @@ pub fn lines(d: &Delivery, steps: &[LoggedStep], width: usize, theme: Theme) -> 
             .map_or_else(|| key.to_string(), |s| s.name.clone())
     };
     let mut lines = Vec::new();
-    let mut wrapped = |text: String, style| {
-        lines.extend(
-            hanging(&text, width)
-                .into_iter()
-                .map(|l| Line::styled(l, style)),
-        );
-    };
+    let mut wrapped = |text: String, style| lines.extend(hanging(&text, width, style));
     if d.first_word_secs.is_none() {
         wrapped(
             format!("No speech heard in {}.", mmss(d.audio_secs)),

@@ -11,7 +11,7 @@ use super::list::fit;
 use super::{mmss, stars};
 use crate::app::review::Review;
 use crate::domain::history::{History, Session};
-use crate::domain::session::{LoggedStep, RATING_LABELS, RUBRIC_ITEMS};
+use crate::domain::session::{RATING_LABELS, RUBRIC_ITEMS};
 use crate::domain::text::visible_line;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::wrap_indented;
@@ -236,7 +236,7 @@ fn delivery_lines(history: &History, s: &Session, width: u16, theme: Theme) -> V
         lines.push(Line::styled("Delivery", theme.title()));
         lines.extend(crate::ui::delivery::lines(
             d,
-            &logged_steps(history, s),
+            &history.logged_steps(s),
             usize::from(width.max(1)),
             theme,
         ));
@@ -249,19 +249,6 @@ fn delivery_lines(history: &History, s: &Session, width: u16, theme: Theme) -> V
         lines.extend(crate::ui::cues::lines(c, usize::from(width.max(1)), theme));
     }
     lines
-}
-
-/// The session's steps as its log has them (names for the delivery figures).
-fn logged_steps(history: &History, s: &Session) -> Vec<LoggedStep> {
-    s.steps
-        .iter()
-        .map(|st| LoggedStep {
-            key: history.str(st.key).to_string(),
-            name: history.str(st.name).to_string(),
-            target_secs: st.target_secs,
-            checked_at_secs: st.checked_at_secs,
-        })
-        .collect()
 }
 
 /// "▶ 0:42 / 1:40 · Action", or how to play the recording.
