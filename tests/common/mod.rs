@@ -369,36 +369,15 @@ impl Pty {
     /// Waits until the condition given to `watch` holds, and returns when
     /// the output that made it hold arrived.
     pub fn wait_watch(&self, what: &str, timeout: Duration) -> Instant {
-        let deadline = Instant::now() + timeout;
-        let mut out = self.shared.lock();
-        loop {
-            match &out.watch {
-                Some((_, Some(at))) => {
-                    let at = *at;
-                    out.watch = None;
-                    return at;
-                }
-                Some((_, None)) => {}
-                None => panic!("wait_watch without watch"),
+        self.wait_for(what, timeout, |out| match &out.watch {
+            Some((_, Some(at))) => {
+                let at = *at;
+                out.watch = None;
+                Some(at)
             }
-            let now = Instant::now();
-            if out.eof || now >= deadline {
-                let problem = if out.eof {
-                    "the program closed the terminal"
-                } else {
-                    "timed out"
-                };
-                let screen = Self::describe(&out);
-                drop(out);
-                panic!("{problem} waiting for {what} (after {timeout:?})\n{screen}");
-            }
-            out = self
-                .shared
-                .changed
-                .wait_timeout(out, deadline - now)
-                .unwrap_or_else(PoisonError::into_inner)
-                .0;
-        }
+            Some((_, None)) => None,
+            None => panic!("wait_watch without watch"),
+        })
     }
 
     /// The screen as text, one line per row.
@@ -458,21 +437,32 @@ impl Pty {
         timeout: Duration,
         ready: impl Fn(&vt100::Screen) -> bool,
     ) {
+        self.wait_for(what, timeout, |out| {
+            ready(out.parser.screen()).then_some(())
+        });
+    }
+
+    /// Waits until `done` gives a value, or panics with `what` and the screen
+    /// when the time runs out or the program closes the terminal.
+    fn wait_for<R>(
+        &self,
+        what: &str,
+        timeout: Duration,
+        mut done: impl FnMut(&mut Output) -> Option<R>,
+    ) -> R {
         let deadline = Instant::now() + timeout;
         let mut out = self.shared.lock();
         loop {
-            if ready(out.parser.screen()) {
-                return;
+            if let Some(value) = done(&mut out) {
+                return value;
             }
             let now = Instant::now();
-            let problem = if out.eof {
-                Some("the program closed the terminal")
-            } else if now >= deadline {
-                Some("timed out")
-            } else {
-                None
-            };
-            if let Some(problem) = problem {
+            if out.eof || now >= deadline {
+                let problem = if out.eof {
+                    "the program closed the terminal"
+                } else {
+                    "timed out"
+                };
                 let screen = Self::describe(&out);
                 drop(out);
                 panic!("{problem} waiting for {what} (after {timeout:?})\n{screen}");
