@@ -2,8 +2,8 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, BorderType, Padding, Paragraph};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Padding};
 
 use super::theme::Theme;
 use super::widgets::{truncate, wrap_indented};
@@ -125,7 +125,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &StoriesApp, theme: Theme) {
             .into_iter()
             .map(|l| Line::styled(l, theme.muted())),
     );
-    frame.render_widget(Paragraph::new(Text::from(lines)).block(block), area);
+    super::widgets::lines_in_block(frame, area, block, lines);
 }
 
 #[cfg(test)]

@@ -286,10 +286,7 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &StoriesApp, form: &Form, theme
             ])
         })
         .collect();
-    frame.render_widget(
-        Paragraph::new(Text::from(lines)).block(block),
-        principles_area,
-    );
+    super::widgets::lines_in_block(frame, principles_area, block, lines);
 
     // Right: the bullets, sharing the height. When they can't all show a line
     // of text, the focused one takes the room and the others fold to their titles.

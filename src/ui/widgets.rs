@@ -46,8 +46,8 @@ pub fn draw_text_box(
 
 /// Draws `lines` in `block`, as `Paragraph::new(lines).block(block)` does
 /// (no wrapping, default styles), in less time: a paragraph styles its whole
-/// area three times over, with a style that changes nothing, before it draws
-/// a line; here only the rows the lines fill are gone over.
+/// area three times over, with a style that changes nothing, and copies each
+/// line's graphemes before it draws them; here each line goes onto its row.
 pub fn lines_in_block(
     frame: &mut ratatui::Frame,
     area: Rect,

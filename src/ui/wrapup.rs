@@ -117,7 +117,7 @@ fn draw_delivery(
         .border_style(theme.muted())
         .title(Span::styled(title, theme.title()))
         .padding(Padding::horizontal(1));
-    frame.render_widget(Paragraph::new(Text::from(lines)).block(block), area);
+    super::widgets::lines_in_block(frame, area, block, lines);
 }
 
 fn draw_card(
