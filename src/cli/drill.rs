@@ -89,7 +89,7 @@ fn prepare(mut catalog: Catalog, common: &CommonArgs) -> Result<(Catalog, Prepar
             fail("the story bank has problems; fix it or run with another --data-dir")
         })?;
     let record = (config.record || common.record) && !common.no_record;
-    let notice = (record && !sound::AVAILABLE)
+    let mut notice = (record && !sound::AVAILABLE)
         .then(|| format!("record = true in config.toml, but {NO_AUDIO_BUILD}"));
     // Old recordings go first, so the folder never holds more than asked.
     let pruned = config.keep_audio_days.and_then(|days| {
@@ -100,7 +100,6 @@ fn prepare(mut catalog: Catalog, common: &CommonArgs) -> Result<(Catalog, Prepar
     });
     // Transcripts need recordings; a model named on the command line that
     // cannot be used stops here, one from the settings only says so.
-    let mut notice = notice;
     let scribe = if record && sound::AVAILABLE {
         match transcribe::drill_scribe(common.model.as_deref(), &config, &data_dir) {
             Ok(scribe) => scribe,
