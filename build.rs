@@ -1,10 +1,56 @@
 //! With the `audio` feature on Linux, compiles csrc/alsa_quiet.c (the handler that
-//! keeps ALSA's messages off the terminal). Otherwise there is nothing to build.
+//! keeps ALSA's messages off the terminal). A release build links its code in
+//! the order of link/symbol-order.txt where the linker is LLD.
+
+use std::path::Path;
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     #[cfg(feature = "audio")]
     audio();
+    symbol_order();
+}
+
+/// Tells LLD to lay out the binary's functions in the order a session first
+/// runs them (`cargo run --release --example symbol_order` writes the list).
+/// The kernel maps 64 KB of the file around every page a start faults in:
+/// with the code a start and a drill run packed together, it maps about
+/// 1.5 MB less of the binary. Names the list no longer matches only lose
+/// their place. Other linkers do not know the option, so it is only given
+/// where rustc links with LLD: x86_64 Linux (GNU), from Rust 1.90, unless
+/// the flags choose the linker.
+fn symbol_order() {
+    println!("cargo:rerun-if-changed=link/symbol-order.txt");
+    println!("cargo:rerun-if-env-changed=CARGO_ENCODED_RUSTFLAGS");
+    let env = |name: &str| std::env::var(name).unwrap_or_default();
+    let list = Path::new(&env("CARGO_MANIFEST_DIR")).join("link/symbol-order.txt");
+    let lld = env("TARGET") == "x86_64-unknown-linux-gnu"
+        && rustc_minor() >= Some(90)
+        && !env("CARGO_ENCODED_RUSTFLAGS").contains("link");
+    if env("PROFILE") == "release" && lld && list.is_file() {
+        println!(
+            "cargo:rustc-link-arg-bins=-Wl,--symbol-ordering-file={}",
+            list.display()
+        );
+        println!("cargo:rustc-link-arg-bins=-Wl,--no-warn-symbol-ordering");
+    }
+}
+
+/// The minor version of the rustc that builds the crate (`1.90.0` → 90).
+fn rustc_minor() -> Option<u32> {
+    let rustc = std::env::var_os("RUSTC")?;
+    let out = std::process::Command::new(rustc)
+        .arg("--version")
+        .output()
+        .ok()?;
+    let version = String::from_utf8(out.stdout).ok()?;
+    version
+        .split_whitespace()
+        .nth(1)?
+        .split('.')
+        .nth(1)?
+        .parse()
+        .ok()
 }
 
 #[cfg(feature = "audio")]
