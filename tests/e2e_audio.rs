@@ -189,7 +189,7 @@ fn a_recorded_answer_is_saved_measured_shown_and_replayed_in_review() {
 
     // Review plays it: Enter opens the detail, Space plays, 2 jumps to the Task.
     let mut review = Spawn::new(["review"]).size(100, 32).start_in(sandbox);
-    review.wait_for_text("1 sessions");
+    review.wait_for_text("1 session ");
     review.send("\r");
     review.wait_for_text("Recorded · Space plays it");
     // Each play opens the speaker afresh, and ALSA's file device starts its

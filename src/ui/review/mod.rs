@@ -124,7 +124,7 @@ fn draw_header(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
     let shown = review.view.len();
     let total = review.history.len();
     let count = if shown == total {
-        format!("{} sessions", thousands(total))
+        sessions(total)
     } else {
         format!("{} of {} sessions", thousands(shown), thousands(total))
     };
@@ -276,6 +276,12 @@ pub fn stars(rating: Option<u8>) -> String {
         }
         None => "  –  ".into(),
     }
+}
+
+/// "1 session", "12,400 sessions".
+pub(super) fn sessions(n: usize) -> String {
+    let noun = if n == 1 { "session" } else { "sessions" };
+    format!("{} {noun}", thousands(n))
 }
 
 #[cfg(test)]

@@ -78,10 +78,7 @@ pub fn report_text(stats: &Stats, width: u16) -> String {
 }
 
 fn summary_lines(stats: &Stats, width: u16, theme: Theme) -> Vec<Line<'static>> {
-    let mut first = vec![Span::styled(
-        format!("{} sessions", thousands(stats.sessions)),
-        theme.title(),
-    )];
+    let mut first = vec![Span::styled(super::sessions(stats.sessions), theme.title())];
     if let Some(avg) = stats.avg_rating {
         first.push(Span::styled(
             format!(" · {} rated, average {avg:.1}", thousands(stats.rated)),
