@@ -5,8 +5,9 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Span, Text};
-use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Padding, Paragraph, Wrap};
 
+use super::pane::Pane;
 use super::widgets::centered;
 
 pub struct Card<'a> {
@@ -87,10 +88,7 @@ impl<'a> Card<'a> {
 
     pub fn render(self, frame: &mut Frame, area: Rect) {
         let width = self.width.min(area.width);
-        let mut block = Block::bordered()
-            .border_type(BorderType::Rounded)
-            .border_style(self.border)
-            .padding(self.padding);
+        let mut block = Pane::new(self.border).padding(self.padding);
         if let Some(title) = self.title {
             block = block.title(title);
         }
@@ -113,6 +111,7 @@ impl<'a> Card<'a> {
         if self.clear {
             frame.render_widget(Clear, rect);
         }
-        frame.render_widget(paragraph.block(block), rect);
+        let inner = block.draw(rect, frame.buffer_mut());
+        frame.render_widget(paragraph, inner);
     }
 }

@@ -3,8 +3,9 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Padding};
+use ratatui::widgets::Padding;
 
+use super::pane::Pane;
 use super::theme::Theme;
 use super::widgets::{truncate, wrap_indented};
 use crate::app::stories::{RECENT_WINDOW, StoriesApp};
@@ -30,9 +31,7 @@ pub fn abbreviation(name: &str) -> String {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &StoriesApp, theme: Theme) {
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border(true))
+    let block = Pane::new(theme.border(true))
         .title(Span::styled(
             " Coverage: your stories × the 16 principles ",
             theme.title(),
@@ -125,7 +124,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &StoriesApp, theme: Theme) {
             .into_iter()
             .map(|l| Line::styled(l, theme.muted())),
     );
-    super::widgets::lines_in_block(frame, area, block, lines);
+    super::widgets::lines_in_pane(frame, area, block, lines);
 }
 
 #[cfg(test)]

@@ -5,11 +5,12 @@ use std::time::Duration;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph};
+use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
+use super::pane::Pane;
 use super::theme::Theme;
-use super::widgets::{bar, key_hints, wrap_indented};
+use super::widgets::{bar, draw_line, key_hints, wrap_indented};
 use super::{answer_layout, draw_notes, draw_status};
 use crate::app::attempt::{Attempt, StepTime};
 use crate::app::countdown::{TimeLeft, clock_face};
@@ -63,7 +64,11 @@ pub fn draw(
             })
         }),
     };
-    frame.render_widget(key_hints(&hints, footer.width, theme), footer);
+    draw_line(
+        &key_hints(&hints, footer.width, theme),
+        footer,
+        frame.buffer_mut(),
+    );
 }
 
 fn draw_timer(frame: &mut Frame, area: Rect, attempt: &Attempt, now: Duration, theme: Theme) {
@@ -79,12 +84,10 @@ fn draw_timer(frame: &mut Frame, area: Rect, attempt: &Attempt, now: Duration, t
         TimeLeft::Overtime(s) => (format!("+{}", clock_face(s)), "over time"),
     };
     let paused = countdown.is_paused();
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(if paused { theme.warn() } else { theme.muted() })
+    let block = Pane::new(if paused { theme.warn() } else { theme.muted() })
         .title(Span::styled(" Time ", theme.muted()));
     let inner = block.inner(area);
-    frame.render_widget(block, area);
+    frame.render_widget(&block, area);
 
     let mut label = vec![
         Span::styled(format!(" {face} "), style),
@@ -104,7 +107,7 @@ fn draw_timer(frame: &mut Frame, area: Rect, attempt: &Attempt, now: Duration, t
     let (solid, empty) = bar(remaining_share, bar_width);
     label.push(Span::styled(solid, style));
     label.push(Span::styled(empty, theme.muted()));
-    frame.render_widget(Paragraph::new(Line::from(label)), inner);
+    draw_line(&Line::from(label), inner, frame.buffer_mut());
 }
 
 /// Cells of the level meter.
@@ -153,10 +156,7 @@ fn recording_badge(app: &App, theme: Theme) -> Option<Line<'static>> {
 const CHECKLIST_MAX_WIDTH: usize = 72;
 
 fn draw_think_time(frame: &mut Frame, area: Rect, left: Duration, theme: Theme) {
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.title())
-        .title(Span::styled(" Think ", theme.title()));
+    let block = Pane::new(theme.title()).title(Span::styled(" Think ", theme.title()));
     let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
     let line = Line::from(vec![
         Span::styled(format!(" {} ", clock_face(secs)), theme.title()),
@@ -164,7 +164,8 @@ fn draw_think_time(frame: &mut Frame, area: Rect, left: Duration, theme: Theme) 
         Span::styled("Space", theme.key()),
         Span::styled(" starts the answer", theme.muted()),
     ]);
-    frame.render_widget(Paragraph::new(line).block(block), area);
+    let inner = block.draw(area, frame.buffer_mut());
+    frame.render_widget(Paragraph::new(line), inner);
 }
 
 fn draw_checklist(
@@ -178,16 +179,13 @@ fn draw_checklist(
 ) {
     let focused = app.focus == Focus::Checklist;
     let ticked = attempt.ticked_count(framework.steps.len());
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border(focused))
-        .title(Line::from(vec![
-            Span::styled(format!(" {} ", framework.name), theme.title()),
-            Span::styled(
-                format!("{ticked}/{} ", framework.steps.len()),
-                theme.muted(),
-            ),
-        ]));
+    let block = Pane::new(theme.border(focused)).title(Line::from(vec![
+        Span::styled(format!(" {} ", framework.name), theme.title()),
+        Span::styled(
+            format!("{ticked}/{} ", framework.steps.len()),
+            theme.muted(),
+        ),
+    ]));
     let inner = block.inner(area);
     let times = attempt.step_times(framework.steps.len(), now);
     // On wide screens the times stay near the step names instead of drifting
@@ -266,7 +264,7 @@ fn draw_checklist(
             );
         }
     }
-    super::widgets::lines_in_block(frame, area, block, lines);
+    super::widgets::lines_in_pane(frame, area, block, lines);
 }
 
 /// "at 0:25 · 0:25/0:30" for a ticked step, the running time for the current one.

@@ -5,11 +5,12 @@ use std::time::Duration;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, BorderType, Padding, Paragraph, Wrap};
+use ratatui::widgets::{Padding, Paragraph, Wrap};
 
 use super::card::Card;
+use super::pane::Pane;
 use super::theme::Theme;
-use super::widgets::{either_key, inline_hints, key_hints};
+use super::widgets::{draw_line, either_key, inline_hints, key_hints};
 use super::{answer_layout, draw_notes, draw_status};
 use crate::app::attempt::Attempt;
 use crate::app::countdown::{TimeLeft, clock_face};
@@ -106,14 +107,12 @@ pub fn draw_probe(
     if probe.countdown.is_paused() {
         spans.push(Span::styled("  PAUSED (p resumes)", theme.warn()));
     }
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.muted())
-        .title(Span::styled(
-            format!(" Follow-up probe {} of {} ", probe.number, probe.total),
-            theme.muted(),
-        ));
-    frame.render_widget(Paragraph::new(Line::from(spans)).block(block), timer);
+    let block = Pane::new(theme.muted()).title(Span::styled(
+        format!(" Follow-up probe {} of {} ", probe.number, probe.total),
+        theme.muted(),
+    ));
+    let inner = block.draw(timer, frame.buffer_mut());
+    frame.render_widget(Paragraph::new(Line::from(spans)), inner);
     super::drill::draw_recording_badge(frame, timer, app, theme);
 
     let [card, notes] =
@@ -144,21 +143,22 @@ pub fn draw_probe(
         Line::default(),
         Line::styled(advice, theme.muted()),
     ];
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border(app.focus == Focus::Checklist))
+    let block = Pane::new(theme.border(app.focus == Focus::Checklist))
         .title(Span::styled(" Follow-up ", theme.title()))
         .padding(Padding::horizontal(1));
+    let inner = block.draw(card, frame.buffer_mut());
     frame.render_widget(
-        Paragraph::new(Text::from(lines))
-            .wrap(Wrap { trim: true })
-            .block(block),
-        card,
+        Paragraph::new(Text::from(lines)).wrap(Wrap { trim: true }),
+        inner,
     );
     draw_notes(frame, notes, attempt, app.focus == Focus::Notes, theme);
     draw_status(frame, status, app, None, theme);
     let hints = PROBE_KEYS.footer_as_written();
-    frame.render_widget(key_hints(&hints, footer.width, theme), footer);
+    draw_line(
+        &key_hints(&hints, footer.width, theme),
+        footer,
+        frame.buffer_mut(),
+    );
 }
 
 /// The end of the last interview: the candidate's turn to ask.

@@ -8,6 +8,7 @@ pub mod delivery;
 pub mod drill;
 pub mod help;
 pub mod interview;
+pub mod pane;
 pub mod review;
 pub mod stories;
 pub mod theme;
@@ -19,13 +20,14 @@ use std::time::Duration;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, BorderType, Padding, Paragraph, Wrap};
+use ratatui::widgets::{Padding, Paragraph, Wrap};
 use widgets::wrap_indented;
 
 use crate::app::attempt::Attempt;
 use crate::app::interview::Stage;
 use crate::app::{App, Mode, Screen};
 use crate::domain::text::visible_line;
+use pane::Pane;
 use theme::Theme;
 
 /// Below this the checklist and notes no longer fit side by side.
@@ -130,9 +132,7 @@ fn draw_question(
         ),
         theme.principle(),
     );
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.muted())
+    let block = Pane::new(theme.muted())
         .title(Line::from(vec![
             Span::styled(" stardrill ", theme.title()),
             Span::styled(
@@ -169,7 +169,7 @@ fn draw_question(
     let height = (lines.len() as u16 + 2).min(area.height / 3).max(3);
     let [top, rest] =
         Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(area);
-    widgets::lines_in_block(frame, top, block.padding(Padding::horizontal(1)), lines);
+    widgets::lines_in_pane(frame, top, block.padding(Padding::horizontal(1)), lines);
     rest
 }
 

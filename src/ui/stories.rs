@@ -3,12 +3,13 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, BorderType, Padding, Paragraph, Wrap};
+use ratatui::widgets::{Padding, Paragraph, Wrap};
 
 use super::card::Card;
 use super::coverage;
+use super::pane::Pane;
 use super::theme::Theme;
-use super::widgets::{confirm_keys, draw_text_box, key_hints, truncate};
+use super::widgets::{confirm_keys, draw_line, draw_text_box, key_hints, truncate};
 use crate::app::keymap::Hint;
 use crate::app::stories::{
     FORM_KEYS, Form, GRID_KEYS, LIST_KEYS, PRINCIPLE_KEYS, PRINCIPLES_FIELD, StoriesApp, View,
@@ -50,7 +51,11 @@ pub fn draw(frame: &mut Frame, app: &StoriesApp, theme: Theme) {
         None => uncovered_line(app, theme),
     };
     frame.render_widget(Paragraph::new(status_line), status);
-    frame.render_widget(key_hints(&hints, footer.width, theme), footer);
+    draw_line(
+        &key_hints(&hints, footer.width, theme),
+        footer,
+        frame.buffer_mut(),
+    );
     if matches!(app.view, View::ConfirmDelete) {
         draw_confirm(frame, area, app, theme);
     }
@@ -86,18 +91,15 @@ fn uncovered_line(app: &StoriesApp, theme: Theme) -> Line<'static> {
 fn draw_list(frame: &mut Frame, area: Rect, app: &StoriesApp, theme: Theme) {
     let [list, detail] =
         Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(area);
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border(true))
-        .title(Line::from(vec![
-            Span::styled(" Story bank ", theme.title()),
-            Span::styled(
-                format!("{} stories ", app.book.stories.len()),
-                theme.muted(),
-            ),
-        ]));
+    let block = Pane::new(theme.border(true)).title(Line::from(vec![
+        Span::styled(" Story bank ", theme.title()),
+        Span::styled(
+            format!("{} stories ", app.book.stories.len()),
+            theme.muted(),
+        ),
+    ]));
     let inner = block.inner(list);
-    frame.render_widget(block, list);
+    frame.render_widget(&block, list);
     if app.book.stories.is_empty() {
         let text = Text::from(vec![
             Line::styled("No stories yet.", theme.text()),
@@ -210,19 +212,16 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &StoriesApp, theme: Theme) {
                 .map(|l| Line::raw(visible_line(l).into_owned())),
         );
     }
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.muted())
+    let block = Pane::new(theme.muted())
         .title(Span::styled(
             format!(" {} ", visible_line(&story.title)),
             theme.title(),
         ))
         .padding(Padding::horizontal(1));
+    let inner = block.draw(area, frame.buffer_mut());
     frame.render_widget(
-        Paragraph::new(Text::from(lines))
-            .wrap(Wrap { trim: false })
-            .block(block),
-        area,
+        Paragraph::new(Text::from(lines)).wrap(Wrap { trim: false }),
+        inner,
     );
 }
 
@@ -232,12 +231,9 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &StoriesApp, form: &Form, theme
     } else {
         " New story "
     };
-    let outer = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.title())
-        .title(Span::styled(title, theme.title()));
+    let outer = Pane::new(theme.title()).title(Span::styled(title, theme.title()));
     let inner = outer.inner(area);
-    frame.render_widget(outer, area);
+    frame.render_widget(&outer, area);
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(inner);
 
@@ -246,17 +242,14 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &StoriesApp, form: &Form, theme
         Layout::vertical([Constraint::Length(3), Constraint::Fill(1)]).areas(left);
     draw_field(frame, title_area, form, 0, theme);
     let focused = form.focus == PRINCIPLES_FIELD;
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border(focused))
-        .title(Span::styled(
-            " Principles (Space ticks) ",
-            if focused {
-                theme.title()
-            } else {
-                theme.muted()
-            },
-        ));
+    let block = Pane::new(theme.border(focused)).title(Span::styled(
+        " Principles (Space ticks) ",
+        if focused {
+            theme.title()
+        } else {
+            theme.muted()
+        },
+    ));
     let rows = usize::from(block.inner(principles_area).height);
     let first = form.principle_cursor.saturating_sub(rows.saturating_sub(1));
     let lines: Vec<Line> = app
@@ -286,7 +279,7 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &StoriesApp, form: &Form, theme
             ])
         })
         .collect();
-    super::widgets::lines_in_block(frame, principles_area, block, lines);
+    super::widgets::lines_in_pane(frame, principles_area, block, lines);
 
     // Right: the bullets, sharing the height. When they can't all show a line
     // of text, the focused one takes the room and the others fold to their titles.

@@ -5,6 +5,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 use unicode_width::UnicodeWidthStr;
 
+use super::pane::Pane;
 use super::theme::Theme;
 use crate::domain::text::visible_line;
 
@@ -28,40 +29,89 @@ pub fn draw_text_box(
     focused: bool,
     theme: Theme,
 ) {
-    let block = ratatui::widgets::Block::bordered()
-        .border_type(ratatui::widgets::BorderType::Rounded)
-        .border_style(theme.border(focused))
-        .title(Span::styled(
-            title.to_string(),
-            if focused {
-                theme.title()
-            } else {
-                theme.muted()
-            },
-        ));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let block = Pane::new(theme.border(focused)).title(Span::styled(
+        title.to_string(),
+        if focused {
+            theme.title()
+        } else {
+            theme.muted()
+        },
+    ));
+    let inner = block.draw(area, frame.buffer_mut());
     frame.render_widget(text, inner);
 }
 
-/// Draws `lines` in `block`, as `Paragraph::new(lines).block(block)` does
+/// Draws `lines` in `pane`, as `Paragraph::new(lines).block(block)` does
 /// (no wrapping, default styles), in less time: a paragraph styles its whole
 /// area three times over, with a style that changes nothing, and copies each
 /// line's graphemes before it draws them; here each line goes onto its row.
-pub fn lines_in_block(
-    frame: &mut ratatui::Frame,
-    area: Rect,
-    block: ratatui::widgets::Block<'_>,
-    lines: Vec<Line<'_>>,
-) {
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+pub fn lines_in_pane(frame: &mut ratatui::Frame, area: Rect, pane: Pane<'_>, lines: Vec<Line<'_>>) {
     // Each line straight onto its row: a paragraph would restyle every cell
     // of its area and copy each line's graphemes before writing them.
     let buf = frame.buffer_mut();
+    let inner = pane.draw(area, buf);
     for (row, line) in (inner.y..inner.bottom()).zip(&lines) {
-        line.render(Rect::new(inner.x, row, inner.width, 1), buf);
+        draw_line(line, Rect::new(inner.x, row, inner.width, 1), buf);
     }
+}
+
+/// Draws `line` on the first row of `area` exactly as `line.render` does.
+/// Most of what a screen shows is ASCII and a few one-cell symbols (`·`, `…`,
+/// arrows, bars) in lines that fit their row: such a line is written a
+/// character to a cell. Anything else (other characters, a line to truncate)
+/// goes through ratatui, which splits every line into graphemes and measures
+/// each one, and restyles the row cell by cell through the buffer's index even
+/// when the style changes nothing: most of a frame's text cost.
+pub fn draw_line(line: &Line<'_>, area: Rect, buf: &mut ratatui::buffer::Buffer) {
+    let area = area.intersection(buf.area);
+    let room = usize::from(area.width);
+    let width = one_cell_chars(line);
+    if area.is_empty() || !(1..=room).contains(&width.unwrap_or(0)) {
+        line.render(area, buf);
+        return;
+    }
+    let width = width.unwrap_or(0);
+    let row = buf.index_of(area.x, area.y);
+    if line.style != ratatui::style::Style::default() {
+        for cell in &mut buf.content[row..row + room] {
+            cell.set_style(line.style);
+        }
+    }
+    let indent = match line.alignment {
+        Some(ratatui::layout::Alignment::Center) => (room - width) / 2,
+        Some(ratatui::layout::Alignment::Right) => room - width,
+        Some(ratatui::layout::Alignment::Left) | None => 0,
+    };
+    // One character, one cell: `width` cells from the indent, all on this row.
+    let start = row + indent;
+    let mut cells = buf.content[start..start + width].iter_mut();
+    for span in &line.spans {
+        for (ch, cell) in span.content.chars().zip(cells.by_ref()) {
+            cell.set_char(ch).set_style(span.style);
+        }
+    }
+}
+
+/// How many characters `line` has when each is a grapheme of its own one
+/// cell wide (printable ASCII and the symbols the screens use); `None` if any
+/// is not.
+fn one_cell_chars(line: &Line<'_>) -> Option<usize> {
+    let mut count = 0;
+    for span in &line.spans {
+        for ch in span.content.chars() {
+            let one_cell = matches!(ch,
+                ' '..='~'
+                | '·' | '×' | '–' | '—' | '•' | '…'
+                | '←'..='↓' | '↳'
+                | '─'..='▟' // box drawing and blocks
+                | '▸' | '★' | '☆' | '✓');
+            if !one_cell {
+                return None;
+            }
+            count += 1;
+        }
+    }
+    Some(count)
 }
 
 /// A footer of key hints, keeping as many as fit, in priority order.
@@ -146,6 +196,80 @@ pub fn truncate(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Alignment;
+    use ratatui::style::{Color, Modifier, Style};
+
+    fn style_from(pick: u8) -> Style {
+        match pick % 6 {
+            0 => Style::default(),
+            1 => Style::default().fg(Color::Red),
+            2 => Style::default()
+                .bg(Color::Blue)
+                .add_modifier(Modifier::BOLD),
+            3 => Style::default().remove_modifier(Modifier::BOLD),
+            4 => Style::default()
+                .fg(Color::Indexed(8))
+                .add_modifier(Modifier::REVERSED),
+            _ => Style::default().bg(Color::Reset),
+        }
+    }
+
+    // Printable ASCII mostly, with what takes ratatui's path: wide and
+    // combining characters, a control character, an accent.
+    fn text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                8 => proptest::char::range(' ', '~'),
+                2 => proptest::sample::select(vec![
+                    '·', '×', '–', '—', '•', '…', '←', '↑', '→', '↓', '↳', '─', '│', '╭',
+                    '█', '░', '▒', '▓', '▟', '▸', '★', '☆', '✓',
+                ]),
+                1 => proptest::sample::select(vec!['é', '面', '\u{301}', '\u{fe0f}', '\t', '⚠', '▶']),
+            ],
+            0..12,
+        )
+        .prop_map(|chars| chars.into_iter().collect())
+    }
+
+    proptest! {
+        /// The fast path draws exactly what `Line::render` draws: symbols and
+        /// styles of every cell, over a buffer that already holds a frame.
+        #[test]
+        fn draw_line_matches_ratatui(
+            spans in proptest::collection::vec((text(), any::<u8>()), 0..4),
+            line_style in any::<u8>(),
+            alignment in 0u8..4,
+            x in 0u16..4,
+            width in 0u16..40,
+            background in any::<u8>(),
+        ) {
+            let mut line = Line::from(
+                spans
+                    .into_iter()
+                    .map(|(text, pick)| Span::styled(text, style_from(pick)))
+                    .collect::<Vec<_>>(),
+            )
+            .style(style_from(line_style));
+            line.alignment = match alignment {
+                0 => None,
+                1 => Some(Alignment::Left),
+                2 => Some(Alignment::Center),
+                _ => Some(Alignment::Right),
+            };
+            let full = Rect::new(0, 0, 30, 2);
+            let mut before = Buffer::empty(full);
+            before.set_string(0, 0, "x".repeat(30), style_from(background));
+            before.set_string(0, 1, "y".repeat(30), style_from(background / 7));
+            let area = Rect::new(x, 1, width, 1);
+            let mut expected = before.clone();
+            (&line).render(area, &mut expected);
+            let mut drawn = before;
+            draw_line(&line, area, &mut drawn);
+            prop_assert_eq!(drawn, expected);
+        }
+    }
 
     #[test]
     fn truncate_respects_wide_characters() {

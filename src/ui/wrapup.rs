@@ -5,10 +5,11 @@ use std::time::Duration;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, BorderType, Padding, Paragraph, Wrap};
+use ratatui::widgets::{Padding, Paragraph, Wrap};
 
+use super::pane::Pane;
 use super::theme::Theme;
-use super::widgets::{key_hints, wrap_indented};
+use super::widgets::{draw_line, key_hints, wrap_indented};
 use super::{draw_notes, draw_question, draw_status};
 use crate::app::attempt::{Attempt, WrapUp};
 use crate::app::countdown::clock_face;
@@ -53,18 +54,14 @@ pub fn draw(
     ])
     .areas(side);
     if let Some(text) = &wrap.follow_up {
-        let block = Block::bordered()
-            .border_type(BorderType::Rounded)
-            .border_style(theme.muted())
-            .title(Span::styled(
-                " Follow-up: answer it out loud ",
-                theme.title(),
-            ));
+        let block = Pane::new(theme.muted()).title(Span::styled(
+            " Follow-up: answer it out loud ",
+            theme.title(),
+        ));
+        let inner = block.draw(follow_up, frame.buffer_mut());
         frame.render_widget(
-            Paragraph::new(Line::styled(text.as_str(), theme.question()))
-                .wrap(Wrap { trim: true })
-                .block(block),
-            follow_up,
+            Paragraph::new(Line::styled(text.as_str(), theme.question())).wrap(Wrap { trim: true }),
+            inner,
         );
     }
     if let Some(lines) = delivery
@@ -85,7 +82,11 @@ pub fn draw(
             _ => Some(text),
         }),
     };
-    frame.render_widget(key_hints(&hints, footer.width, theme), footer);
+    draw_line(
+        &key_hints(&hints, footer.width, theme),
+        footer,
+        frame.buffer_mut(),
+    );
 }
 
 /// The delivery figures, titled with the replay's state.
@@ -112,12 +113,10 @@ fn draw_delivery(
         }
         None => " Delivery · p replays ".to_string(),
     };
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.muted())
+    let block = Pane::new(theme.muted())
         .title(Span::styled(title, theme.title()))
         .padding(Padding::horizontal(1));
-    super::widgets::lines_in_block(frame, area, block, lines);
+    super::widgets::lines_in_pane(frame, area, block, lines);
 }
 
 fn draw_card(
@@ -286,9 +285,7 @@ fn draw_card(
                 .collect::<Vec<_>>()
         });
 
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border(app.focus == Focus::Checklist))
+    let block = Pane::new(theme.border(app.focus == Focus::Checklist))
         .title(Span::styled(" Wrap-up ", theme.title()))
         .padding(Padding::horizontal(1));
     // In a short window the spacing goes first, then the step summary (review
@@ -313,10 +310,9 @@ fn draw_card(
             lines.truncate(before);
         }
     }
+    let inner = block.draw(area, frame.buffer_mut());
     frame.render_widget(
-        Paragraph::new(Text::from(lines))
-            .wrap(Wrap { trim: false })
-            .block(block),
-        area,
+        Paragraph::new(Text::from(lines)).wrap(Wrap { trim: false }),
+        inner,
     );
 }

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, BorderType, Padding, Paragraph};
+use ratatui::widgets::{Padding, Paragraph};
 
 use super::list::fit;
 use super::{mmss, stars};
@@ -13,6 +13,7 @@ use crate::app::review::Review;
 use crate::domain::history::{History, Session};
 use crate::domain::session::{RATING_LABELS, RUBRIC_ITEMS};
 use crate::domain::text::visible_line;
+use crate::ui::pane::Pane;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::wrap_indented;
 
@@ -20,12 +21,9 @@ use crate::ui::widgets::wrap_indented;
 const TWO_COLUMNS: u16 = 110;
 
 pub fn draw(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.muted())
-        .padding(Padding::horizontal(1));
+    let block = Pane::new(theme.muted()).padding(Padding::horizontal(1));
     let Some(session) = review.selected_session() else {
-        frame.render_widget(block, area);
+        frame.render_widget(&block, area);
         return;
     };
     let block = block.title(Span::styled(
@@ -37,7 +35,7 @@ pub fn draw(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
         theme.title(),
     ));
     let inner = block.inner(area);
-    frame.render_widget(block, area);
+    frame.render_widget(&block, area);
     let history = &review.history;
     if inner.width >= TWO_COLUMNS - 4 {
         let [left, right] =

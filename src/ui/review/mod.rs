@@ -10,10 +10,11 @@ pub mod stats;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Gauge, Paragraph};
+use ratatui::widgets::{Gauge, Paragraph};
 
+use super::pane::Pane;
 use super::theme::Theme;
-use super::widgets::{centered, key_hints};
+use super::widgets::{centered, draw_line, key_hints};
 use crate::app::review::{
     LIST_KEYS, ListKey, Overlay, PLAYBACK_KEYS, Phase, PlayKey, Review, SEARCH_KEYS, STATS_KEYS,
     Tab,
@@ -214,7 +215,11 @@ fn draw_footer(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
             hints
         }
     };
-    frame.render_widget(key_hints(&hints, area.width, theme), area);
+    draw_line(
+        &key_hints(&hints, area.width, theme),
+        area,
+        frame.buffer_mut(),
+    );
 }
 
 fn draw_loading(frame: &mut Frame, area: Rect, done: usize, total: usize, theme: Theme) {
@@ -224,12 +229,9 @@ fn draw_loading(frame: &mut Frame, area: Rect, done: usize, total: usize, theme:
     } else {
         done as f64 / total as f64
     };
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.muted())
-        .title(Span::styled(" Loading sessions ", theme.title()));
+    let block = Pane::new(theme.muted()).title(Span::styled(" Loading sessions ", theme.title()));
     let inner = block.inner(rect);
-    frame.render_widget(block, rect);
+    frame.render_widget(&block, rect);
     let [label, gauge] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(inner);
     frame.render_widget(
