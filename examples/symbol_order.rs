@@ -12,8 +12,8 @@
 //! ```
 //!
 //! It runs the binary under `valgrind --tool=callgrind` (from Debian's
-//! packages) in a 120×40 pseudo-terminal three times: a start, the first
-//! frame and a tick; a whole attempt to the wrap-up card and the next
+//! packages) in a 120×40 pseudo-terminal three times: a start to the first
+//! frame, a tick and quitting (each its own part of the order); a whole attempt to the wrap-up card and the next
 //! question; review opened on those attempts. Functions come in that order,
 //! each once. Names carry a hash that changes with the code and with the
 //! features of the dependencies: profile a plain `cargo build --release`
@@ -71,13 +71,19 @@ fn main() {
         let mut pty = Pty::start(command);
         drive(&mut pty);
         pty.wait_exit();
-        let functions = functions_in(&profile, &binary);
-        let new: Vec<String> = functions
-            .into_iter()
-            .filter(|f| seen.insert(f.clone()))
-            .collect();
-        eprintln!("symbol_order: {name}: {} new functions", new.len());
-        order.extend(new);
+        // Dumps the run asked for come first (`profile.1`, `profile.2`, …),
+        // then what ran after the last of them.
+        let dumps = (1..=pty.dumps)
+            .map(|n| PathBuf::from(format!("{}.{n}", profile.display())))
+            .chain([profile.clone()]);
+        for (part, dump) in dumps.enumerate() {
+            let new: Vec<String> = functions_in(&dump, &binary)
+                .into_iter()
+                .filter(|f| seen.insert(f.clone()))
+                .collect();
+            eprintln!("symbol_order: {name} {part}: {} new functions", new.len());
+            order.extend(new);
+        }
     }
     std::fs::create_dir_all("link").expect("link/");
     let mut text = order.join("\n");
@@ -86,11 +92,14 @@ fn main() {
     eprintln!("symbol_order: {} functions in {OUTPUT}", order.len());
 }
 
-/// The first frame and a tick, then quit.
+/// The first frame, then a tick, then quit: each its own part of the order,
+/// so the code up to the first frame sits together, the key's right after.
 fn start(pty: &mut Pty) {
     pty.wait_for_text_within("1-5 toggle", SLOW);
+    pty.dump();
     pty.send("1");
     pty.wait_for_text_within("[x] 1 Situation", SLOW);
+    pty.dump();
     pty.send("q");
 }
 
@@ -135,6 +144,8 @@ struct Pty {
     child: Box<dyn Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
     screen: Arc<Mutex<vt100::Parser>>,
+    /// How many times callgrind was asked to write its profile so far.
+    dumps: usize,
     // Kept open until the program has ended.
     _master: Box<dyn portable_pty::MasterPty + Send>,
 }
@@ -171,8 +182,22 @@ impl Pty {
             child,
             writer,
             screen,
+            dumps: 0,
             _master: pair.master,
         }
+    }
+
+    /// Has callgrind write what ran so far (`PROFILE.N`) and start counting
+    /// afresh; `callgrind_control` returns once the file is written.
+    fn dump(&mut self) {
+        let pid = self.child.process_id().expect("valgrind's pid");
+        let status = std::process::Command::new("callgrind_control")
+            .args(["-d", &pid.to_string()])
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("callgrind_control (valgrind's package)");
+        assert!(status.success(), "callgrind_control -d {pid}: {status}");
+        self.dumps += 1;
     }
 
     fn send(&mut self, keys: &str) {
