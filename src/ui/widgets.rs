@@ -37,7 +37,14 @@ pub fn draw_text_box(
             theme.muted()
         },
     ));
-    let inner = block.draw(area, frame.buffer_mut());
+    let mut inner = block.draw(area, frame.buffer_mut());
+    // Empty, the editor shows its placeholder on the first row and nothing
+    // below; it draws it as a paragraph over all the rows it is given, each
+    // cell restyled twice with a style that changes nothing, which was most
+    // of the cost of a big notes box. The same cells come out either way.
+    if text.is_empty() {
+        inner.height = inner.height.min(1);
+    }
     frame.render_widget(text, inner);
 }
 
@@ -291,34 +298,62 @@ mod tests {
 /// Words wider than a line (long URLs, CJK text without spaces) are split.
 /// Text from outside is shown safely (`domain::text::visible_line`).
 pub fn wrap_indented(text: &str, width: usize, indent: &str) -> Vec<String> {
-    let room = width.saturating_sub(indent.width()).max(8);
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    let mut line_width = 0;
-    let words: Vec<_> = text.split_whitespace().map(visible_line).collect();
-    for word in words.iter().flat_map(|w| split_wide(w, room)) {
+    let mut lines = Lines {
+        room: width.saturating_sub(indent.width()).max(8),
+        indent,
+        done: Vec::new(),
+        line: String::new(),
+        line_width: 0,
+    };
+    for word in text.split_whitespace() {
+        let word = visible_line(word);
         let word_width = word.width();
-        let needed = if line.is_empty() {
-            word_width
+        if word_width <= lines.room {
+            lines.push(&word, word_width);
         } else {
-            line_width + 1 + word_width
-        };
-        if needed > room && !line.is_empty() {
-            lines.push(format!("{indent}{line}"));
-            line.clear();
-            line_width = 0;
+            for piece in split_wide(&word, lines.room) {
+                lines.push(piece, piece.width());
+            }
         }
-        if !line.is_empty() {
-            line.push(' ');
-            line_width += 1;
+    }
+    lines.finish()
+}
+
+/// Lines being filled word by word (drawn every frame: no allocation per
+/// word).
+struct Lines<'a> {
+    room: usize,
+    indent: &'a str,
+    done: Vec<String>,
+    line: String,
+    line_width: usize,
+}
+
+impl Lines<'_> {
+    fn push(&mut self, word: &str, word_width: usize) {
+        if !self.line.is_empty() && self.line_width + 1 + word_width > self.room {
+            self.break_line();
         }
-        line.push_str(word);
-        line_width += word_width;
+        if !self.line.is_empty() {
+            self.line.push(' ');
+            self.line_width += 1;
+        }
+        self.line.push_str(word);
+        self.line_width += word_width;
     }
-    if !line.is_empty() {
-        lines.push(format!("{indent}{line}"));
+
+    fn break_line(&mut self) {
+        self.done.push(format!("{}{}", self.indent, self.line));
+        self.line.clear();
+        self.line_width = 0;
     }
-    lines
+
+    fn finish(mut self) -> Vec<String> {
+        if !self.line.is_empty() {
+            self.break_line();
+        }
+        self.done
+    }
 }
 
 /// Splits a word into pieces of at most `room` columns.
