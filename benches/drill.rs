@@ -18,10 +18,11 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, Criterion, SamplingMode, criterion_group, criterion_main};
-use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Size;
 use stardrill::app::{App, Msg, Settings};
+use stardrill::cli::screen::Screen;
 use stardrill::domain::Catalog;
 use stardrill::domain::clock::{Clock, FakeClock};
 use stardrill::ui::{self, theme::Theme};
@@ -49,16 +50,18 @@ fn bench_frame(c: &mut Criterion, name: &str, width: u16, height: u16, wrap_up: 
         let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
         app.update(Msg::Key(enter), &clock);
     }
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    let mut terminal = Screen::new(TestBackend::new(width, height)).expect("test screen");
     let mut second = 0u64;
     c.bench_function(name, |b| {
         b.iter(|| {
             second = (second + 1) % 150;
             clock.set(Duration::from_secs(second));
             terminal
-                .draw(|frame| ui::draw(frame, &app, clock.now(), Theme::COLOR))
+                .draw(Size::new(width, height), |buf| {
+                    ui::draw(buf, &app, clock.now(), Theme::COLOR);
+                })
                 .expect("draw");
-            black_box(terminal.backend());
+            black_box(&mut terminal);
         });
     });
 }
@@ -66,11 +69,13 @@ fn bench_frame(c: &mut Criterion, name: &str, width: u16, height: u16, wrap_up: 
 /// ratatui's own cost per frame (clearing, diffing, the backend) with nothing
 /// drawn: the floor under the drill's figure at the same size.
 fn bench_blank(c: &mut Criterion, name: &str, width: u16, height: u16) {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    let mut terminal = Screen::new(TestBackend::new(width, height)).expect("test screen");
     c.bench_function(name, |b| {
         b.iter(|| {
-            terminal.draw(|_| {}).expect("draw");
-            black_box(terminal.backend());
+            terminal
+                .draw(Size::new(width, height), |_| {})
+                .expect("draw");
+            black_box(&mut terminal);
         });
     });
 }
@@ -98,15 +103,17 @@ fn paste(c: &mut Criterion) {
                 let clock = FakeClock::fixed();
                 let mut app = new_app(&clock);
                 app.update(tab.clone(), &clock);
-                let terminal = Terminal::new(TestBackend::new(200, 60)).expect("test terminal");
+                let terminal = Screen::new(TestBackend::new(200, 60)).expect("test screen");
                 (clock, app, terminal)
             },
             |(clock, mut app, mut terminal)| {
                 app.update(Msg::Paste(megabyte.clone()), &clock);
                 terminal
-                    .draw(|frame| ui::draw(frame, &app, clock.now(), Theme::COLOR))
+                    .draw(Size::new(200, 60), |buf| {
+                        ui::draw(buf, &app, clock.now(), Theme::COLOR);
+                    })
                     .expect("draw");
-                black_box(terminal.backend());
+                black_box(&mut terminal);
             },
             BatchSize::LargeInput,
         );
@@ -115,13 +122,15 @@ fn paste(c: &mut Criterion) {
     let mut app = new_app(&clock);
     app.update(tab, &clock);
     app.update(Msg::Paste(megabyte), &clock);
-    let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("test terminal");
+    let mut terminal = Screen::new(TestBackend::new(200, 60)).expect("test screen");
     group.bench_function("one frame with 1 MB of notes 200x60", |b| {
         b.iter(|| {
             terminal
-                .draw(|frame| ui::draw(frame, &app, clock.now(), Theme::COLOR))
+                .draw(Size::new(200, 60), |buf| {
+                    ui::draw(buf, &app, clock.now(), Theme::COLOR);
+                })
                 .expect("draw");
-            black_box(terminal.backend());
+            black_box(&mut terminal);
         });
     });
     group.finish();

@@ -15,10 +15,10 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
-use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use stardrill::app::review::{Msg, Review};
+use stardrill::cli::screen::Screen;
 use stardrill::domain::history::Loaded;
 use stardrill::domain::principles::Principles;
 use stardrill::domain::stats::Stats;
@@ -54,16 +54,16 @@ fn load_and_save(dir: &std::path::Path) {
 
 fn first_frame(dir: &std::path::Path) -> usize {
     let mut review = Review::ready(catalogue(), today(), PathBuf::new(), load(dir));
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap_or_else(|e| panic!("{e}"));
+    let mut terminal = Screen::new(TestBackend::new(120, 40)).unwrap_or_else(|e| panic!("{e}"));
     frame(&mut terminal, &mut review);
     review.view.len()
 }
 
-fn frame(terminal: &mut Terminal<TestBackend>, review: &mut Review) {
+fn frame(terminal: &mut Screen<TestBackend>, review: &mut Review) {
     let area = terminal.size().unwrap_or_default();
     review.set_page(list_rows(area.width, area.height, review));
     terminal
-        .draw(|f| draw(f, review, Theme::COLOR))
+        .draw(area, |buf| draw(buf, review, Theme::COLOR))
         .unwrap_or_else(|e| panic!("{e}"));
 }
 
@@ -114,7 +114,7 @@ fn bench(c: &mut Criterion) {
 
     let mut review = Review::ready(catalogue(), today(), PathBuf::new(), load(big.path()));
     let mut group = c.benchmark_group("frame_100k_120x40");
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap_or_else(|e| panic!("{e}"));
+    let mut terminal = Screen::new(TestBackend::new(120, 40)).unwrap_or_else(|e| panic!("{e}"));
     group.bench_function("list_and_detail", |b| {
         b.iter(|| frame(&mut terminal, &mut review))
     });

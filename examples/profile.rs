@@ -31,9 +31,10 @@ use stardrill::app::review::{Msg, Review};
 use stardrill::domain::history::{History, Loaded};
 use stardrill::domain::stats::Stats;
 
-use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::layout::Size;
 use stardrill::app::{App, Settings};
+use stardrill::cli::screen::Screen;
 use stardrill::domain::Catalog;
 use stardrill::domain::clock::{Clock, FakeClock};
 use stardrill::ui::{self, theme::Theme};
@@ -80,13 +81,14 @@ fn main() {
         ..Settings::default()
     };
     let app = App::new(catalog, settings, pool, Some(1), &clock);
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    let mut screen = Screen::new(TestBackend::new(width, height)).expect("test screen");
+    let size = Size::new(width, height);
     for second in 0..n {
         clock.set(Duration::from_secs(second % 150));
-        terminal
-            .draw(|frame| {
+        screen
+            .draw(size, |buf| {
                 if what != "blank" {
-                    ui::draw(frame, &app, clock.now(), Theme::COLOR);
+                    ui::draw(buf, &app, clock.now(), Theme::COLOR);
                 }
             })
             .expect("draw");

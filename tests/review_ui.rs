@@ -12,6 +12,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use stardrill::app::review::{Msg, Review, Tab};
+use stardrill::cli::screen::Screen;
 use stardrill::domain::cues::Cues;
 use stardrill::domain::history::History;
 use stardrill::domain::history::{Loaded, SkipReason, Skipped};
@@ -51,7 +52,7 @@ fn render(review: &mut Review, width: u16, height: u16) -> String {
         Terminal::new(TestBackend::new(width, height)).unwrap_or_else(|e| panic!("{e}"));
     review.set_page(list_rows(width, height, review));
     terminal
-        .draw(|frame| draw(frame, review, Theme::MONO))
+        .draw(|frame| draw(frame.buffer_mut(), review, Theme::MONO))
         .unwrap_or_else(|e| panic!("{e}"));
     terminal.backend().to_string()
 }
@@ -175,7 +176,7 @@ fn loop_runs_the_whole_browser() {
     let press = |c: KeyCode| Msg::Key(KeyEvent::new(c, KeyModifiers::NONE));
     // Keys queue behind the loader's messages; keys while loading only quit,
     // so wait for the history before sending them.
-    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap_or_else(|e| panic!("{e}"));
+    let mut terminal = Screen::new(TestBackend::new(100, 30)).unwrap_or_else(|e| panic!("{e}"));
     loop {
         let msg = rx
             .recv_timeout(std::time::Duration::from_secs(10))
@@ -258,7 +259,7 @@ fn a_deleted_session_takes_its_transcript_to_the_trash() {
     for code in [KeyCode::Char('d'), KeyCode::Char('y'), KeyCode::Char('q')] {
         tx.send(press(code)).unwrap_or_else(|e| panic!("{e}"));
     }
-    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap_or_else(|e| panic!("{e}"));
+    let mut terminal = Screen::new(TestBackend::new(100, 30)).unwrap_or_else(|e| panic!("{e}"));
     stardrill::cli::event_loop::run(
         &mut terminal,
         &mut review,

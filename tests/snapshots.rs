@@ -57,7 +57,7 @@ fn typed(app: &mut App, clock: &FakeClock, text: &str) {
 fn render(app: &App, clock: &FakeClock, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
     terminal
-        .draw(|frame| ui::draw(frame, app, clock.now(), Theme::COLOR))
+        .draw(|frame| ui::draw(frame.buffer_mut(), app, clock.now(), Theme::COLOR))
         .expect("draw");
     terminal.backend().to_string()
 }
@@ -208,7 +208,7 @@ fn window_too_small() {
     for (w, h) in [(0, 0), (1, 1), (59, 40), (200, 17)] {
         let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
         terminal
-            .draw(|frame| ui::draw(frame, &app, clock.now(), Theme::COLOR))
+            .draw(|frame| ui::draw(frame.buffer_mut(), &app, clock.now(), Theme::COLOR))
             .expect("draw");
     }
 }
@@ -219,7 +219,7 @@ fn no_color_theme_draws_the_same_text() {
     let app = app(&clock);
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
     terminal
-        .draw(|frame| ui::draw(frame, &app, clock.now(), Theme::MONO))
+        .draw(|frame| ui::draw(frame.buffer_mut(), &app, clock.now(), Theme::MONO))
         .expect("draw");
     let buffer = terminal.backend().buffer();
     assert!(

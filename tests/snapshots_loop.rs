@@ -58,7 +58,7 @@ fn stage(app: &App) -> Option<&Stage> {
 fn render(app: &App, clock: &FakeClock, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
     terminal
-        .draw(|f| ui::draw(f, app, clock.now(), Theme::COLOR))
+        .draw(|f| ui::draw(f.buffer_mut(), app, clock.now(), Theme::COLOR))
         .expect("draw");
     terminal.backend().to_string()
 }

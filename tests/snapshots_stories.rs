@@ -68,7 +68,7 @@ fn send(app: &mut StoriesApp, codes: &[KeyCode]) {
 fn render_stories(app: &StoriesApp, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
     terminal
-        .draw(|f| ui::stories::draw(f, app, Theme::COLOR))
+        .draw(|f| ui::stories::draw(f.buffer_mut(), app, Theme::COLOR))
         .expect("draw");
     terminal.backend().to_string()
 }
@@ -149,7 +149,7 @@ follow_ups = ["How did you measure that?", "What would you do differently?"]
 fn render_drill(app: &App, clock: &FakeClock) -> String {
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
     terminal
-        .draw(|f| ui::draw(f, app, clock.now(), Theme::COLOR))
+        .draw(|f| ui::draw(f.buffer_mut(), app, clock.now(), Theme::COLOR))
         .expect("draw");
     terminal.backend().to_string()
 }

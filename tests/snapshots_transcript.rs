@@ -96,7 +96,7 @@ impl Scribe for FakeScribe {
 fn render(app: &App, clock: &FakeClock, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
     terminal
-        .draw(|frame| ui::draw(frame, app, clock.now(), Theme::COLOR))
+        .draw(|frame| ui::draw(frame.buffer_mut(), app, clock.now(), Theme::COLOR))
         .expect("draw");
     terminal.backend().to_string()
 }

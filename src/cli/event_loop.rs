@@ -10,14 +10,15 @@ use std::thread;
 use std::time::Duration;
 
 use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{
     self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyCode, KeyEvent, KeyEventKind,
     KeyModifiers,
 };
 use ratatui::crossterm::execute;
 use ratatui::layout::Size;
-use ratatui::{Frame, Terminal};
 
+use super::screen::Screen;
 use crate::app::keymap::SUSPEND_KEYS;
 use crate::app::{App, Effect, Msg};
 use crate::domain::clock::Clock;
@@ -34,7 +35,7 @@ pub trait Program {
     type Msg: From<Msg> + Send + 'static;
     type Effect;
     fn update(&mut self, msg: Self::Msg, clock: &dyn Clock) -> Vec<Self::Effect>;
-    fn draw(&self, frame: &mut Frame, now: Duration, theme: Theme);
+    fn draw(&self, buf: &mut Buffer, now: Duration, theme: Theme);
     /// When the loop must wake even without input; `None` sleeps until input.
     fn next_deadline(&self, _now: Duration) -> Option<Duration> {
         None
@@ -49,7 +50,7 @@ pub trait Program {
 /// background result, or the next moment the screen must change (the
 /// countdown's next second): no busy loop.
 pub fn run<B: Backend, P: Program>(
-    terminal: &mut Terminal<B>,
+    terminal: &mut Screen<B>,
     program: &mut P,
     events: &Receiver<P::Msg>,
     control: &Control,
@@ -57,15 +58,13 @@ pub fn run<B: Backend, P: Program>(
     theme: Theme,
     perform: &mut dyn FnMut(&mut P, P::Effect),
 ) -> Result<(), B::Error> {
-    // The terminal's size as of the last draw (which asks the terminal for
-    // it): asked again only after a resize, as each ask opens /dev/tty.
+    // The terminal's size, asked again only after a resize: each ask opens
+    // /dev/tty.
     let mut known: Option<Size> = None;
     while !program.should_quit() {
         let drawn = control.size(terminal, &mut known).and_then(|size| {
             program.fit(size);
-            let frame = terminal.draw(|frame| program.draw(frame, clock.now(), theme))?;
-            known = Some(frame.area.as_size());
-            Ok(())
+            terminal.draw(size, |buf| program.draw(buf, clock.now(), theme))
         });
         if let Err(err) = drawn {
             // The terminal is gone (closed window, broken pty): save what
@@ -91,7 +90,9 @@ pub fn run<B: Backend, P: Program>(
             // What was on screen is gone (the shell used it): a blank frame
             // makes the next one draw every cell, not just what changed. A
             // failure shows at the next draw, which saves before leaving.
-            let _ = terminal.draw(|_| {});
+            if let Some(size) = known {
+                let _ = terminal.draw(size, |_| {});
+            }
         }
         // What arrived meanwhile is handled before the next frame: a burst
         // of keys (a paste into a terminal without bracketed paste) costs one
@@ -120,8 +121,8 @@ impl Program for App {
         App::update(self, msg, clock)
     }
 
-    fn draw(&self, frame: &mut Frame, now: Duration, theme: Theme) {
-        ui::draw(frame, self, now, theme);
+    fn draw(&self, buf: &mut Buffer, now: Duration, theme: Theme) {
+        ui::draw(buf, self, now, theme);
     }
 
     fn next_deadline(&self, now: Duration) -> Option<Duration> {
@@ -295,7 +296,7 @@ impl Control {
     /// reported since, when the terminal is asked.
     fn size<B: Backend>(
         &self,
-        terminal: &Terminal<B>,
+        terminal: &Screen<B>,
         known: &mut Option<Size>,
     ) -> Result<Size, B::Error> {
         match known {
@@ -310,15 +311,18 @@ impl Control {
 }
 
 /// Turns terminating signals into a `Terminate` message, so the attempt is
-/// saved and the terminal restored before the process ends; SIGTSTP and
-/// SIGCONT go to `control` (the loop wakes on a `Resize`).
+/// saved and the terminal restored before the process ends; SIGTSTP, SIGCONT
+/// and SIGWINCH go to `control` (the loop wakes on a `Resize`).
 pub fn spawn_signals<M: From<Msg> + Send + 'static>(
     tx: Sender<M>,
     control: Arc<Control>,
 ) -> std::io::Result<()> {
-    use signal_hook::consts::signal::{SIGCONT, SIGTSTP};
+    use signal_hook::consts::signal::{SIGCONT, SIGTSTP, SIGWINCH};
     let mut wanted = TERMINATING.to_vec();
-    wanted.extend([SIGTSTP, SIGCONT]);
+    // SIGWINCH here as well as in the input thread's reader: this handler is
+    // in place before the first frame, the reader's only once it first reads,
+    // and the loop asks the window's size only when told it changed.
+    wanted.extend([SIGTSTP, SIGCONT, SIGWINCH]);
     let mut signals = signal_hook::iterator::Signals::new(wanted)?;
     thread::spawn(move || {
         for signal in signals.forever() {
@@ -329,6 +333,10 @@ pub fn spawn_signals<M: From<Msg> + Send + 'static>(
                 }
                 SIGCONT => {
                     control.ask_repaint();
+                    Msg::Resize
+                }
+                SIGWINCH => {
+                    control.ask_resize();
                     Msg::Resize
                 }
                 _ => Msg::Terminate,
@@ -370,9 +378,9 @@ impl Drop for RestoreGuard {
 
 /// The real terminal: standard output through a buffer that holds a whole
 /// frame, so a frame leaves in one write (standard output's own buffer holds
-/// 1 KB: a first 120×40 frame took over a dozen writes). Ratatui flushes it
-/// at the end of every frame and every cursor change.
-pub type Screen = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+/// 1 KB: a first 120×40 frame took over a dozen writes), flushed at the end
+/// of every frame.
+pub type Tty = Screen<CrosstermBackend<BufWriter<Stdout>>>;
 
 /// Bytes a frame may take before it is written in more than one piece.
 const FRAME_BUFFER: usize = 64 * 1024;
@@ -380,7 +388,7 @@ const FRAME_BUFFER: usize = 64 * 1024;
 /// `ratatui::try_init`, drawing through a frame-sized buffer: a panic
 /// restores the terminal before it is reported, then raw mode and the
 /// alternate screen.
-fn init_screen() -> std::io::Result<Screen> {
+fn init_screen() -> std::io::Result<Tty> {
     let report = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         ratatui::restore();
@@ -391,16 +399,14 @@ fn init_screen() -> std::io::Result<Screen> {
         std::io::stdout(),
         ratatui::crossterm::terminal::EnterAlternateScreen
     )?;
-    Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+    Screen::new(CrosstermBackend::new(BufWriter::with_capacity(
         FRAME_BUFFER,
         std::io::stdout(),
     )))
 }
 
 /// Runs `body` on the real terminal, restoring it on every exit path.
-pub fn with_terminal<T>(
-    body: impl FnOnce(&mut Screen) -> std::io::Result<T>,
-) -> std::io::Result<T> {
+pub fn with_terminal<T>(body: impl FnOnce(&mut Tty) -> std::io::Result<T>) -> std::io::Result<T> {
     // The guard comes first: if entering the alternate screen fails after
     // raw mode was enabled, raw mode is still undone.
     let _guard = RestoreGuard;

@@ -8,6 +8,7 @@ pub mod export;
 pub mod output;
 pub mod questions;
 pub mod review;
+pub mod screen;
 pub mod sound;
 pub mod stories;
 pub mod transcribe;

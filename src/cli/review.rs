@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use clap::Args;
-use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Size;
 
 use super::event_loop::{self, Program, check_interactive};
@@ -260,8 +260,8 @@ impl Program for Review {
         Review::update(self, msg)
     }
 
-    fn draw(&self, frame: &mut Frame, _now: Duration, theme: Theme) {
-        draw(frame, self, theme);
+    fn draw(&self, buf: &mut Buffer, _now: Duration, theme: Theme) {
+        draw(buf, self, theme);
     }
 
     fn next_deadline(&self, _now: Duration) -> Option<Duration> {

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Size;
 
 use super::args::StoriesArgs;
@@ -31,8 +31,8 @@ impl Program for StoriesApp {
         StoriesApp::update(self, msg)
     }
 
-    fn draw(&self, frame: &mut Frame, _now: Duration, theme: Theme) {
-        crate::ui::stories::draw(frame, self, theme);
+    fn draw(&self, buf: &mut Buffer, _now: Duration, theme: Theme) {
+        crate::ui::stories::draw(buf, self, theme);
     }
 
     fn should_quit(&self) -> bool {

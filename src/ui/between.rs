@@ -1,6 +1,6 @@
 //! Between questions: what was saved, and what comes next.
 
-use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
@@ -9,7 +9,7 @@ use super::theme::Theme;
 use super::widgets::{either_key, inline_hints};
 use crate::app::{App, BETWEEN_KEYS, Between};
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: Theme) {
     let mut lines = Vec::new();
     match &app.status {
         Some(status) if status.is_error => {
@@ -53,5 +53,5 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         .height(if note.is_some() { 12 } else { 11 })
         .centred_text()
         .wrapped()
-        .render(frame, area);
+        .render(buf, area);
 }

@@ -1,11 +1,13 @@
 //! A bordered card centred over the screen: pop-ups, help overlays and the
 //! cards shown between questions all draw through it.
 
-use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Span, Text};
 use ratatui::widgets::{Clear, Padding, Paragraph, Wrap};
+
+use crate::ui::widgets::Draw;
 
 use super::pane::Pane;
 use super::widgets::centered;
@@ -86,7 +88,7 @@ impl<'a> Card<'a> {
         self
     }
 
-    pub fn render(self, frame: &mut Frame, area: Rect) {
+    pub fn render(self, buf: &mut Buffer, area: Rect) {
         let width = self.width.min(area.width);
         let mut block = Pane::new(self.border).padding(self.padding);
         if let Some(title) = self.title {
@@ -109,9 +111,9 @@ impl<'a> Card<'a> {
         });
         let rect = centered(area, width, height.min(area.height));
         if self.clear {
-            frame.render_widget(Clear, rect);
+            buf.render_widget(Clear, rect);
         }
-        let inner = block.draw(rect, frame.buffer_mut());
-        frame.render_widget(paragraph, inner);
+        let inner = block.draw(rect, buf);
+        buf.render_widget(paragraph, inner);
     }
 }

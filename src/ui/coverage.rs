@@ -1,6 +1,6 @@
 //! The coverage grid: stories down, the 16 principles across.
 
-use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Padding;
@@ -30,7 +30,7 @@ pub fn abbreviation(name: &str) -> String {
     code.to_uppercase()
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &StoriesApp, theme: Theme) {
+pub fn draw(buf: &mut Buffer, area: Rect, app: &StoriesApp, theme: Theme) {
     let block = Pane::new(theme.border(true))
         .title(Span::styled(
             " Coverage: your stories × the 16 principles ",
@@ -124,7 +124,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &StoriesApp, theme: Theme) {
             .into_iter()
             .map(|l| Line::styled(l, theme.muted())),
     );
-    super::widgets::lines_in_pane(frame, area, block, lines);
+    super::widgets::lines_in_pane(buf, area, block, lines);
 }
 
 #[cfg(test)]

@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
-use ratatui::Frame;
+use ratatui::buffer::Buffer;
+
+use crate::ui::widgets::Draw;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -19,24 +21,24 @@ use crate::app::{ANSWERING_KEYS, Answering, App, Focus};
 use crate::domain::framework::Framework;
 
 pub fn draw(
-    frame: &mut Frame,
+    buf: &mut Buffer,
     area: Rect,
     app: &App,
     attempt: &Attempt,
     now: Duration,
     theme: Theme,
 ) {
-    let [timer, panes, status, footer] = answer_layout(frame, area, app, attempt, theme);
-    draw_timer(frame, timer, attempt, now, theme);
-    draw_recording_badge(frame, timer, app, theme);
+    let [timer, panes, status, footer] = answer_layout(buf, area, app, attempt, theme);
+    draw_timer(buf, timer, attempt, now, theme);
+    draw_recording_badge(buf, timer, app, theme);
 
     let framework = app.catalog.frameworks.get(attempt.framework);
     let [checklist, notes] =
         Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(panes);
-    draw_checklist(frame, checklist, app, attempt, framework, now, theme);
-    draw_notes(frame, notes, attempt, app.focus == Focus::Notes, theme);
+    draw_checklist(buf, checklist, app, attempt, framework, now, theme);
+    draw_notes(buf, notes, attempt, app.focus == Focus::Notes, theme);
     draw_status(
-        frame,
+        buf,
         status,
         app,
         situation_warning(attempt, framework, now, theme),
@@ -64,17 +66,13 @@ pub fn draw(
             })
         }),
     };
-    draw_line(
-        &key_hints(&hints, footer.width, theme),
-        footer,
-        frame.buffer_mut(),
-    );
+    draw_line(&key_hints(&hints, footer.width, theme), footer, buf);
 }
 
-fn draw_timer(frame: &mut Frame, area: Rect, attempt: &Attempt, now: Duration, theme: Theme) {
+fn draw_timer(buf: &mut Buffer, area: Rect, attempt: &Attempt, now: Duration, theme: Theme) {
     let countdown = &attempt.countdown;
     if countdown.is_waiting(now) {
-        draw_think_time(frame, area, countdown.started().saturating_sub(now), theme);
+        draw_think_time(buf, area, countdown.started().saturating_sub(now), theme);
         return;
     }
     let left = countdown.time_left(now);
@@ -87,7 +85,7 @@ fn draw_timer(frame: &mut Frame, area: Rect, attempt: &Attempt, now: Duration, t
     let block = Pane::new(if paused { theme.warn() } else { theme.muted() })
         .title(Span::styled(" Time ", theme.muted()));
     let inner = block.inner(area);
-    frame.render_widget(&block, area);
+    buf.render_widget(&block, area);
 
     let mut label = vec![
         Span::styled(format!(" {face} "), style),
@@ -107,7 +105,7 @@ fn draw_timer(frame: &mut Frame, area: Rect, attempt: &Attempt, now: Duration, t
     let (solid, empty) = bar(remaining_share, bar_width);
     label.push(Span::styled(solid, style));
     label.push(Span::styled(empty, theme.muted()));
-    draw_line(&Line::from(label), inner, frame.buffer_mut());
+    draw_line(&Line::from(label), inner, buf);
 }
 
 /// Cells of the level meter.
@@ -116,11 +114,11 @@ const METER_CELLS: usize = 8;
 /// The recording light on the top border of the timer box `area`,
 /// right-aligned: `R` and a level meter while the answer is being recorded;
 /// `R` and why not otherwise, whenever recording is on.
-pub fn draw_recording_badge(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+pub fn draw_recording_badge(buf: &mut Buffer, area: Rect, app: &App, theme: Theme) {
     if let Some(badge) = recording_badge(app, theme) {
         // Inside the corners, as a border title would be.
         let top = Rect::new(area.x + 1, area.y, area.width.saturating_sub(2), 1);
-        frame.render_widget(Paragraph::new(badge.right_aligned()), top);
+        buf.render_widget(Paragraph::new(badge.right_aligned()), top);
     }
 }
 
@@ -155,7 +153,7 @@ fn recording_badge(app: &App, theme: Theme) -> Option<Line<'static>> {
 
 const CHECKLIST_MAX_WIDTH: usize = 72;
 
-fn draw_think_time(frame: &mut Frame, area: Rect, left: Duration, theme: Theme) {
+fn draw_think_time(buf: &mut Buffer, area: Rect, left: Duration, theme: Theme) {
     let block = Pane::new(theme.title()).title(Span::styled(" Think ", theme.title()));
     let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
     let line = Line::from(vec![
@@ -164,12 +162,12 @@ fn draw_think_time(frame: &mut Frame, area: Rect, left: Duration, theme: Theme) 
         Span::styled("Space", theme.key()),
         Span::styled(" starts the answer", theme.muted()),
     ]);
-    let inner = block.draw(area, frame.buffer_mut());
-    frame.render_widget(Paragraph::new(line), inner);
+    let inner = block.draw(area, buf);
+    buf.render_widget(Paragraph::new(line), inner);
 }
 
 fn draw_checklist(
-    frame: &mut Frame,
+    buf: &mut Buffer,
     area: Rect,
     app: &App,
     attempt: &Attempt,
@@ -264,7 +262,7 @@ fn draw_checklist(
             );
         }
     }
-    super::widgets::lines_in_pane(frame, area, block, lines);
+    super::widgets::lines_in_pane(buf, area, block, lines);
 }
 
 /// "at 0:25 · 0:25/0:30" for a ticked step, the running time for the current one.

@@ -1,6 +1,6 @@
 //! The `?` overlay: every key, and the method in brief.
 
-use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
@@ -17,7 +17,7 @@ const TIPS: &[&str] = &[
     "A failure is a failure: own it, and say what you learned.",
 ];
 
-pub fn draw(frame: &mut Frame, area: Rect, theme: Theme) {
+pub fn draw(buf: &mut Buffer, area: Rect, theme: Theme) {
     let mut lines: Vec<Line> = Vec::new();
     let sections: [(&str, Vec<Hint>); 2] = [
         ("While answering", ANSWERING_KEYS.help().collect()),
@@ -42,5 +42,5 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: Theme) {
         .title(Span::styled(" Help ", theme.title()))
         .bottom(Span::styled(" any key closes ", theme.muted()))
         .wrapped_keeping_indent()
-        .render(frame, area);
+        .render(buf, area);
 }

@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
-use ratatui::Frame;
+use ratatui::buffer::Buffer;
+
+use crate::ui::widgets::Draw;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Padding, Paragraph, Wrap};
@@ -20,7 +22,7 @@ use crate::domain::session::Outcome;
 use crate::domain::text::visible;
 
 pub fn draw_round_intro(
-    frame: &mut Frame,
+    buf: &mut Buffer,
     area: Rect,
     app: &App,
     interview: &InterviewLoop,
@@ -79,11 +81,11 @@ pub fn draw_round_intro(
         .padding(Padding::uniform(1))
         .centred_text()
         .wrapped()
-        .render(frame, area);
+        .render(buf, area);
 }
 
 pub fn draw_probe(
-    frame: &mut Frame,
+    buf: &mut Buffer,
     area: Rect,
     app: &App,
     attempt: &Attempt,
@@ -91,7 +93,7 @@ pub fn draw_probe(
     now: Duration,
     theme: Theme,
 ) {
-    let [timer, panes, status, footer] = answer_layout(frame, area, app, attempt, theme);
+    let [timer, panes, status, footer] = answer_layout(buf, area, app, attempt, theme);
     let left = probe.countdown.time_left(now);
     let (face, caption) = match left {
         TimeLeft::Remaining(s) if probe.current.new_story => {
@@ -111,9 +113,9 @@ pub fn draw_probe(
         format!(" Follow-up probe {} of {} ", probe.number, probe.total),
         theme.muted(),
     ));
-    let inner = block.draw(timer, frame.buffer_mut());
-    frame.render_widget(Paragraph::new(Line::from(spans)), inner);
-    super::drill::draw_recording_badge(frame, timer, app, theme);
+    let inner = block.draw(timer, buf);
+    buf.render_widget(Paragraph::new(Line::from(spans)), inner);
+    super::drill::draw_recording_badge(buf, timer, app, theme);
 
     let [card, notes] =
         Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(panes);
@@ -146,23 +148,19 @@ pub fn draw_probe(
     let block = Pane::new(theme.border(app.focus == Focus::Checklist))
         .title(Span::styled(" Follow-up ", theme.title()))
         .padding(Padding::horizontal(1));
-    let inner = block.draw(card, frame.buffer_mut());
-    frame.render_widget(
+    let inner = block.draw(card, buf);
+    buf.render_widget(
         Paragraph::new(Text::from(lines)).wrap(Wrap { trim: true }),
         inner,
     );
-    draw_notes(frame, notes, attempt, app.focus == Focus::Notes, theme);
-    draw_status(frame, status, app, None, theme);
+    draw_notes(buf, notes, attempt, app.focus == Focus::Notes, theme);
+    draw_status(buf, status, app, None, theme);
     let hints = PROBE_KEYS.footer_as_written();
-    draw_line(
-        &key_hints(&hints, footer.width, theme),
-        footer,
-        frame.buffer_mut(),
-    );
+    draw_line(&key_hints(&hints, footer.width, theme), footer, buf);
 }
 
 /// The end of the last interview: the candidate's turn to ask.
-pub fn draw_closing(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+pub fn draw_closing(buf: &mut Buffer, area: Rect, app: &App, theme: Theme) {
     let closing = app.catalog.interviewer.closing();
     let mut lines = vec![
         Line::styled(visible(&closing.prompt).into_owned(), theme.question()),
@@ -181,11 +179,11 @@ pub fn draw_closing(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         .title(Span::styled(" Your questions ", theme.title()))
         .padding(Padding::uniform(1))
         .wrapped()
-        .render(frame, area);
+        .render(buf, area);
 }
 
 pub fn draw_summary(
-    frame: &mut Frame,
+    buf: &mut Buffer,
     area: Rect,
     app: &App,
     interview: &InterviewLoop,
@@ -281,5 +279,5 @@ pub fn draw_summary(
         .title(Span::styled(" Loop summary ", theme.title()))
         .padding(Padding::uniform(1))
         .wrapped()
-        .render(frame, area);
+        .render(buf, area);
 }

@@ -17,10 +17,12 @@ pub mod wrapup;
 
 use std::time::Duration;
 
-use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Padding, Paragraph, Wrap};
+
+use crate::ui::widgets::Draw;
 use widgets::wrap_indented;
 
 use crate::app::attempt::Attempt;
@@ -34,34 +36,32 @@ use theme::Theme;
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 18;
 
-pub fn draw(frame: &mut Frame, app: &App, now: Duration, theme: Theme) {
-    let area = frame.area();
+pub fn draw(buf: &mut Buffer, app: &App, now: Duration, theme: Theme) {
+    let area = buf.area;
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        draw_too_small(frame, area, (MIN_WIDTH, MIN_HEIGHT), theme);
+        draw_too_small(buf, area, (MIN_WIDTH, MIN_HEIGHT), theme);
         return;
     }
     match &app.mode {
-        Mode::Drill { screen, .. } => draw_screen(frame, area, app, screen, now, theme),
+        Mode::Drill { screen, .. } => draw_screen(buf, area, app, screen, now, theme),
         Mode::Loop(run) => match &run.stage {
-            Stage::Question(screen) => draw_screen(frame, area, app, screen, now, theme),
+            Stage::Question(screen) => draw_screen(buf, area, app, screen, now, theme),
             Stage::Probe(attempt, probe) => {
-                interview::draw_probe(frame, area, app, attempt, probe, now, theme)
+                interview::draw_probe(buf, area, app, attempt, probe, now, theme)
             }
-            Stage::RoundIntro => {
-                interview::draw_round_intro(frame, area, app, &run.interview, theme)
-            }
-            Stage::Closing => interview::draw_closing(frame, area, app, theme),
-            Stage::Summary => interview::draw_summary(frame, area, app, &run.interview, theme),
+            Stage::RoundIntro => interview::draw_round_intro(buf, area, app, &run.interview, theme),
+            Stage::Closing => interview::draw_closing(buf, area, app, theme),
+            Stage::Summary => interview::draw_summary(buf, area, app, &run.interview, theme),
         },
     }
     if app.help_open {
-        help::draw(frame, area, theme);
+        help::draw(buf, area, theme);
     }
 }
 
 /// The screens a question goes through, in the drill and in a loop alike.
 fn draw_screen(
-    frame: &mut Frame,
+    buf: &mut Buffer,
     area: Rect,
     app: &App,
     screen: &Screen,
@@ -69,9 +69,9 @@ fn draw_screen(
     theme: Theme,
 ) {
     match screen {
-        Screen::Answering(attempt) => drill::draw(frame, area, app, attempt, now, theme),
-        Screen::WrapUp(attempt, wrap) => wrapup::draw(frame, area, app, attempt, wrap, now, theme),
-        Screen::Between => between::draw(frame, area, app, theme),
+        Screen::Answering(attempt) => drill::draw(buf, area, app, attempt, now, theme),
+        Screen::WrapUp(attempt, wrap) => wrapup::draw(buf, area, app, attempt, wrap, now, theme),
+        Screen::Between => between::draw(buf, area, app, theme),
     }
 }
 
@@ -82,7 +82,7 @@ pub fn fits(size: ratatui::layout::Size, min: (u16, u16)) -> bool {
 
 /// Below `min` (width, height) a screen shows this instead of a broken
 /// layout, and only the quit keys act until the window grows.
-pub(crate) fn draw_too_small(frame: &mut Frame, area: Rect, min: (u16, u16), theme: Theme) {
+pub(crate) fn draw_too_small(buf: &mut Buffer, area: Rect, min: (u16, u16), theme: Theme) {
     let text = Text::from(vec![
         Line::styled("Window too small", theme.warn()),
         Line::raw(format!(
@@ -100,7 +100,7 @@ pub(crate) fn draw_too_small(frame: &mut Frame, area: Rect, min: (u16, u16), the
     let height = 3.min(area.height);
     let y = area.y + area.height.saturating_sub(height) / 2;
     let rect = Rect::new(area.x, y, area.width, height);
-    frame.render_widget(
+    buf.render_widget(
         Paragraph::new(text)
             .alignment(Alignment::Center)
             .wrap(Wrap { trim: true }),
@@ -110,13 +110,7 @@ pub(crate) fn draw_too_small(frame: &mut Frame, area: Rect, min: (u16, u16), the
 
 /// The question, wrapped and bold, with its principles in the title: shared by
 /// the answering and wrap-up screens. Returns the area below it.
-fn draw_question(
-    frame: &mut Frame,
-    area: Rect,
-    app: &App,
-    attempt: &Attempt,
-    theme: Theme,
-) -> Rect {
+fn draw_question(buf: &mut Buffer, area: Rect, app: &App, attempt: &Attempt, theme: Theme) -> Rect {
     let question = app.catalog.bank.get(attempt.question);
     // The principles ride on the bottom border; long names are cut so the
     // corners stay intact.
@@ -169,20 +163,20 @@ fn draw_question(
     let height = (lines.len() as u16 + 2).min(area.height / 3).max(3);
     let [top, rest] =
         Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(area);
-    widgets::lines_in_pane(frame, top, block.padding(Padding::horizontal(1)), lines);
+    widgets::lines_in_pane(buf, top, block.padding(Padding::horizontal(1)), lines);
     rest
 }
 
 /// The answering layout shared by the drill and the follow-up probe: the
 /// question on top, then a timer row, the panes, a status line and the keys.
 fn answer_layout(
-    frame: &mut Frame,
+    buf: &mut Buffer,
     area: Rect,
     app: &App,
     attempt: &Attempt,
     theme: Theme,
 ) -> [Rect; 4] {
-    let body = draw_question(frame, area, app, attempt, theme);
+    let body = draw_question(buf, area, app, attempt, theme);
     Layout::vertical([
         Constraint::Length(3),
         Constraint::Fill(1),
@@ -213,7 +207,7 @@ fn loop_badge(app: &App) -> String {
 /// The status line: an error first, then the given warning, then information,
 /// then the transcript's progress.
 fn draw_status(
-    frame: &mut Frame,
+    buf: &mut Buffer,
     area: Rect,
     app: &App,
     warning: Option<Line<'static>>,
@@ -233,15 +227,15 @@ fn draw_status(
             .map(|note| Line::styled(format!(" {}", visible_line(&note)), theme.muted()))
             .unwrap_or_default(),
     };
-    frame.render_widget(Paragraph::new(line), area);
+    buf.render_widget(Paragraph::new(line), area);
 }
 
 /// Notes pane shared by answering and wrap-up.
-fn draw_notes(frame: &mut Frame, area: Rect, attempt: &Attempt, focused: bool, theme: Theme) {
+fn draw_notes(buf: &mut Buffer, area: Rect, attempt: &Attempt, focused: bool, theme: Theme) {
     let title = if focused {
         " Notes (Tab: back) "
     } else {
         " Notes (Tab: type) "
     };
-    widgets::draw_text_box(frame, area, &attempt.notes, title, focused, theme);
+    widgets::draw_text_box(buf, area, &attempt.notes, title, focused, theme);
 }

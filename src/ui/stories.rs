@@ -1,6 +1,8 @@
 //! The story bank editor: list and detail, the add/edit form, delete confirmation.
 
-use ratatui::Frame;
+use ratatui::buffer::Buffer;
+
+use crate::ui::widgets::Draw;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Padding, Paragraph, Wrap};
@@ -17,10 +19,10 @@ use crate::app::stories::{
 use crate::domain::story::TEXT_FIELDS;
 use crate::domain::text::visible_line;
 
-pub fn draw(frame: &mut Frame, app: &StoriesApp, theme: Theme) {
-    let area = frame.area();
+pub fn draw(buf: &mut Buffer, app: &StoriesApp, theme: Theme) {
+    let area = buf.area;
     if area.width < super::MIN_WIDTH || area.height < super::MIN_HEIGHT {
-        super::draw_too_small(frame, area, (super::MIN_WIDTH, super::MIN_HEIGHT), theme);
+        super::draw_too_small(buf, area, (super::MIN_WIDTH, super::MIN_HEIGHT), theme);
         return;
     }
     let [body, status, footer] = Layout::vertical([
@@ -31,15 +33,15 @@ pub fn draw(frame: &mut Frame, app: &StoriesApp, theme: Theme) {
     .areas(area);
     let hints = match &app.view {
         View::List | View::ConfirmDelete => {
-            draw_list(frame, body, app, theme);
+            draw_list(buf, body, app, theme);
             LIST_KEYS.footer_as_written()
         }
         View::Grid => {
-            coverage::draw(frame, body, app, theme);
+            coverage::draw(buf, body, app, theme);
             GRID_KEYS.footer_as_written()
         }
         View::Edit(form) => {
-            draw_form(frame, body, app, form, theme);
+            draw_form(buf, body, app, form, theme);
             FORM_KEYS.footer_as_written()
         }
     };
@@ -50,17 +52,13 @@ pub fn draw(frame: &mut Frame, app: &StoriesApp, theme: Theme) {
         Some(s) => Line::styled(format!(" {}", visible_line(&s.text)), theme.muted()),
         None => uncovered_line(app, theme),
     };
-    frame.render_widget(Paragraph::new(status_line), status);
-    draw_line(
-        &key_hints(&hints, footer.width, theme),
-        footer,
-        frame.buffer_mut(),
-    );
+    buf.render_widget(Paragraph::new(status_line), status);
+    draw_line(&key_hints(&hints, footer.width, theme), footer, buf);
     if matches!(app.view, View::ConfirmDelete) {
-        draw_confirm(frame, area, app, theme);
+        draw_confirm(buf, area, app, theme);
     }
     if app.help_open {
-        draw_help(frame, area, theme);
+        draw_help(buf, area, theme);
     }
 }
 
@@ -88,7 +86,7 @@ fn uncovered_line(app: &StoriesApp, theme: Theme) -> Line<'static> {
     }
 }
 
-fn draw_list(frame: &mut Frame, area: Rect, app: &StoriesApp, theme: Theme) {
+fn draw_list(buf: &mut Buffer, area: Rect, app: &StoriesApp, theme: Theme) {
     let [list, detail] =
         Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(area);
     let block = Pane::new(theme.border(true)).title(Line::from(vec![
@@ -99,7 +97,7 @@ fn draw_list(frame: &mut Frame, area: Rect, app: &StoriesApp, theme: Theme) {
         ),
     ]));
     let inner = block.inner(list);
-    frame.render_widget(&block, list);
+    buf.render_widget(&block, list);
     if app.book.stories.is_empty() {
         let text = Text::from(vec![
             Line::styled("No stories yet.", theme.text()),
@@ -118,7 +116,7 @@ fn draw_list(frame: &mut Frame, area: Rect, app: &StoriesApp, theme: Theme) {
                 Span::raw(" adds your first."),
             ]),
         ]);
-        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), inner);
+        buf.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), inner);
         return;
     }
     // Only the visible window of rows is built.
@@ -162,11 +160,11 @@ fn draw_list(frame: &mut Frame, area: Rect, app: &StoriesApp, theme: Theme) {
             Line::from(spans)
         })
         .collect();
-    frame.render_widget(Paragraph::new(Text::from(lines)), inner);
-    draw_detail(frame, detail, app, theme);
+    buf.render_widget(Paragraph::new(Text::from(lines)), inner);
+    draw_detail(buf, detail, app, theme);
 }
 
-fn draw_detail(frame: &mut Frame, area: Rect, app: &StoriesApp, theme: Theme) {
+fn draw_detail(buf: &mut Buffer, area: Rect, app: &StoriesApp, theme: Theme) {
     let Some(story) = app.selected_story() else {
         return;
     };
@@ -218,14 +216,14 @@ fn draw_detail(frame: &mut Frame, area: Rect, app: &StoriesApp, theme: Theme) {
             theme.title(),
         ))
         .padding(Padding::horizontal(1));
-    let inner = block.draw(area, frame.buffer_mut());
-    frame.render_widget(
+    let inner = block.draw(area, buf);
+    buf.render_widget(
         Paragraph::new(Text::from(lines)).wrap(Wrap { trim: false }),
         inner,
     );
 }
 
-fn draw_form(frame: &mut Frame, area: Rect, app: &StoriesApp, form: &Form, theme: Theme) {
+fn draw_form(buf: &mut Buffer, area: Rect, app: &StoriesApp, form: &Form, theme: Theme) {
     let title = if form.original_id.is_some() {
         " Edit story "
     } else {
@@ -233,14 +231,14 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &StoriesApp, form: &Form, theme
     };
     let outer = Pane::new(theme.title()).title(Span::styled(title, theme.title()));
     let inner = outer.inner(area);
-    frame.render_widget(&outer, area);
+    buf.render_widget(&outer, area);
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(inner);
 
     // Left: title on top, the principle checklist below.
     let [title_area, principles_area] =
         Layout::vertical([Constraint::Length(3), Constraint::Fill(1)]).areas(left);
-    draw_field(frame, title_area, form, 0, theme);
+    draw_field(buf, title_area, form, 0, theme);
     let focused = form.focus == PRINCIPLES_FIELD;
     let block = Pane::new(theme.border(focused)).title(Span::styled(
         " Principles (Space ticks) ",
@@ -279,7 +277,7 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &StoriesApp, form: &Form, theme
             ])
         })
         .collect();
-    super::widgets::lines_in_pane(frame, principles_area, block, lines);
+    super::widgets::lines_in_pane(buf, principles_area, block, lines);
 
     // Right: the bullets, sharing the height. When they can't all show a line
     // of text, the focused one takes the room and the others fold to their titles.
@@ -302,16 +300,16 @@ fn draw_form(frame: &mut Frame, area: Rect, app: &StoriesApp, form: &Form, theme
     let areas = Layout::vertical(constraints).split(right);
     for (offset, rect) in areas.iter().enumerate() {
         let field = offset + 1;
-        draw_field(frame, *rect, form, field, theme);
+        draw_field(buf, *rect, form, field, theme);
     }
 }
 
 /// One text field of the form; `field` indexes `TEXT_FIELDS`.
-fn draw_field(frame: &mut Frame, area: Rect, form: &Form, field: usize, theme: Theme) {
+fn draw_field(buf: &mut Buffer, area: Rect, form: &Form, field: usize, theme: Theme) {
     let focus_position = if field == 0 { 0 } else { field + 1 };
     let focused = form.focus == focus_position;
     draw_text_box(
-        frame,
+        buf,
         area,
         &form.texts[field],
         &format!(" {} ", TEXT_FIELDS[field].label),
@@ -320,7 +318,7 @@ fn draw_field(frame: &mut Frame, area: Rect, form: &Form, field: usize, theme: T
     );
 }
 
-fn draw_confirm(frame: &mut Frame, area: Rect, app: &StoriesApp, theme: Theme) {
+fn draw_confirm(buf: &mut Buffer, area: Rect, app: &StoriesApp, theme: Theme) {
     let Some(story) = app.selected_story() else {
         return;
     };
@@ -332,10 +330,10 @@ fn draw_confirm(frame: &mut Frame, area: Rect, app: &StoriesApp, theme: Theme) {
         .title(Span::styled(" Delete story? ", theme.danger()))
         .padding(Padding::horizontal(1))
         .height(5)
-        .render(frame, area);
+        .render(buf, area);
 }
 
-fn draw_help(frame: &mut Frame, area: Rect, theme: Theme) {
+fn draw_help(buf: &mut Buffer, area: Rect, theme: Theme) {
     let row = |Hint { key, text }: Hint| {
         Line::from(vec![
             Span::styled(format!("  {key:<11}"), theme.key()),
@@ -356,5 +354,5 @@ fn draw_help(frame: &mut Frame, area: Rect, theme: Theme) {
     Card::new(lines, 52, theme.title())
         .title(Span::styled(" Story bank help ", theme.title()))
         .bottom(Span::styled(" any key closes ", theme.muted()))
-        .render(frame, area);
+        .render(buf, area);
 }

@@ -9,6 +9,18 @@ use super::pane::Pane;
 use super::theme::Theme;
 use crate::domain::text::visible_line;
 
+/// Drawing a widget onto a screen's buffer, as `ratatui::Frame` does: the
+/// screens draw into a buffer the event loop owns (see `cli::screen`).
+pub trait Draw {
+    fn render_widget<W: Widget>(&mut self, widget: W, area: Rect);
+}
+
+impl Draw for ratatui::buffer::Buffer {
+    fn render_widget<W: Widget>(&mut self, widget: W, area: Rect) {
+        widget.render(area, self);
+    }
+}
+
 /// A rectangle of at most `width`×`height` centred in `area`.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
@@ -22,7 +34,7 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
 
 /// A bordered text editor whose border and title light up when it has focus.
 pub fn draw_text_box(
-    frame: &mut ratatui::Frame,
+    buf: &mut ratatui::buffer::Buffer,
     area: Rect,
     text: &ratatui_textarea::TextArea<'_>,
     title: &str,
@@ -37,7 +49,7 @@ pub fn draw_text_box(
             theme.muted()
         },
     ));
-    let mut inner = block.draw(area, frame.buffer_mut());
+    let mut inner = block.draw(area, buf);
     // Empty, the editor shows its placeholder on the first row and nothing
     // below; it draws it as a paragraph over all the rows it is given, each
     // cell restyled twice with a style that changes nothing, which was most
@@ -45,17 +57,22 @@ pub fn draw_text_box(
     if text.is_empty() {
         inner.height = inner.height.min(1);
     }
-    frame.render_widget(text, inner);
+    buf.render_widget(text, inner);
 }
 
 /// Draws `lines` in `pane`, as `Paragraph::new(lines).block(block)` does
 /// (no wrapping, default styles), in less time: a paragraph styles its whole
 /// area three times over, with a style that changes nothing, and copies each
 /// line's graphemes before it draws them; here each line goes onto its row.
-pub fn lines_in_pane(frame: &mut ratatui::Frame, area: Rect, pane: Pane<'_>, lines: Vec<Line<'_>>) {
+pub fn lines_in_pane(
+    buf: &mut ratatui::buffer::Buffer,
+    area: Rect,
+    pane: Pane<'_>,
+    lines: Vec<Line<'_>>,
+) {
     // Each line straight onto its row: a paragraph would restyle every cell
     // of its area and copy each line's graphemes before writing them.
-    let buf = frame.buffer_mut();
+
     let inner = pane.draw(area, buf);
     for (row, line) in (inner.y..inner.bottom()).zip(&lines) {
         draw_line(line, Rect::new(inner.x, row, inner.width, 1), buf);

@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
-use ratatui::Frame;
+use ratatui::buffer::Buffer;
+
+use crate::ui::widgets::Draw;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Padding, Paragraph, Wrap};
@@ -18,7 +20,7 @@ use crate::domain::session::{RATING_LABELS, RUBRIC_HINTS, RUBRIC_ITEMS};
 use crate::domain::text::visible_line;
 
 pub fn draw(
-    frame: &mut Frame,
+    buf: &mut Buffer,
     area: Rect,
     app: &App,
     attempt: &Attempt,
@@ -26,7 +28,7 @@ pub fn draw(
     now: Duration,
     theme: Theme,
 ) {
-    let body = draw_question(frame, area, app, attempt, theme);
+    let body = draw_question(buf, area, app, attempt, theme);
     let [panes, status, footer] = Layout::vertical([
         Constraint::Fill(1),
         Constraint::Length(1),
@@ -35,7 +37,7 @@ pub fn draw(
     .areas(body);
     let [card, side] =
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(panes);
-    draw_card(frame, card, app, attempt, wrap, now, theme);
+    draw_card(buf, card, app, attempt, wrap, now, theme);
 
     let follow_up_lines = wrap.follow_up.as_ref().map_or(0, |_| 5);
     let delivery = attempt.rec.delivery().map(|d| {
@@ -58,8 +60,8 @@ pub fn draw(
             " Follow-up: answer it out loud ",
             theme.title(),
         ));
-        let inner = block.draw(follow_up, frame.buffer_mut());
-        frame.render_widget(
+        let inner = block.draw(follow_up, buf);
+        buf.render_widget(
             Paragraph::new(Line::styled(text.as_str(), theme.question())).wrap(Wrap { trim: true }),
             inner,
         );
@@ -67,10 +69,10 @@ pub fn draw(
     if let Some(lines) = delivery
         && figures.height > 0
     {
-        draw_delivery(frame, figures, app, lines, theme);
+        draw_delivery(buf, figures, app, lines, theme);
     }
-    draw_notes(frame, notes, attempt, app.focus == Focus::Notes, theme);
-    draw_status(frame, status, app, None, theme);
+    draw_notes(buf, notes, attempt, app.focus == Focus::Notes, theme);
+    draw_status(buf, status, app, None, theme);
 
     let recorded = attempt.rec.file().is_some();
     let playing = app.playback.is_some() && app.sound.speaker.is_playing();
@@ -82,21 +84,11 @@ pub fn draw(
             _ => Some(text),
         }),
     };
-    draw_line(
-        &key_hints(&hints, footer.width, theme),
-        footer,
-        frame.buffer_mut(),
-    );
+    draw_line(&key_hints(&hints, footer.width, theme), footer, buf);
 }
 
 /// The delivery figures, titled with the replay's state.
-fn draw_delivery(
-    frame: &mut Frame,
-    area: Rect,
-    app: &App,
-    lines: Vec<Line<'static>>,
-    theme: Theme,
-) {
+fn draw_delivery(buf: &mut Buffer, area: Rect, app: &App, lines: Vec<Line<'static>>, theme: Theme) {
     let title = match &app.playback {
         Some(p) => {
             let state = if app.sound.speaker.is_playing() {
@@ -116,11 +108,11 @@ fn draw_delivery(
     let block = Pane::new(theme.muted())
         .title(Span::styled(title, theme.title()))
         .padding(Padding::horizontal(1));
-    super::widgets::lines_in_pane(frame, area, block, lines);
+    super::widgets::lines_in_pane(buf, area, block, lines);
 }
 
 fn draw_card(
-    frame: &mut Frame,
+    buf: &mut Buffer,
     area: Rect,
     app: &App,
     attempt: &Attempt,
@@ -310,8 +302,8 @@ fn draw_card(
             lines.truncate(before);
         }
     }
-    let inner = block.draw(area, frame.buffer_mut());
-    frame.render_widget(
+    let inner = block.draw(area, buf);
+    buf.render_widget(
         Paragraph::new(Text::from(lines)).wrap(Wrap { trim: false }),
         inner,
     );

@@ -1,7 +1,7 @@
 //! The detail pane: the full question, a step timeline against the targets,
 //! rubric, follow-up, notes, and every attempt at the same question.
 
-use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
@@ -15,15 +15,16 @@ use crate::domain::session::{RATING_LABELS, RUBRIC_ITEMS};
 use crate::domain::text::visible_line;
 use crate::ui::pane::Pane;
 use crate::ui::theme::Theme;
+use crate::ui::widgets::Draw;
 use crate::ui::widgets::wrap_indented;
 
 /// Wide enough to show the other attempts beside the session.
 const TWO_COLUMNS: u16 = 110;
 
-pub fn draw(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
+pub fn draw(buf: &mut Buffer, area: Rect, review: &Review, theme: Theme) {
     let block = Pane::new(theme.muted()).padding(Padding::horizontal(1));
     let Some(session) = review.selected_session() else {
-        frame.render_widget(&block, area);
+        buf.render_widget(&block, area);
         return;
     };
     let block = block.title(Span::styled(
@@ -35,7 +36,7 @@ pub fn draw(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
         theme.title(),
     ));
     let inner = block.inner(area);
-    frame.render_widget(&block, area);
+    buf.render_widget(&block, area);
     let history = &review.history;
     if inner.width >= TWO_COLUMNS - 4 {
         let [left, right] =
@@ -43,7 +44,7 @@ pub fn draw(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
                 .spacing(2)
                 .areas(inner);
         let lines = session_lines(review, session, left.width, theme);
-        frame.render_widget(Paragraph::new(Text::from(lines)), left);
+        buf.render_widget(Paragraph::new(Text::from(lines)), left);
         // How it was said sits beside the rest, above the other attempts.
         let mut side = delivery_lines(history, session, right.width, theme);
         if !side.is_empty() {
@@ -51,7 +52,7 @@ pub fn draw(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
         }
         let room = right.height.saturating_sub(side.len() as u16);
         side.extend(attempt_lines(history, session, right.width, room, theme));
-        frame.render_widget(Paragraph::new(Text::from(side)), right);
+        buf.render_widget(Paragraph::new(Text::from(side)), right);
     } else {
         let mut lines = session_lines(review, session, inner.width, theme);
         let delivery = delivery_lines(history, session, inner.width, theme);
@@ -70,7 +71,7 @@ pub fn draw(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
                 theme,
             ));
         }
-        frame.render_widget(Paragraph::new(Text::from(lines)), inner);
+        buf.render_widget(Paragraph::new(Text::from(lines)), inner);
     }
 }
 

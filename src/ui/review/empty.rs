@@ -1,6 +1,6 @@
 //! What a first-time user sees: no sessions yet, and how to record one.
 
-use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Padding;
@@ -9,7 +9,7 @@ use crate::app::review::Review;
 use crate::ui::card::Card;
 use crate::ui::theme::Theme;
 
-pub fn draw(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
+pub fn draw(buf: &mut Buffer, area: Rect, review: &Review, theme: Theme) {
     let mut lines = vec![
         Line::styled("No sessions yet", theme.title()),
         Line::default(),
@@ -47,5 +47,5 @@ pub fn draw(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
         .centred_text()
         .wrapped()
         .over_nothing()
-        .render(frame, area);
+        .render(buf, area);
 }

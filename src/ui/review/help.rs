@@ -1,6 +1,6 @@
 //! The `?` overlay of the review browser.
 
-use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
@@ -9,7 +9,7 @@ use crate::app::review::{LIST_KEYS, PLAYBACK_KEYS};
 use crate::ui::card::Card;
 use crate::ui::theme::Theme;
 
-pub fn draw(frame: &mut Frame, area: Rect, theme: Theme) {
+pub fn draw(buf: &mut Buffer, area: Rect, theme: Theme) {
     let mut lines: Vec<Line> = vec![Line::styled("Review keys", theme.title())];
     for Hint { key, text } in LIST_KEYS.help().chain(PLAYBACK_KEYS.help()) {
         lines.push(Line::from(vec![
@@ -26,5 +26,5 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: Theme) {
     Card::new(lines, 70, theme.title())
         .title(Span::styled(" Help ", theme.title()))
         .wrapped_keeping_indent()
-        .render(frame, area);
+        .render(buf, area);
 }

@@ -1,7 +1,7 @@
 //! The session list: only the visible window of rows is built, so a frame
 //! costs the same at 100 sessions as at 100,000.
 
-use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
@@ -12,6 +12,7 @@ use super::{mmss, stars};
 use crate::app::review::Review;
 use crate::domain::session::Outcome;
 use crate::ui::theme::Theme;
+use crate::ui::widgets::Draw;
 use crate::ui::widgets::truncate;
 
 /// `text` cut or padded to exactly `width` columns.
@@ -66,7 +67,7 @@ fn date(s: &crate::domain::history::Session, width: usize) -> String {
     s.started_at.format(format).to_string()
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
+pub fn draw(buf: &mut Buffer, area: Rect, review: &Review, theme: Theme) {
     let c = columns(area.width);
     let header = format!(
         " {} {} {} {} {} {}",
@@ -153,5 +154,5 @@ pub fn draw(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
             ),
         ]));
     }
-    frame.render_widget(Paragraph::new(Text::from(lines)), area);
+    buf.render_widget(Paragraph::new(Text::from(lines)), area);
 }

@@ -7,10 +7,12 @@ pub mod list;
 pub mod prompt;
 pub mod stats;
 
-use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Paragraph};
+
+use crate::ui::widgets::Draw;
 
 use super::pane::Pane;
 use super::theme::Theme;
@@ -67,18 +69,18 @@ pub fn list_rows(width: u16, height: u16, review: &Review) -> usize {
     usize::from(a.list.height.saturating_sub(1)).max(1)
 }
 
-pub fn draw(frame: &mut Frame, review: &Review, theme: Theme) {
-    let area = frame.area();
+pub fn draw(buf: &mut Buffer, review: &Review, theme: Theme) {
+    let area = buf.area;
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        crate::ui::draw_too_small(frame, area, (MIN_WIDTH, MIN_HEIGHT), theme);
+        crate::ui::draw_too_small(buf, area, (MIN_WIDTH, MIN_HEIGHT), theme);
         return;
     }
     if let Phase::Loading { done, total } = review.phase {
-        draw_loading(frame, area, done, total, theme);
+        draw_loading(buf, area, done, total, theme);
         return;
     }
     let a = areas(area, review);
-    draw_header(frame, a.header, review, theme);
+    draw_header(buf, a.header, review, theme);
     // Everything between the header and the status line.
     let body = Rect::new(
         area.x,
@@ -87,28 +89,28 @@ pub fn draw(frame: &mut Frame, review: &Review, theme: Theme) {
         a.status.y.saturating_sub(a.header.bottom()),
     );
     match review.tab {
-        Tab::Stats => stats::draw(frame, body, review, theme),
-        Tab::List if review.history.is_empty() => empty::draw(frame, body, review, theme),
+        Tab::Stats => stats::draw(buf, body, review, theme),
+        Tab::List if review.history.is_empty() => empty::draw(buf, body, review, theme),
         Tab::List => {
             if a.list.height > 0 {
-                list::draw(frame, a.list, review, theme);
+                list::draw(buf, a.list, review, theme);
             }
             if let Some(detail) = a.detail {
-                detail::draw(frame, detail, review, theme);
+                detail::draw(buf, detail, review, theme);
             }
         }
     }
-    draw_status(frame, a.status, review, theme);
-    draw_footer(frame, a.footer, review, theme);
+    draw_status(buf, a.status, review, theme);
+    draw_footer(buf, a.footer, review, theme);
     match &review.overlay {
         Overlay::None | Overlay::Search { .. } => {}
-        Overlay::Help => help::draw(frame, area, theme),
-        Overlay::Filter(form) => prompt::draw_filter(frame, area, review, form, theme),
-        Overlay::Confirm { file } => prompt::draw_confirm(frame, area, review, file, theme),
+        Overlay::Help => help::draw(buf, area, theme),
+        Overlay::Filter(form) => prompt::draw_filter(buf, area, review, form, theme),
+        Overlay::Confirm { file } => prompt::draw_confirm(buf, area, review, file, theme),
     }
 }
 
-fn draw_header(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
+fn draw_header(buf: &mut Buffer, area: Rect, review: &Review, theme: Theme) {
     let tab = |name: &'static str, on: bool| {
         if on {
             Span::styled(format!(" {name} "), theme.selected().patch(theme.title()))
@@ -137,14 +139,14 @@ fn draw_header(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
         ),
     ])
     .alignment(Alignment::Right);
-    frame.render_widget(Paragraph::new(left), area);
+    buf.render_widget(Paragraph::new(left), area);
     if review.tab == Tab::List && !review.history.is_empty() {
-        frame.render_widget(Paragraph::new(right), area);
+        buf.render_widget(Paragraph::new(right), area);
     }
 }
 
 /// The search being typed, else an error or message, else filters and skipped files.
-fn draw_status(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
+fn draw_status(buf: &mut Buffer, area: Rect, review: &Review, theme: Theme) {
     let line = if let Overlay::Search { .. } = review.overlay {
         Line::from(vec![
             Span::styled(" /", theme.key()),
@@ -186,10 +188,10 @@ fn draw_status(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
         }
         Line::from(spans)
     };
-    frame.render_widget(Paragraph::new(line), area);
+    buf.render_widget(Paragraph::new(line), area);
 }
 
-fn draw_footer(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
+fn draw_footer(buf: &mut Buffer, area: Rect, review: &Review, theme: Theme) {
     let empty = review.history.is_empty();
     let hints = match (&review.overlay, review.tab) {
         (Overlay::Search { .. }, _) => SEARCH_KEYS.footer_as_written(),
@@ -215,14 +217,10 @@ fn draw_footer(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
             hints
         }
     };
-    draw_line(
-        &key_hints(&hints, area.width, theme),
-        area,
-        frame.buffer_mut(),
-    );
+    draw_line(&key_hints(&hints, area.width, theme), area, buf);
 }
 
-fn draw_loading(frame: &mut Frame, area: Rect, done: usize, total: usize, theme: Theme) {
+fn draw_loading(buf: &mut Buffer, area: Rect, done: usize, total: usize, theme: Theme) {
     let rect = centered(area, 50.min(area.width), 5);
     let ratio = if total == 0 {
         1.0
@@ -231,10 +229,10 @@ fn draw_loading(frame: &mut Frame, area: Rect, done: usize, total: usize, theme:
     };
     let block = Pane::new(theme.muted()).title(Span::styled(" Loading sessions ", theme.title()));
     let inner = block.inner(rect);
-    frame.render_widget(&block, rect);
+    buf.render_widget(&block, rect);
     let [label, gauge] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(inner);
-    frame.render_widget(
+    buf.render_widget(
         Paragraph::new(Line::styled(
             format!("{} of {} files read", thousands(done), thousands(total)),
             theme.text(),
@@ -242,7 +240,7 @@ fn draw_loading(frame: &mut Frame, area: Rect, done: usize, total: usize, theme:
         .alignment(Alignment::Center),
         label,
     );
-    frame.render_widget(
+    buf.render_widget(
         Gauge::default()
             .gauge_style(theme.ok())
             .ratio(ratio.clamp(0.0, 1.0))

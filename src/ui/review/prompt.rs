@@ -1,7 +1,7 @@
 //! Pop-ups: the filter form and the delete confirmation. (The search prompt
 //! lives in the status line, so the list stays visible while it narrows.)
 
-use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Padding;
@@ -11,13 +11,7 @@ use crate::ui::card::Card;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{confirm_keys, truncate};
 
-pub fn draw_filter(
-    frame: &mut Frame,
-    area: Rect,
-    review: &Review,
-    form: &FilterForm,
-    theme: Theme,
-) {
+pub fn draw_filter(buf: &mut Buffer, area: Rect, review: &Review, form: &FilterForm, theme: Theme) {
     let mut lines = Vec::new();
     for (i, name) in FILTER_FIELDS.iter().enumerate() {
         let on = i == form.field;
@@ -49,10 +43,10 @@ pub fn draw_filter(
     Card::new(lines, 60, theme.title())
         .title(Span::styled(" Filter ", theme.title()))
         .padding(Padding::horizontal(1))
-        .render(frame, area);
+        .render(buf, area);
 }
 
-pub fn draw_confirm(frame: &mut Frame, area: Rect, review: &Review, file: &str, theme: Theme) {
+pub fn draw_confirm(buf: &mut Buffer, area: Rect, review: &Review, file: &str, theme: Theme) {
     let question = review
         .selected_session()
         .map(|s| review.history.question_text(s).to_string())
@@ -72,5 +66,5 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, review: &Review, file: &str, 
     Card::new(lines, 60, theme.danger())
         .padding(Padding::horizontal(1))
         .wrapped()
-        .render(frame, area);
+        .render(buf, area);
 }

@@ -2,7 +2,7 @@
 //! lines, so the two never disagree.
 
 use chrono::{Datelike, Duration};
-use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
@@ -15,12 +15,13 @@ use crate::domain::delivery::COMFORTABLE_WPM;
 use crate::domain::history::SITUATION_TARGET_SECS;
 use crate::domain::stats::{Stats, TREND_WEEKS, Week, monday_of};
 use crate::ui::theme::Theme;
+use crate::ui::widgets::Draw;
 
 /// From this width the table and the calendar sit side by side.
 const TWO_COLUMNS: u16 = 120;
 const TABLE_WIDTH: u16 = 72;
 
-pub fn draw(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
+pub fn draw(buf: &mut Buffer, area: Rect, review: &Review, theme: Theme) {
     let stats = &review.stats;
     let scroll = review.stats_scroll;
     if area.width >= TWO_COLUMNS {
@@ -39,12 +40,12 @@ pub fn draw(frame: &mut Frame, area: Rect, review: &Review, theme: Theme) {
         r.extend(cue_lines(stats, right.width, theme));
         let longest = l.len().max(r.len()) as u16;
         let scroll = scroll.min(longest.saturating_sub(area.height));
-        frame.render_widget(Paragraph::new(Text::from(l)).scroll((scroll, 0)), left);
-        frame.render_widget(Paragraph::new(Text::from(r)).scroll((scroll, 0)), right);
+        buf.render_widget(Paragraph::new(Text::from(l)).scroll((scroll, 0)), left);
+        buf.render_widget(Paragraph::new(Text::from(r)).scroll((scroll, 0)), right);
     } else {
         let lines = report_lines(stats, area.width, theme);
         let max = (lines.len() as u16).saturating_sub(area.height);
-        frame.render_widget(
+        buf.render_widget(
             Paragraph::new(Text::from(lines)).scroll((scroll.min(max), 0)),
             area,
         );
