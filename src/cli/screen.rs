@@ -112,11 +112,14 @@ fn changes(shown: &Buffer, next: &Buffer, out: &mut Vec<usize>) -> bool {
     true
 }
 
-/// One column wide, as ratatui measures it.
+/// One column wide, as ratatui measures it: measured only when the symbol
+/// is not one character the screens are known to draw.
 fn one_column(cell: &Cell) -> bool {
-    match cell.symbol().as_bytes() {
-        [byte] => (b' '..=b'~').contains(byte),
-        _ => cell.symbol().cell_width() == 1,
+    let symbol = cell.symbol();
+    let mut chars = symbol.chars();
+    match (chars.next(), chars.next()) {
+        (Some(ch), None) if crate::ui::widgets::one_cell(ch) => true,
+        _ => symbol.cell_width() == 1,
     }
 }
 
@@ -135,7 +138,11 @@ mod tests {
     fn cell() -> impl Strategy<Value = Cell> {
         let symbol = prop_oneof![
             8 => proptest::char::range(' ', '~').prop_map(String::from),
-            2 => proptest::sample::select(vec!["─", "│", "╭", "·", "…", "█"]).prop_map(String::from),
+            2 => proptest::sample::select(vec![
+                "─", "│", "╭", "·", "…", "█", "░", "▸", "★", "☆", "✓", "←", "↓", "↳", "×", "–",
+                "—", "•",
+            ])
+            .prop_map(String::from),
             1 => proptest::sample::select(vec!["面", "é", "👍", "❤\u{fe0f}", "", "\u{301}"])
                 .prop_map(String::from),
         ];

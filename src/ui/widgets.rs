@@ -123,19 +123,26 @@ fn one_cell_chars(line: &Line<'_>) -> Option<usize> {
     let mut count = 0;
     for span in &line.spans {
         for ch in span.content.chars() {
-            let one_cell = matches!(ch,
-                ' '..='~'
-                | '·' | '×' | '–' | '—' | '•' | '…'
-                | '←'..='↓' | '↳'
-                | '─'..='▟' // box drawing and blocks
-                | '▸' | '★' | '☆' | '✓');
-            if !one_cell {
+            if !one_cell(ch) {
                 return None;
             }
             count += 1;
         }
     }
     Some(count)
+}
+
+/// Printable ASCII and the symbols the screens use, each a grapheme of its
+/// own one column wide when no combining mark follows it (the property tests
+/// of `draw_line` and of the screen's comparison hold this to ratatui's
+/// measure).
+pub fn one_cell(ch: char) -> bool {
+    matches!(ch,
+        ' '..='~'
+        | '·' | '×' | '–' | '—' | '•' | '…'
+        | '←'..='↓' | '↳'
+        | '─'..='▟' // box drawing and blocks
+        | '▸' | '★' | '☆' | '✓')
 }
 
 /// A footer of key hints, keeping as many as fit, in priority order.
