@@ -90,12 +90,12 @@ impl<'a> Card<'a> {
 
     pub fn render(self, buf: &mut Buffer, area: Rect) {
         let width = self.width.min(area.width);
-        let mut block = Pane::new(self.border).padding(self.padding);
+        let mut pane = Pane::new(self.border).padding(self.padding);
         if let Some(title) = self.title {
-            block = block.title(title);
+            pane = pane.title(title);
         }
         if let Some(bottom) = self.bottom {
-            block = block.title_bottom(bottom);
+            pane = pane.title_bottom(bottom);
         }
         let mut paragraph = Paragraph::new(self.text).alignment(self.alignment);
         if let Some(wrap) = self.wrap {
@@ -113,7 +113,7 @@ impl<'a> Card<'a> {
         if self.clear {
             buf.render_widget(Clear, rect);
         }
-        let inner = block.draw(rect, buf);
+        let inner = pane.draw(rect, buf);
         buf.render_widget(paragraph, inner);
     }
 }

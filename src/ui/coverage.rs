@@ -31,13 +31,13 @@ pub fn abbreviation(name: &str) -> String {
 }
 
 pub fn draw(buf: &mut Buffer, area: Rect, app: &StoriesApp, theme: Theme) {
-    let block = Pane::new(theme.border(true))
+    let pane = Pane::new(theme.border(true))
         .title(Span::styled(
             " Coverage: your stories × the 16 principles ",
             theme.title(),
         ))
         .padding(Padding::horizontal(1));
-    let inner = block.inner(area);
+    let inner = pane.inner(area);
     let principles = app.principles.all();
     let coverage = app.book.coverage(&app.principles);
     let name_width = usize::from(inner.width)
@@ -124,7 +124,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &StoriesApp, theme: Theme) {
             .into_iter()
             .map(|l| Line::styled(l, theme.muted())),
     );
-    super::widgets::lines_in_pane(buf, area, block, lines);
+    super::widgets::lines_in_pane(buf, area, pane, lines);
 }
 
 #[cfg(test)]

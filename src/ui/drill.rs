@@ -82,10 +82,10 @@ fn draw_timer(buf: &mut Buffer, area: Rect, attempt: &Attempt, now: Duration, th
         TimeLeft::Overtime(s) => (format!("+{}", clock_face(s)), "over time"),
     };
     let paused = countdown.is_paused();
-    let block = Pane::new(if paused { theme.warn() } else { theme.muted() })
+    let pane = Pane::new(if paused { theme.warn() } else { theme.muted() })
         .title(Span::styled(" Time ", theme.muted()));
-    let inner = block.inner(area);
-    buf.render_widget(&block, area);
+    let inner = pane.inner(area);
+    buf.render_widget(&pane, area);
 
     let mut label = vec![
         Span::styled(format!(" {face} "), style),
@@ -154,7 +154,7 @@ fn recording_badge(app: &App, theme: Theme) -> Option<Line<'static>> {
 const CHECKLIST_MAX_WIDTH: usize = 72;
 
 fn draw_think_time(buf: &mut Buffer, area: Rect, left: Duration, theme: Theme) {
-    let block = Pane::new(theme.title()).title(Span::styled(" Think ", theme.title()));
+    let pane = Pane::new(theme.title()).title(Span::styled(" Think ", theme.title()));
     let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
     let line = Line::from(vec![
         Span::styled(format!(" {} ", clock_face(secs)), theme.title()),
@@ -162,7 +162,7 @@ fn draw_think_time(buf: &mut Buffer, area: Rect, left: Duration, theme: Theme) {
         Span::styled("Space", theme.key()),
         Span::styled(" starts the answer", theme.muted()),
     ]);
-    let inner = block.draw(area, buf);
+    let inner = pane.draw(area, buf);
     buf.render_widget(Paragraph::new(line), inner);
 }
 
@@ -177,14 +177,14 @@ fn draw_checklist(
 ) {
     let focused = app.focus == Focus::Checklist;
     let ticked = attempt.ticked_count(framework.steps.len());
-    let block = Pane::new(theme.border(focused)).title(Line::from(vec![
+    let pane = Pane::new(theme.border(focused)).title(Line::from(vec![
         Span::styled(format!(" {} ", framework.name), theme.title()),
         Span::styled(
             format!("{ticked}/{} ", framework.steps.len()),
             theme.muted(),
         ),
     ]));
-    let inner = block.inner(area);
+    let inner = pane.inner(area);
     let times = attempt.step_times(framework.steps.len(), now);
     // On wide screens the times stay near the step names instead of drifting
     // to the far edge.
@@ -262,7 +262,7 @@ fn draw_checklist(
             );
         }
     }
-    super::widgets::lines_in_pane(buf, area, block, lines);
+    super::widgets::lines_in_pane(buf, area, pane, lines);
 }
 
 /// "at 0:25 · 0:25/0:30" for a ticked step, the running time for the current one.

@@ -109,11 +109,11 @@ pub fn draw_probe(
     if probe.countdown.is_paused() {
         spans.push(Span::styled("  PAUSED (p resumes)", theme.warn()));
     }
-    let block = Pane::new(theme.muted()).title(Span::styled(
+    let pane = Pane::new(theme.muted()).title(Span::styled(
         format!(" Follow-up probe {} of {} ", probe.number, probe.total),
         theme.muted(),
     ));
-    let inner = block.draw(timer, buf);
+    let inner = pane.draw(timer, buf);
     buf.render_widget(Paragraph::new(Line::from(spans)), inner);
     super::drill::draw_recording_badge(buf, timer, app, theme);
 
@@ -145,10 +145,10 @@ pub fn draw_probe(
         Line::default(),
         Line::styled(advice, theme.muted()),
     ];
-    let block = Pane::new(theme.border(app.focus == Focus::Checklist))
+    let pane = Pane::new(theme.border(app.focus == Focus::Checklist))
         .title(Span::styled(" Follow-up ", theme.title()))
         .padding(Padding::horizontal(1));
-    let inner = block.draw(card, buf);
+    let inner = pane.draw(card, buf);
     buf.render_widget(
         Paragraph::new(Text::from(lines)).wrap(Wrap { trim: true }),
         inner,

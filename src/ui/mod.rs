@@ -126,7 +126,7 @@ fn draw_question(buf: &mut Buffer, area: Rect, app: &App, attempt: &Attempt, the
         ),
         theme.principle(),
     );
-    let block = Pane::new(theme.muted())
+    let pane = Pane::new(theme.muted())
         .title(Line::from(vec![
             Span::styled(" stardrill ", theme.title()),
             Span::styled(
@@ -163,7 +163,7 @@ fn draw_question(buf: &mut Buffer, area: Rect, app: &App, attempt: &Attempt, the
     let height = (lines.len() as u16 + 2).min(area.height / 3).max(3);
     let [top, rest] =
         Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(area);
-    widgets::lines_in_pane(buf, top, block.padding(Padding::horizontal(1)), lines);
+    widgets::lines_in_pane(buf, top, pane.padding(Padding::horizontal(1)), lines);
     rest
 }
 

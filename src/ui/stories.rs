@@ -89,15 +89,15 @@ fn uncovered_line(app: &StoriesApp, theme: Theme) -> Line<'static> {
 fn draw_list(buf: &mut Buffer, area: Rect, app: &StoriesApp, theme: Theme) {
     let [list, detail] =
         Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(area);
-    let block = Pane::new(theme.border(true)).title(Line::from(vec![
+    let pane = Pane::new(theme.border(true)).title(Line::from(vec![
         Span::styled(" Story bank ", theme.title()),
         Span::styled(
             format!("{} stories ", app.book.stories.len()),
             theme.muted(),
         ),
     ]));
-    let inner = block.inner(list);
-    buf.render_widget(&block, list);
+    let inner = pane.inner(list);
+    buf.render_widget(&pane, list);
     if app.book.stories.is_empty() {
         let text = Text::from(vec![
             Line::styled("No stories yet.", theme.text()),
@@ -210,13 +210,13 @@ fn draw_detail(buf: &mut Buffer, area: Rect, app: &StoriesApp, theme: Theme) {
                 .map(|l| Line::raw(visible_line(l).into_owned())),
         );
     }
-    let block = Pane::new(theme.muted())
+    let pane = Pane::new(theme.muted())
         .title(Span::styled(
             format!(" {} ", visible_line(&story.title)),
             theme.title(),
         ))
         .padding(Padding::horizontal(1));
-    let inner = block.draw(area, buf);
+    let inner = pane.draw(area, buf);
     buf.render_widget(
         Paragraph::new(Text::from(lines)).wrap(Wrap { trim: false }),
         inner,
@@ -240,7 +240,7 @@ fn draw_form(buf: &mut Buffer, area: Rect, app: &StoriesApp, form: &Form, theme:
         Layout::vertical([Constraint::Length(3), Constraint::Fill(1)]).areas(left);
     draw_field(buf, title_area, form, 0, theme);
     let focused = form.focus == PRINCIPLES_FIELD;
-    let block = Pane::new(theme.border(focused)).title(Span::styled(
+    let pane = Pane::new(theme.border(focused)).title(Span::styled(
         " Principles (Space ticks) ",
         if focused {
             theme.title()
@@ -248,7 +248,7 @@ fn draw_form(buf: &mut Buffer, area: Rect, app: &StoriesApp, form: &Form, theme:
             theme.muted()
         },
     ));
-    let rows = usize::from(block.inner(principles_area).height);
+    let rows = usize::from(pane.inner(principles_area).height);
     let first = form.principle_cursor.saturating_sub(rows.saturating_sub(1));
     let lines: Vec<Line> = app
         .principles
@@ -277,7 +277,7 @@ fn draw_form(buf: &mut Buffer, area: Rect, app: &StoriesApp, form: &Form, theme:
             ])
         })
         .collect();
-    super::widgets::lines_in_pane(buf, principles_area, block, lines);
+    super::widgets::lines_in_pane(buf, principles_area, pane, lines);
 
     // Right: the bullets, sharing the height. When they can't all show a line
     // of text, the focused one takes the room and the others fold to their titles.

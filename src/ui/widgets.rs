@@ -41,7 +41,7 @@ pub fn draw_text_box(
     focused: bool,
     theme: Theme,
 ) {
-    let block = Pane::new(theme.border(focused)).title(Span::styled(
+    let pane = Pane::new(theme.border(focused)).title(Span::styled(
         title.to_string(),
         if focused {
             theme.title()
@@ -49,7 +49,7 @@ pub fn draw_text_box(
             theme.muted()
         },
     ));
-    let mut inner = block.draw(area, buf);
+    let mut inner = pane.draw(area, buf);
     // Empty, the editor shows its placeholder on the first row and nothing
     // below; it draws it as a paragraph over all the rows it is given, each
     // cell restyled twice with a style that changes nothing, which was most

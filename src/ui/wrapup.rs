@@ -56,11 +56,11 @@ pub fn draw(
     ])
     .areas(side);
     if let Some(text) = &wrap.follow_up {
-        let block = Pane::new(theme.muted()).title(Span::styled(
+        let pane = Pane::new(theme.muted()).title(Span::styled(
             " Follow-up: answer it out loud ",
             theme.title(),
         ));
-        let inner = block.draw(follow_up, buf);
+        let inner = pane.draw(follow_up, buf);
         buf.render_widget(
             Paragraph::new(Line::styled(text.as_str(), theme.question())).wrap(Wrap { trim: true }),
             inner,
@@ -105,10 +105,10 @@ fn draw_delivery(buf: &mut Buffer, area: Rect, app: &App, lines: Vec<Line<'stati
         }
         None => " Delivery · p replays ".to_string(),
     };
-    let block = Pane::new(theme.muted())
+    let pane = Pane::new(theme.muted())
         .title(Span::styled(title, theme.title()))
         .padding(Padding::horizontal(1));
-    super::widgets::lines_in_pane(buf, area, block, lines);
+    super::widgets::lines_in_pane(buf, area, pane, lines);
 }
 
 fn draw_card(
@@ -277,12 +277,12 @@ fn draw_card(
                 .collect::<Vec<_>>()
         });
 
-    let block = Pane::new(theme.border(app.focus == Focus::Checklist))
+    let pane = Pane::new(theme.border(app.focus == Focus::Checklist))
         .title(Span::styled(" Wrap-up ", theme.title()))
         .padding(Padding::horizontal(1));
     // In a short window the spacing goes first, then the step summary (review
     // shows it in full), so the rating and the whole rubric stay on screen.
-    let inner = block.inner(area);
+    let inner = pane.inner(area);
     let height = |lines: &[Line]| {
         Paragraph::new(Text::from(lines.to_vec()))
             .wrap(Wrap { trim: false })
@@ -302,7 +302,7 @@ fn draw_card(
             lines.truncate(before);
         }
     }
-    let inner = block.draw(area, buf);
+    let inner = pane.draw(area, buf);
     buf.render_widget(
         Paragraph::new(Text::from(lines)).wrap(Wrap { trim: false }),
         inner,

@@ -22,12 +22,12 @@ use crate::ui::widgets::wrap_indented;
 const TWO_COLUMNS: u16 = 110;
 
 pub fn draw(buf: &mut Buffer, area: Rect, review: &Review, theme: Theme) {
-    let block = Pane::new(theme.muted()).padding(Padding::horizontal(1));
+    let pane = Pane::new(theme.muted()).padding(Padding::horizontal(1));
     let Some(session) = review.selected_session() else {
-        buf.render_widget(&block, area);
+        buf.render_widget(&pane, area);
         return;
     };
-    let block = block.title(Span::styled(
+    let pane = pane.title(Span::styled(
         format!(
             " {} · {} ",
             session.started_at.format("%a %Y-%m-%d %H:%M"),
@@ -35,8 +35,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, review: &Review, theme: Theme) {
         ),
         theme.title(),
     ));
-    let inner = block.inner(area);
-    buf.render_widget(&block, area);
+    let inner = pane.inner(area);
+    buf.render_widget(&pane, area);
     let history = &review.history;
     if inner.width >= TWO_COLUMNS - 4 {
         let [left, right] =

@@ -227,9 +227,9 @@ fn draw_loading(buf: &mut Buffer, area: Rect, done: usize, total: usize, theme: 
     } else {
         done as f64 / total as f64
     };
-    let block = Pane::new(theme.muted()).title(Span::styled(" Loading sessions ", theme.title()));
-    let inner = block.inner(rect);
-    buf.render_widget(&block, rect);
+    let pane = Pane::new(theme.muted()).title(Span::styled(" Loading sessions ", theme.title()));
+    let inner = pane.inner(rect);
+    buf.render_widget(&pane, rect);
     let [label, gauge] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(inner);
     buf.render_widget(
