@@ -21,8 +21,9 @@ pub struct Screen<B: Backend> {
     shown: Buffer,
     /// The frame being drawn: blank until drawn on.
     next: Buffer,
-    /// Indices of the cells that changed, kept to reuse the allocation.
-    changed: Vec<usize>,
+    /// Indices of the cells that changed, kept to reuse the allocation (a
+    /// first frame changes them all: 4 bytes each).
+    changed: Vec<u32>,
 }
 
 impl<B: Backend> Screen<B> {
@@ -60,6 +61,7 @@ impl<B: Backend> Screen<B> {
             let width = usize::from(area.width);
             self.backend.draw(self.changed.iter().map(|&i| {
                 // Indices of a buffer of `area`, which fits in u16 by rows and columns.
+                let i = i as usize;
                 let (x, y) = (i % width, i / width);
                 (x as u16, y as u16, &next.content[i])
             }))?;
@@ -82,7 +84,7 @@ impl<B: Backend> Screen<B> {
 /// that is exactly what ratatui's diff lists. Returns false, with `out`
 /// unspecified, when some cell is not (wide text, a cell to skip), for
 /// ratatui's diff to handle.
-fn changes(shown: &Buffer, next: &Buffer, out: &mut Vec<usize>) -> bool {
+fn changes(shown: &Buffer, next: &Buffer, out: &mut Vec<u32>) -> bool {
     out.clear();
     if shown.area != next.area {
         return false;
@@ -106,7 +108,8 @@ fn changes(shown: &Buffer, next: &Buffer, out: &mut Vec<usize>) -> bool {
             && now.modifier == was.modifier
             && now.underline_color == was.underline_color;
         if !same {
-            out.push(i);
+            // At most u16::MAX × u16::MAX cells.
+            out.push(i as u32);
         }
     }
     true
@@ -203,7 +206,8 @@ mod tests {
                 let width = usize::from(next.area.width);
                 let ours: Vec<(u16, u16, &Cell)> = out
                     .iter()
-                    .map(|&i| ((i % width) as u16, (i / width) as u16, &next.content[i]))
+                    .map(|&i| i as usize)
+                    .map(|i| ((i % width) as u16, (i / width) as u16, &next.content[i]))
                     .collect();
                 prop_assert_eq!(ours, shown.diff(&next));
             }
