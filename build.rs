@@ -1,6 +1,7 @@
 //! With the `audio` feature on Linux, compiles csrc/alsa_quiet.c (the handler that
-//! keeps ALSA's messages off the terminal). A release build links its code in
-//! the order of link/symbol-order.txt where the linker is LLD.
+//! keeps ALSA's messages off the terminal). Where the linker is LLD, a release
+//! build links its code in the order of link/symbol-order.txt and packs its
+//! relative relocations.
 
 use std::path::Path;
 
@@ -8,18 +9,18 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     #[cfg(feature = "audio")]
     audio();
-    symbol_order();
+    release_link();
 }
 
-/// Tells LLD to lay out the binary's functions in the order a session first
-/// runs them (`cargo run --release --example symbol_order` writes the list).
+/// Tells LLD to pack relative relocations (below) and to lay out the
+/// binary's functions in the order a session first runs them (`cargo run --release --example symbol_order` writes the list).
 /// The kernel maps 64 KB of the file around every page a start faults in:
 /// with the code a start and a drill run packed together, it maps about
 /// 1.5 MB less of the binary. Names the list no longer matches only lose
 /// their place. Other linkers do not know the option, so it is only given
 /// where rustc links with LLD: x86_64 Linux (GNU), from Rust 1.90, unless
 /// the flags choose the linker.
-fn symbol_order() {
+fn release_link() {
     println!("cargo:rerun-if-changed=link/symbol-order.txt");
     println!("cargo:rerun-if-env-changed=CARGO_ENCODED_RUSTFLAGS");
     let env = |name: &str| std::env::var(name).unwrap_or_default();
@@ -27,14 +28,17 @@ fn symbol_order() {
     let lld = env("TARGET") == "x86_64-unknown-linux-gnu"
         && rustc_minor() >= Some(90)
         && !env("CARGO_ENCODED_RUSTFLAGS").contains("link");
-    if env("PROFILE") == "release" && lld && list.is_file() {
+    if env("PROFILE") != "release" || !lld {
+        return;
+    }
+    if list.is_file() {
         println!(
             "cargo:rustc-link-arg-bins=-Wl,--symbol-ordering-file={}",
             list.display()
         );
         println!("cargo:rustc-link-arg-bins=-Wl,--no-warn-symbol-ordering");
     }
-    if env("PROFILE") == "release" && lld && loader_reads_relr() {
+    if loader_reads_relr() {
         println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
     }
 }

@@ -84,8 +84,7 @@ fn draw_timer(buf: &mut Buffer, area: Rect, attempt: &Attempt, now: Duration, th
     let paused = countdown.is_paused();
     let pane = Pane::new(if paused { theme.warn() } else { theme.muted() })
         .title(Span::styled(" Time ", theme.muted()));
-    let inner = pane.inner(area);
-    buf.render_widget(&pane, area);
+    let inner = pane.draw(area, buf);
 
     let mut label = vec![
         Span::styled(format!(" {face} "), style),

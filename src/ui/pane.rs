@@ -157,12 +157,6 @@ fn draw_title(line: &Line<'_>, row: Rect, buf: &mut Buffer) {
     draw_line(line, Rect::new(x, row.y, width.min(row.width), 1), buf);
 }
 
-impl Widget for &Pane<'_> {
-    fn render(self, area: Rect, buf: &mut Buffer) {
-        self.draw(area, buf);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -96,8 +96,7 @@ fn draw_list(buf: &mut Buffer, area: Rect, app: &StoriesApp, theme: Theme) {
             theme.muted(),
         ),
     ]));
-    let inner = pane.inner(list);
-    buf.render_widget(&pane, list);
+    let inner = pane.draw(list, buf);
     if app.book.stories.is_empty() {
         let text = Text::from(vec![
             Line::styled("No stories yet.", theme.text()),
@@ -230,8 +229,7 @@ fn draw_form(buf: &mut Buffer, area: Rect, app: &StoriesApp, form: &Form, theme:
         " New story "
     };
     let outer = Pane::new(theme.title()).title(Span::styled(title, theme.title()));
-    let inner = outer.inner(area);
-    buf.render_widget(&outer, area);
+    let inner = outer.draw(area, buf);
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(inner);
 

@@ -70,9 +70,6 @@ pub fn lines_in_pane(
     pane: Pane<'_>,
     lines: Vec<Line<'_>>,
 ) {
-    // Each line straight onto its row: a paragraph would restyle every cell
-    // of its area and copy each line's graphemes before writing them.
-
     let inner = pane.draw(area, buf);
     for (row, line) in (inner.y..inner.bottom()).zip(&lines) {
         draw_line(line, Rect::new(inner.x, row, inner.width, 1), buf);
@@ -89,12 +86,10 @@ pub fn lines_in_pane(
 pub fn draw_line(line: &Line<'_>, area: Rect, buf: &mut ratatui::buffer::Buffer) {
     let area = area.intersection(buf.area);
     let room = usize::from(area.width);
-    let width = one_cell_chars(line);
-    if area.is_empty() || !(1..=room).contains(&width.unwrap_or(0)) {
+    let Some(width) = one_cell_chars(line).filter(|width| (1..=room).contains(width)) else {
         line.render(area, buf);
         return;
-    }
-    let width = width.unwrap_or(0);
+    };
     let row = buf.index_of(area.x, area.y);
     if line.style != ratatui::style::Style::default() {
         for cell in &mut buf.content[row..row + room] {

@@ -24,7 +24,7 @@ const TWO_COLUMNS: u16 = 110;
 pub fn draw(buf: &mut Buffer, area: Rect, review: &Review, theme: Theme) {
     let pane = Pane::new(theme.muted()).padding(Padding::horizontal(1));
     let Some(session) = review.selected_session() else {
-        buf.render_widget(&pane, area);
+        pane.draw(area, buf);
         return;
     };
     let pane = pane.title(Span::styled(
@@ -35,8 +35,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, review: &Review, theme: Theme) {
         ),
         theme.title(),
     ));
-    let inner = pane.inner(area);
-    buf.render_widget(&pane, area);
+    let inner = pane.draw(area, buf);
     let history = &review.history;
     if inner.width >= TWO_COLUMNS - 4 {
         let [left, right] =

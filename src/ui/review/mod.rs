@@ -228,8 +228,7 @@ fn draw_loading(buf: &mut Buffer, area: Rect, done: usize, total: usize, theme: 
         done as f64 / total as f64
     };
     let pane = Pane::new(theme.muted()).title(Span::styled(" Loading sessions ", theme.title()));
-    let inner = pane.inner(rect);
-    buf.render_widget(&pane, rect);
+    let inner = pane.draw(rect, buf);
     let [label, gauge] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(inner);
     buf.render_widget(
