@@ -5,7 +5,7 @@ use std::time::Duration;
 use ratatui::buffer::Buffer;
 
 use crate::ui::widgets::Draw;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
@@ -33,8 +33,7 @@ pub fn draw(
     draw_recording_badge(buf, timer, app, theme);
 
     let framework = app.catalog.frameworks.get(attempt.framework);
-    let [checklist, notes] =
-        Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(panes);
+    let [checklist, notes] = super::split::sixty_forty(panes);
     draw_checklist(buf, checklist, app, attempt, framework, now, theme);
     draw_notes(buf, notes, attempt, app.focus == Focus::Notes, theme);
     draw_status(

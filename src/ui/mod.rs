@@ -10,6 +10,7 @@ pub mod help;
 pub mod interview;
 pub mod pane;
 pub mod review;
+pub mod split;
 pub mod stories;
 pub mod theme;
 pub mod widgets;
@@ -18,7 +19,7 @@ pub mod wrapup;
 use std::time::Duration;
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Padding, Paragraph, Wrap};
 
@@ -161,8 +162,7 @@ fn draw_question(buf: &mut Buffer, area: Rect, app: &App, attempt: &Attempt, the
         lines.extend(summaries);
     }
     let height = (lines.len() as u16 + 2).min(area.height / 3).max(3);
-    let [top, rest] =
-        Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(area);
+    let [top, rest] = split::top(area, height);
     widgets::lines_in_pane(buf, top, pane.padding(Padding::horizontal(1)), lines);
     rest
 }
@@ -177,13 +177,7 @@ fn answer_layout(
     theme: Theme,
 ) -> [Rect; 4] {
     let body = draw_question(buf, area, app, attempt, theme);
-    Layout::vertical([
-        Constraint::Length(3),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(body)
+    split::answer_rows(body)
 }
 
 /// "Round 2/4 · Peer on the team · Q1/2" in an interview loop.
