@@ -556,6 +556,37 @@ fn the_countdown_moves_without_input() {
     pty.wait_for_text("1:59 left");
 }
 
+/// CPU seconds (user and system) the process has used, from /proc.
+fn cpu_seconds(pid: i32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name, which is in parentheses: utime and
+    // stime are the 12th and 13th of them, in clock ticks (100 a second).
+    let after = stat.rsplit_once(") ").map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks: u64 = [11, 12]
+        .iter()
+        .filter_map(|&i| fields.get(i)?.parse::<u64>().ok())
+        .sum();
+    ticks as f64 / 100.0
+}
+
+#[test]
+fn the_loop_sleeps_after_signals_and_keys() {
+    let mut pty = start_drill(&["--seed", "8"]);
+    pty.wait_for_text("1-5 toggle");
+    // A resize (SIGWINCH), a key and a pause: each wakes the loop once.
+    pty.resize(90, 28);
+    pty.send("1");
+    pty.wait_for_text("[x] 1");
+    pty.send("p");
+    pty.wait_for_text("PAUSED");
+    let before = cpu_seconds(pty.pid());
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let used = cpu_seconds(pty.pid()) - before;
+    // Asleep uses next to nothing; a loop that spins uses the whole two seconds.
+    assert!(used < 0.5, "{used} s of CPU in 2 s with nothing to do");
+}
+
 #[test]
 fn running_out_of_time_rings_the_bell_and_counts_overtime() {
     // A one-second answer: the real clock, the real loop, the real bell.

@@ -171,7 +171,7 @@ fn loop_runs_the_whole_browser() {
         dir.path().to_path_buf(),
         listing.len(),
     );
-    let (tx, rx) = mpsc::channel();
+    let (tx, mut rx) = mpsc::channel();
     stardrill::cli::review::spawn_loader(listing, tx.clone());
     let press = |c: KeyCode| Msg::Key(KeyEvent::new(c, KeyModifiers::NONE));
     // Keys queue behind the loader's messages; keys while loading only quit,
@@ -198,7 +198,7 @@ fn loop_runs_the_whole_browser() {
     stardrill::cli::event_loop::run(
         &mut terminal,
         &mut review,
-        &rx,
+        &mut rx,
         &stardrill::cli::event_loop::Control::default(),
         &stardrill::domain::clock::FakeClock::fixed(),
         Theme::MONO,
@@ -239,7 +239,7 @@ fn a_deleted_session_takes_its_transcript_to_the_trash() {
         dir.path().to_path_buf(),
         listing.len(),
     );
-    let (tx, rx) = mpsc::channel();
+    let (tx, mut rx) = mpsc::channel();
     stardrill::cli::review::spawn_loader(listing, tx.clone());
     loop {
         let msg = rx
@@ -263,7 +263,7 @@ fn a_deleted_session_takes_its_transcript_to_the_trash() {
     stardrill::cli::event_loop::run(
         &mut terminal,
         &mut review,
-        &rx,
+        &mut rx,
         &stardrill::cli::event_loop::Control::default(),
         &stardrill::domain::clock::FakeClock::fixed(),
         Theme::MONO,

@@ -1,13 +1,12 @@
-//! The terminal side: a sleeping event loop, input and signal threads, and a
-//! terminal that is given back on every exit path.
+//! The terminal side: a sleeping event loop that reads the terminal on its
+//! own thread, and a terminal that is given back on every exit path.
 
-use std::io::{BufWriter, IsTerminal, Stdout, Write};
+use std::io::{BufWriter, IsTerminal, Read, Stdout, Write};
+use std::os::unix::net::UnixStream;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::thread;
-
-use std::time::Duration;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SendError, Sender};
+use std::time::{Duration, Instant};
 
 use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::buffer::Buffer;
@@ -17,6 +16,9 @@ use ratatui::crossterm::event::{
 };
 use ratatui::crossterm::execute;
 use ratatui::layout::Size;
+use rustix::event::{PollFd, PollFlags};
+use signal_hook::iterator::backend::SignalDelivery;
+use signal_hook::iterator::exfiltrator::SignalOnly;
 
 use super::screen::Screen;
 use crate::app::keymap::SUSPEND_KEYS;
@@ -52,7 +54,7 @@ pub trait Program {
 pub fn run<B: Backend, P: Program>(
     terminal: &mut Screen<B>,
     program: &mut P,
-    events: &Receiver<P::Msg>,
+    events: &mut impl Events<P::Msg>,
     control: &Control,
     clock: &dyn Clock,
     theme: Theme,
@@ -74,14 +76,9 @@ pub fn run<B: Backend, P: Program>(
             }
             return Err(err);
         }
-        let msg = match program.next_deadline(clock.now()) {
-            Some(wait) => match events.recv_timeout(wait) {
-                Ok(msg) => msg,
-                Err(RecvTimeoutError::Timeout) => Msg::Tick.into(),
-                Err(RecvTimeoutError::Disconnected) => Msg::Terminate.into(),
-            },
-            None => events.recv().unwrap_or_else(|_| Msg::Terminate.into()),
-        };
+        let msg = events
+            .next(program.next_deadline(clock.now()))
+            .unwrap_or_else(|| Msg::Tick.into());
         if control.suspend.swap(false, Ordering::AcqRel) {
             suspend_process();
             control.ask_repaint();
@@ -106,7 +103,7 @@ pub fn run<B: Backend, P: Program>(
                 perform(program, effect);
             }
             if !program.should_quit() {
-                next = events.try_recv().ok();
+                next = events.ready();
             }
         }
     }
@@ -186,58 +183,279 @@ pub fn check_interactive() -> Result<(), String> {
     }
 }
 
-/// Forwards terminal events to the loop from a thread that blocks on input.
-/// Ctrl-Z (a key in raw mode, not a signal) asks `control` to suspend.
-///
-/// Characters that arrive together, faster than anyone types (a paste into
-/// a terminal without bracketed paste), are sent as one `Msg::Typed`, so a
-/// text box takes them in one edit instead of one per character.
-pub fn spawn_input<M: From<Msg> + Send + 'static>(tx: Sender<M>, control: Arc<Control>) {
-    thread::spawn(move || {
-        let mut pending: Option<std::io::Result<Event>> = None;
-        loop {
-            let event = pending.take().unwrap_or_else(event::read);
-            let msg = match event {
-                Ok(Event::Key(key)) if SUSPEND_KEYS.action(&key).is_some() => {
-                    control.ask_suspend();
-                    Msg::Resize
-                }
-                Ok(Event::Key(key)) => match typed_char(&key) {
-                    Some(first) => {
-                        let mut run = String::from(first);
-                        while event::poll(GATHER).unwrap_or(false) {
-                            match event::read() {
-                                Ok(Event::Key(next)) if typed_char(&next).is_some() => {
-                                    run.extend(typed_char(&next));
-                                }
-                                other => {
-                                    pending = Some(other);
-                                    break;
-                                }
-                            }
-                        }
-                        if run.chars().count() == 1 {
-                            Msg::Key(key)
-                        } else {
-                            Msg::Typed(run)
-                        }
-                    }
-                    None => Msg::Key(key),
-                },
-                Ok(Event::Paste(text)) => Msg::Paste(text),
-                Ok(Event::Resize(..)) => {
-                    control.ask_resize();
-                    Msg::Resize
-                }
-                Ok(_) => continue,
-                Err(_) => Msg::Terminate,
-            };
-            let stop = msg == Msg::Terminate;
-            if tx.send(msg.into()).is_err() || stop {
-                break;
+/// Where the event loop's messages come from.
+pub trait Events<M> {
+    /// The next message, after waiting at most `wait` (`None`: as long as it
+    /// takes); `None` when the wait ran out.
+    fn next(&mut self, wait: Option<Duration>) -> Option<M>;
+    /// A message that is already there, without waiting.
+    fn ready(&mut self) -> Option<M>;
+}
+
+/// Messages from a channel alone (tests, and programs fed by background work).
+impl<M: From<Msg>> Events<M> for Receiver<M> {
+    fn next(&mut self, wait: Option<Duration>) -> Option<M> {
+        let received = match wait {
+            Some(wait) => self
+                .recv_timeout(wait)
+                .map_err(|e| e == RecvTimeoutError::Timeout),
+            None => self.recv().map_err(|_| false),
+        };
+        match received {
+            Ok(msg) => Some(msg),
+            Err(true) => None,
+            Err(false) => Some(Msg::Terminate.into()),
+        }
+    }
+
+    fn ready(&mut self) -> Option<M> {
+        self.try_recv().ok()
+    }
+}
+
+/// A sender into the event loop's channel that wakes the loop, for work on
+/// other threads (review's loader).
+pub struct LoopSender<M> {
+    tx: Sender<M>,
+    wake: Arc<UnixStream>,
+}
+
+impl<M> Clone for LoopSender<M> {
+    fn clone(&self) -> Self {
+        Self {
+            tx: self.tx.clone(),
+            wake: Arc::clone(&self.wake),
+        }
+    }
+}
+
+/// Somewhere a background thread sends its messages.
+pub trait Post<M>: Send + Sync + 'static {
+    /// False once nobody is listening.
+    fn post(&self, msg: M) -> bool;
+}
+
+impl<M: Send + 'static> Post<M> for LoopSender<M> {
+    fn post(&self, msg: M) -> bool {
+        let sent = self.tx.send(msg).is_ok();
+        // A full socket already wakes the loop: nothing is lost if this fails.
+        let _ = (&*self.wake).write(&[0]);
+        sent
+    }
+}
+
+impl<M: Send + 'static> Post<M> for Sender<M> {
+    fn post(&self, msg: M) -> bool {
+        self.send(msg).map_err(|SendError(_)| ()).is_ok()
+    }
+}
+
+/// The real terminal's messages, read on the loop's own thread: the loop
+/// sleeps in `poll` on the terminal and a socket that signals and background
+/// work write to. (Reading keys on a thread of their own cost every key a
+/// wake-up of the loop's thread: about a fifth of a key's response.)
+pub struct TerminalEvents<M> {
+    rx: Receiver<M>,
+    /// The read end of the wake-up socket.
+    wake: UnixStream,
+    /// Its write end, held so that it stays open when no background work
+    /// does (a closed end would leave the socket readable: a busy loop).
+    _waker: Arc<UnixStream>,
+    /// Signals that arrived; its socket wakes the loop too.
+    signals: SignalDelivery<UnixStream, SignalOnly>,
+    control: Arc<Control>,
+    /// An event read while gathering typed characters that was not one.
+    pending: Option<std::io::Result<Event>>,
+    /// Crossterm's reader was last found holding nothing: no need to ask it
+    /// again (a system call) before the terminal has more.
+    drained: bool,
+}
+
+impl<M: From<Msg> + Send + 'static> TerminalEvents<M> {
+    /// Takes over the signals a session handles (terminating ones save the
+    /// attempt and restore the terminal before the process ends; SIGTSTP,
+    /// SIGCONT and SIGWINCH become requests to `control`) and opens the
+    /// wake-up socket; the sender is for background work.
+    pub fn new(control: Arc<Control>) -> std::io::Result<(Self, LoopSender<M>)> {
+        use signal_hook::consts::signal::{SIGCONT, SIGTSTP, SIGWINCH};
+        let (wake, waker) = UnixStream::pair()?;
+        wake.set_nonblocking(true)?;
+        waker.set_nonblocking(true)?;
+        let (read, write) = UnixStream::pair()?;
+        read.set_nonblocking(true)?;
+        write.set_nonblocking(true)?;
+        // SIGWINCH here as well as in crossterm's reader: this handler is in
+        // place before the first frame, the reader's only once it first
+        // reads, and the loop asks the window's size only when told it
+        // changed.
+        let handled = TERMINATING
+            .iter()
+            .copied()
+            .chain([SIGTSTP, SIGCONT, SIGWINCH]);
+        let signals = SignalDelivery::with_pipe(read, write, SignalOnly, handled)?;
+        let (tx, rx) = mpsc::channel();
+        let waker = Arc::new(waker);
+        let sender = LoopSender {
+            tx,
+            wake: Arc::clone(&waker),
+        };
+        let events = Self {
+            rx,
+            wake,
+            _waker: waker,
+            signals,
+            control,
+            pending: None,
+            drained: false,
+        };
+        Ok((events, sender))
+    }
+
+    /// A message from a signal or background work, if one has arrived.
+    fn posted(&mut self) -> Option<M> {
+        if let Some(msg) = self.signalled() {
+            return Some(msg.into());
+        }
+        // No sender left only means no background work: not an end.
+        self.rx.try_recv().ok()
+    }
+
+    /// What the signals that arrived ask for: `Terminate`, or a `Resize`
+    /// that makes the loop look at the requests they made.
+    fn signalled(&mut self) -> Option<Msg> {
+        use signal_hook::consts::signal::{SIGCONT, SIGTSTP, SIGWINCH};
+        let mut msg = None;
+        for signal in self.signals.pending() {
+            match signal {
+                SIGTSTP => self.control.ask_suspend(),
+                SIGCONT => self.control.ask_repaint(),
+                SIGWINCH => self.control.ask_resize(),
+                _ => return Some(Msg::Terminate),
+            }
+            msg = Some(Msg::Resize);
+        }
+        msg
+    }
+
+    /// The next event from the terminal, if its reader already holds one.
+    fn buffered(&mut self) -> Option<M> {
+        while self.pending.is_some() || (!self.drained && self.more_input()) {
+            if let Some(msg) = self.read_terminal() {
+                return Some(msg.into());
             }
         }
-    });
+        None
+    }
+
+    /// Whether crossterm's reader has an event now, already read or waiting
+    /// on the terminal.
+    fn more_input(&mut self) -> bool {
+        let more = event::poll(GATHER).unwrap_or(false);
+        self.drained = !more;
+        more
+    }
+
+    /// Reads the terminal's next event, gathering characters that arrive
+    /// together (a paste into a terminal without bracketed paste) into one
+    /// `Msg::Typed`, so a text box takes them in one edit. `None` for an
+    /// event the programs do not use. Ctrl-Z (a key in raw mode, not a
+    /// signal) asks `control` to suspend.
+    fn read_terminal(&mut self) -> Option<Msg> {
+        let event = self.pending.take().unwrap_or_else(|| {
+            self.drained = false;
+            event::read()
+        });
+        Some(match event {
+            Ok(Event::Key(key)) if SUSPEND_KEYS.action(&key).is_some() => {
+                self.control.ask_suspend();
+                Msg::Resize
+            }
+            Ok(Event::Key(key)) => match typed_char(&key) {
+                Some(first) => {
+                    let mut run = String::from(first);
+                    while self.more_input() {
+                        match event::read() {
+                            Ok(Event::Key(next)) if typed_char(&next).is_some() => {
+                                run.extend(typed_char(&next));
+                            }
+                            other => {
+                                self.pending = Some(other);
+                                break;
+                            }
+                        }
+                    }
+                    if run.chars().count() == 1 {
+                        Msg::Key(key)
+                    } else {
+                        Msg::Typed(run)
+                    }
+                }
+                None => Msg::Key(key),
+            },
+            Ok(Event::Paste(text)) => Msg::Paste(text),
+            Ok(Event::Resize(..)) => {
+                self.control.ask_resize();
+                Msg::Resize
+            }
+            Ok(_) => return None,
+            Err(_) => Msg::Terminate,
+        })
+    }
+}
+
+impl<M: From<Msg> + Send + 'static> Events<M> for TerminalEvents<M> {
+    fn next(&mut self, wait: Option<Duration>) -> Option<M> {
+        let deadline = wait.map(|wait| Instant::now() + wait);
+        loop {
+            if let Some(msg) = self.ready() {
+                return Some(msg);
+            }
+            let left = deadline.map(|at| at.saturating_duration_since(Instant::now()));
+            if left == Some(Duration::ZERO) {
+                return None;
+            }
+            let timeout = left.and_then(|left| rustix::event::Timespec::try_from(left).ok());
+            // Not `std::io::stdin()`, which sets up a buffered reader the
+            // loop never reads through.
+            let stdin = rustix::stdio::stdin();
+            let mut fds = [
+                PollFd::new(&stdin, PollFlags::IN),
+                PollFd::new(&self.wake, PollFlags::IN),
+                PollFd::new(self.signals.get_read(), PollFlags::IN),
+            ];
+            match rustix::event::poll(&mut fds, timeout.as_ref()) {
+                // A signal: read above.
+                Ok(_) | Err(rustix::io::Errno::INTR) => {}
+                Err(_) => return Some(Msg::Terminate.into()),
+            }
+            let terminal = fds[0].revents();
+            // What woke the loop is read above; its bytes only woke it.
+            if fds[1].revents().contains(PollFlags::IN) {
+                drain(&self.wake);
+            }
+            if fds[2].revents().contains(PollFlags::IN) {
+                drain(self.signals.get_read());
+            }
+            if terminal.intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL) {
+                // The terminal is gone (a closed window).
+                return Some(Msg::Terminate.into());
+            }
+            if terminal.contains(PollFlags::IN) {
+                if let Some(msg) = self.read_terminal() {
+                    return Some(msg.into());
+                }
+            }
+        }
+    }
+
+    fn ready(&mut self) -> Option<M> {
+        self.posted().or_else(|| self.buffered())
+    }
+}
+
+/// Reads a non-blocking socket empty.
+fn drain(mut socket: &UnixStream) {
+    while matches!(socket.read(&mut [0; 64]), Ok(n) if n > 0) {}
 }
 
 /// How long to look for more characters after one: input already waiting
@@ -267,7 +485,8 @@ const TERMINATING: &[i32] = {
 };
 
 /// Requests from outside the program's messages: stop the process for a
-/// while (SIGTSTP, Ctrl-Z), and repaint everything (SIGCONT, after a stop).
+/// while (SIGTSTP, Ctrl-Z), repaint everything (SIGCONT, after a stop), and
+/// the window's new size (SIGWINCH).
 #[derive(Debug, Default)]
 pub struct Control {
     suspend: AtomicBool,
@@ -308,45 +527,6 @@ impl Control {
             }
         }
     }
-}
-
-/// Turns terminating signals into a `Terminate` message, so the attempt is
-/// saved and the terminal restored before the process ends; SIGTSTP, SIGCONT
-/// and SIGWINCH go to `control` (the loop wakes on a `Resize`).
-pub fn spawn_signals<M: From<Msg> + Send + 'static>(
-    tx: Sender<M>,
-    control: Arc<Control>,
-) -> std::io::Result<()> {
-    use signal_hook::consts::signal::{SIGCONT, SIGTSTP, SIGWINCH};
-    let mut wanted = TERMINATING.to_vec();
-    // SIGWINCH here as well as in the input thread's reader: this handler is
-    // in place before the first frame, the reader's only once it first reads,
-    // and the loop asks the window's size only when told it changed.
-    wanted.extend([SIGTSTP, SIGCONT, SIGWINCH]);
-    let mut signals = signal_hook::iterator::Signals::new(wanted)?;
-    thread::spawn(move || {
-        for signal in signals.forever() {
-            let msg = match signal {
-                SIGTSTP => {
-                    control.ask_suspend();
-                    Msg::Resize
-                }
-                SIGCONT => {
-                    control.ask_repaint();
-                    Msg::Resize
-                }
-                SIGWINCH => {
-                    control.ask_resize();
-                    Msg::Resize
-                }
-                _ => Msg::Terminate,
-            };
-            if tx.send(msg.into()).is_err() {
-                break;
-            }
-        }
-    });
-    Ok(())
 }
 
 /// Gives the terminal back, stops the whole process (as the shell expects of
@@ -431,16 +611,22 @@ pub fn run_on_terminal<P: Program>(
     program: &mut P,
     clock: &dyn Clock,
     theme: Theme,
-    start: impl FnOnce(Sender<P::Msg>),
+    start: impl FnOnce(LoopSender<P::Msg>),
     perform: &mut dyn FnMut(&mut P, P::Effect),
 ) -> std::io::Result<()> {
-    let (tx, rx) = mpsc::channel();
     let control = Arc::new(Control::default());
-    spawn_signals(tx.clone(), Arc::clone(&control))?;
+    let (mut events, sender) = TerminalEvents::new(Arc::clone(&control))?;
     with_terminal(|terminal| {
-        spawn_input(tx.clone(), Arc::clone(&control));
-        start(tx);
-        run(terminal, program, &rx, &control, clock, theme, perform)
+        start(sender);
+        run(
+            terminal,
+            program,
+            &mut events,
+            &control,
+            clock,
+            theme,
+            perform,
+        )
     })
 }
 

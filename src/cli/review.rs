@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
@@ -14,7 +13,7 @@ use clap::Args;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Size;
 
-use super::event_loop::{self, Program, check_interactive};
+use super::event_loop::{self, Post, Program, check_interactive};
 use super::{fail, output, sound};
 use crate::app::Status;
 use crate::app::review::{Effect, Msg, Review};
@@ -334,19 +333,19 @@ impl Loader {
 }
 
 /// Loads `listing` on a background thread, feeding progress into the channel.
-pub fn spawn_loader(listing: Listing, tx: mpsc::Sender<Msg>) -> Loader {
+pub fn spawn_loader(listing: Listing, tx: impl Post<Msg>) -> Loader {
     let sent = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&sent);
     let thread = thread::spawn(move || {
         let progress = |n| {
-            let _ = tx.send(Msg::Progress(n));
+            tx.post(Msg::Progress(n));
         };
         let (mut loaded, update) = history::load_deferred(&listing, &progress);
         // What was said, from the transcripts; one that cannot be read only
         // goes without its cues (`review --check` names it).
         let _ = transcripts::attach_cues(&listing.data_dir, &mut loaded.history);
         flag.store(true, Ordering::Release);
-        let _ = tx.send(Msg::Loaded(Box::new(loaded)));
+        tx.post(Msg::Loaded(Box::new(loaded)));
         if let Some(update) = update {
             // The cache only saves time; a failure to write it costs nothing else.
             let _ = update.save();
