@@ -187,7 +187,8 @@ fn unpack(area: Rect, cells: &[Packed]) -> Buffer {
 /// 16 bytes.
 #[derive(Debug, Clone, Copy)]
 struct Packed {
-    /// The character in the low 21 bits, the modifiers above.
+    /// The character in the low 21 bits, the modifiers in the next 10, and
+    /// in the top bit whether all three colours are the terminal's own.
     text: u32,
     fg: Color,
     bg: Color,
@@ -197,7 +198,7 @@ struct Packed {
 impl Packed {
     /// `Cell::EMPTY`: a space in the terminal's own colours.
     const BLANK: Self = Self {
-        text: b' ' as u32,
+        text: b' ' as u32 | DEFAULT_COLOURS,
         fg: Color::Reset,
         bg: Color::Reset,
         underline: Color::Reset,
@@ -214,16 +215,21 @@ impl Packed {
         })
     }
 
-    /// The cell's one character and its modifiers as `Packed::text`, if the
-    /// cell packs.
+    /// The cell's `Packed::text`, if the cell packs.
     #[inline(always)]
     #[allow(deprecated)] // `skip` is still read by ratatui's diff
     fn text(cell: &Cell) -> Option<u32> {
         let modifier = u32::from(cell.modifier.bits());
-        if cell.diff_option != CellDiffOption::None || cell.skip || modifier >> 11 != 0 {
+        if cell.diff_option != CellDiffOption::None || cell.skip || modifier >> 10 != 0 {
             return None;
         }
-        Self::plain_char(cell).map(|ch| u32::from(ch) | modifier << 21)
+        let colours = [cell.fg, cell.bg, cell.underline_color];
+        let default = if colours.iter().all(|c| matches!(c, Color::Reset)) {
+            DEFAULT_COLOURS
+        } else {
+            0
+        };
+        Self::plain_char(cell).map(|ch| u32::from(ch) | modifier << 21 | default)
     }
 
     #[inline(always)]
@@ -254,12 +260,15 @@ impl Packed {
 
     /// Whether this is `cell`, whose `Packed::text` is `text`: what
     /// ratatui's comparison of cells answers, without its call per colour.
+    /// Blank cells (most of a frame) have the terminal's own colours on both
+    /// sides: then equal `text` says it all.
     #[inline(always)]
     fn is(&self, text: u32, cell: &Cell) -> bool {
         self.text == text
-            && same(self.fg, cell.fg)
-            && same(self.bg, cell.bg)
-            && same(self.underline, cell.underline_color)
+            && (text & DEFAULT_COLOURS != 0
+                || same(self.fg, cell.fg)
+                    && same(self.bg, cell.bg)
+                    && same(self.underline, cell.underline_color))
     }
 
     /// The cell this was packed from.
@@ -270,10 +279,14 @@ impl Packed {
         cell.fg = self.fg;
         cell.bg = self.bg;
         cell.underline_color = self.underline;
-        cell.modifier = Modifier::from_bits_retain((self.text >> 21) as u16);
+        cell.modifier = Modifier::from_bits_retain((self.text >> 21 & 0x3ff) as u16);
         cell
     }
 }
+
+/// The top bit of `Packed::text`: foreground, background and underline all
+/// `Color::Reset`.
+const DEFAULT_COLOURS: u32 = 1 << 31;
 
 /// `a == b`, in a form the compiler inlines: the variants first, then the
 /// two that carry values.
@@ -480,7 +493,8 @@ mod tests {
     fn plain_cells_pack_and_wide_text_does_not() {
         let area = Rect::new(0, 0, 6, 1);
         let mut frame = Buffer::empty(area);
-        assert!(Packed::BLANK.is(u32::from(b' '), &frame.content[0]));
+        let blank = &frame.content[0];
+        assert!(Packed::text(blank).is_some_and(|text| Packed::BLANK.is(text, blank)));
         frame.set_string(0, 0, "╭─ab·é", Style::default().fg(Color::Red));
         assert!(pack(&frame).is_some());
         frame.set_string(0, 0, "面", Style::default());
