@@ -151,13 +151,18 @@ fn draw_question(buf: &mut Buffer, area: Rect, app: &App, attempt: &Attempt, the
     } else {
         0
     };
-    let summaries: Vec<Line> = question
-        .principles
-        .iter()
-        .filter_map(|slug| app.catalog.principles.find(slug))
-        .flat_map(|p| wrap_indented(&format!("{}: {}", p.name, p.summary), text_width, ""))
-        .map(|l| Line::styled(l, theme.muted()))
-        .collect();
+    // Wrapped only when some could fit: this runs every frame.
+    let summaries: Vec<Line> = if budget > lines.len() {
+        question
+            .principles
+            .iter()
+            .filter_map(|slug| app.catalog.principles.find(slug))
+            .flat_map(|p| wrap_indented(&format!("{}: {}", p.name, p.summary), text_width, ""))
+            .map(|l| Line::styled(l, theme.muted()))
+            .collect()
+    } else {
+        Vec::new()
+    };
     if lines.len() + summaries.len() <= budget {
         lines.extend(summaries);
     }

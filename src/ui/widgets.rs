@@ -141,16 +141,23 @@ pub fn one_cell(ch: char) -> bool {
 }
 
 /// A footer of key hints, keeping as many as fit, in priority order.
-pub fn key_hints(hints: &[(&str, &str)], width: u16, theme: Theme) -> Line<'static> {
-    let mut spans = Vec::new();
+/// Each hint is " key label " (the key in the key style), in borrowed
+/// pieces: a footer is drawn every frame.
+pub fn key_hints<'a>(hints: &[(&'a str, &'a str)], width: u16, theme: Theme) -> Line<'a> {
+    let mut spans = Vec::with_capacity(hints.len() * 5);
     let mut used = 0usize;
-    for (key, label) in hints {
+    for &(key, label) in hints {
         let needed = key.width() + 1 + label.width() + 2;
         if used + needed > usize::from(width) {
             break;
         }
-        spans.push(Span::styled(format!(" {key}"), theme.key()));
-        spans.push(Span::styled(format!(" {label} "), theme.muted()));
+        spans.extend([
+            Span::styled(" ", theme.key()),
+            Span::styled(key, theme.key()),
+            Span::styled(" ", theme.muted()),
+            Span::styled(label, theme.muted()),
+            Span::styled(" ", theme.muted()),
+        ]);
         used += needed;
     }
     Line::from(spans)
