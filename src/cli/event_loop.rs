@@ -5,7 +5,7 @@ use std::io::{BufWriter, IsTerminal, Read, Stdout, Write};
 use std::os::unix::net::UnixStream;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SendError, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 use ratatui::backend::{Backend, CrosstermBackend};
@@ -195,16 +195,13 @@ pub trait Events<M> {
 /// Messages from a channel alone (tests, and programs fed by background work).
 impl<M: From<Msg>> Events<M> for Receiver<M> {
     fn next(&mut self, wait: Option<Duration>) -> Option<M> {
-        let received = match wait {
-            Some(wait) => self
-                .recv_timeout(wait)
-                .map_err(|e| e == RecvTimeoutError::Timeout),
-            None => self.recv().map_err(|_| false),
-        };
-        match received {
-            Ok(msg) => Some(msg),
-            Err(true) => None,
-            Err(false) => Some(Msg::Terminate.into()),
+        match wait {
+            Some(wait) => match self.recv_timeout(wait) {
+                Ok(msg) => Some(msg),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => Some(Msg::Terminate.into()),
+            },
+            None => Some(self.recv().unwrap_or_else(|_| Msg::Terminate.into())),
         }
     }
 
@@ -218,15 +215,6 @@ impl<M: From<Msg>> Events<M> for Receiver<M> {
 pub struct LoopSender<M> {
     tx: Sender<M>,
     wake: Arc<UnixStream>,
-}
-
-impl<M> Clone for LoopSender<M> {
-    fn clone(&self) -> Self {
-        Self {
-            tx: self.tx.clone(),
-            wake: Arc::clone(&self.wake),
-        }
-    }
 }
 
 /// Somewhere a background thread sends its messages.
@@ -246,14 +234,15 @@ impl<M: Send + 'static> Post<M> for LoopSender<M> {
 
 impl<M: Send + 'static> Post<M> for Sender<M> {
     fn post(&self, msg: M) -> bool {
-        self.send(msg).map_err(|SendError(_)| ()).is_ok()
+        self.send(msg).is_ok()
     }
 }
 
 /// The real terminal's messages, read on the loop's own thread: the loop
-/// sleeps in `poll` on the terminal and a socket that signals and background
-/// work write to. (Reading keys on a thread of their own cost every key a
-/// wake-up of the loop's thread: about a fifth of a key's response.)
+/// sleeps in `poll` on the terminal, a socket background work writes to
+/// after each message, and the socket signal handlers write to. (Reading
+/// keys on a thread of their own cost every key a wake-up of a second
+/// thread, and a start two threads.)
 pub struct TerminalEvents<M> {
     rx: Receiver<M>,
     /// The read end of the wake-up socket.
@@ -424,7 +413,7 @@ impl<M: From<Msg> + Send + 'static> Events<M> for TerminalEvents<M> {
                 PollFd::new(self.signals.get_read(), PollFlags::IN),
             ];
             match rustix::event::poll(&mut fds, timeout.as_ref()) {
-                // A signal: read above.
+                // Interrupted by a signal: taken at the top of the loop.
                 Ok(_) | Err(rustix::io::Errno::INTR) => {}
                 Err(_) => return Some(Msg::Terminate.into()),
             }
