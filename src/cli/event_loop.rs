@@ -1,5 +1,5 @@
-//! The terminal side: a sleeping event loop that reads the terminal on its
-//! own thread, and a terminal that is given back on every exit path.
+//! The terminal side: a sleeping event loop, the thread that reads the
+//! terminal into it, and a terminal that is given back on every exit path.
 
 use std::io::{BufWriter, IsTerminal, Read, Stdout, Write};
 use std::os::unix::net::UnixStream;
@@ -238,26 +238,28 @@ impl<M: Send + 'static> Post<M> for Sender<M> {
     }
 }
 
-/// The real terminal's messages, read on the loop's own thread: the loop
-/// sleeps in `poll` on the terminal, a socket background work writes to
-/// after each message, and the socket signal handlers write to. (Reading
-/// keys on a thread of their own cost every key a wake-up of a second
-/// thread, and a start two threads.)
+/// The real terminal's messages: the loop sleeps in `poll` on a socket that
+/// the input thread and background work write to after each message, and on
+/// the socket signal handlers write to. No signal thread: signal-hook hands
+/// signals over through its socket.
+///
+/// Keys are read on a thread of their own, not in this `poll`: crossterm's
+/// reader keeps events it has parsed but not returned (several keys read at
+/// once), which only its blocking `read` is sure to find; a reader asked
+/// with a short timeout can miss them when the thread is preempted, and a
+/// key then waits for the next one (seen once under load).
 pub struct TerminalEvents<M> {
     rx: Receiver<M>,
+    /// For the input thread's sender.
+    tx: Sender<M>,
     /// The read end of the wake-up socket.
     wake: UnixStream,
     /// Its write end, held so that it stays open when no background work
     /// does (a closed end would leave the socket readable: a busy loop).
-    _waker: Arc<UnixStream>,
+    waker: Arc<UnixStream>,
     /// Signals that arrived; its socket wakes the loop too.
     signals: SignalDelivery<UnixStream, SignalOnly>,
     control: Arc<Control>,
-    /// An event read while gathering typed characters that was not one.
-    pending: Option<std::io::Result<Event>>,
-    /// Crossterm's reader was last found holding nothing: no need to ask it
-    /// again (a system call) before the terminal has more.
-    drained: bool,
 }
 
 impl<M: From<Msg> + Send + 'static> TerminalEvents<M> {
@@ -284,29 +286,24 @@ impl<M: From<Msg> + Send + 'static> TerminalEvents<M> {
         let signals = SignalDelivery::with_pipe(read, write, SignalOnly, handled)?;
         let (tx, rx) = mpsc::channel();
         let waker = Arc::new(waker);
-        let sender = LoopSender {
-            tx,
-            wake: Arc::clone(&waker),
-        };
         let events = Self {
             rx,
+            tx: tx.clone(),
             wake,
-            _waker: waker,
+            waker: Arc::clone(&waker),
             signals,
             control,
-            pending: None,
-            drained: false,
         };
-        Ok((events, sender))
+        Ok((events, LoopSender { tx, wake: waker }))
     }
 
-    /// A message from a signal or background work, if one has arrived.
-    fn posted(&mut self) -> Option<M> {
-        if let Some(msg) = self.signalled() {
-            return Some(msg.into());
-        }
-        // No sender left only means no background work: not an end.
-        self.rx.try_recv().ok()
+    /// Starts the thread that reads the terminal into the loop.
+    pub fn read_terminal(&self) {
+        let tx = LoopSender {
+            tx: self.tx.clone(),
+            wake: Arc::clone(&self.waker),
+        };
+        spawn_input(tx, Arc::clone(&self.control));
     }
 
     /// What the signals that arrived ask for: `Terminate`, or a `Resize`
@@ -325,71 +322,6 @@ impl<M: From<Msg> + Send + 'static> TerminalEvents<M> {
         }
         msg
     }
-
-    /// The next event from the terminal, if its reader already holds one.
-    fn buffered(&mut self) -> Option<M> {
-        while self.pending.is_some() || (!self.drained && self.more_input()) {
-            if let Some(msg) = self.read_terminal() {
-                return Some(msg.into());
-            }
-        }
-        None
-    }
-
-    /// Whether crossterm's reader has an event now, already read or waiting
-    /// on the terminal.
-    fn more_input(&mut self) -> bool {
-        let more = event::poll(GATHER).unwrap_or(false);
-        self.drained = !more;
-        more
-    }
-
-    /// Reads the terminal's next event, gathering characters that arrive
-    /// together (a paste into a terminal without bracketed paste) into one
-    /// `Msg::Typed`, so a text box takes them in one edit. `None` for an
-    /// event the programs do not use. Ctrl-Z (a key in raw mode, not a
-    /// signal) asks `control` to suspend.
-    fn read_terminal(&mut self) -> Option<Msg> {
-        let event = self.pending.take().unwrap_or_else(|| {
-            self.drained = false;
-            event::read()
-        });
-        Some(match event {
-            Ok(Event::Key(key)) if SUSPEND_KEYS.action(&key).is_some() => {
-                self.control.ask_suspend();
-                Msg::Resize
-            }
-            Ok(Event::Key(key)) => match typed_char(&key) {
-                Some(first) => {
-                    let mut run = String::from(first);
-                    while self.more_input() {
-                        match event::read() {
-                            Ok(Event::Key(next)) if typed_char(&next).is_some() => {
-                                run.extend(typed_char(&next));
-                            }
-                            other => {
-                                self.pending = Some(other);
-                                break;
-                            }
-                        }
-                    }
-                    if run.chars().count() == 1 {
-                        Msg::Key(key)
-                    } else {
-                        Msg::Typed(run)
-                    }
-                }
-                None => Msg::Key(key),
-            },
-            Ok(Event::Paste(text)) => Msg::Paste(text),
-            Ok(Event::Resize(..)) => {
-                self.control.ask_resize();
-                Msg::Resize
-            }
-            Ok(_) => return None,
-            Err(_) => Msg::Terminate,
-        })
-    }
 }
 
 impl<M: From<Msg> + Send + 'static> Events<M> for TerminalEvents<M> {
@@ -404,11 +336,7 @@ impl<M: From<Msg> + Send + 'static> Events<M> for TerminalEvents<M> {
                 return None;
             }
             let timeout = left.and_then(|left| rustix::event::Timespec::try_from(left).ok());
-            // Not `std::io::stdin()`, which sets up a buffered reader the
-            // loop never reads through.
-            let stdin = rustix::stdio::stdin();
             let mut fds = [
-                PollFd::new(&stdin, PollFlags::IN),
                 PollFd::new(&self.wake, PollFlags::IN),
                 PollFd::new(self.signals.get_read(), PollFlags::IN),
             ];
@@ -417,29 +345,77 @@ impl<M: From<Msg> + Send + 'static> Events<M> for TerminalEvents<M> {
                 Ok(_) | Err(rustix::io::Errno::INTR) => {}
                 Err(_) => return Some(Msg::Terminate.into()),
             }
-            let terminal = fds[0].revents();
-            // What woke the loop is read above; its bytes only woke it.
-            if fds[1].revents().contains(PollFlags::IN) {
+            // What woke the loop is read at the top; its bytes only woke it.
+            if fds[0].revents().contains(PollFlags::IN) {
                 drain(&self.wake);
             }
-            if fds[2].revents().contains(PollFlags::IN) {
+            if fds[1].revents().contains(PollFlags::IN) {
                 drain(self.signals.get_read());
-            }
-            if terminal.intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL) {
-                // The terminal is gone (a closed window).
-                return Some(Msg::Terminate.into());
-            }
-            if terminal.contains(PollFlags::IN) {
-                if let Some(msg) = self.read_terminal() {
-                    return Some(msg.into());
-                }
             }
         }
     }
 
     fn ready(&mut self) -> Option<M> {
-        self.posted().or_else(|| self.buffered())
+        if let Some(msg) = self.signalled() {
+            return Some(msg.into());
+        }
+        // No sender left only means no background work: not an end.
+        self.rx.try_recv().ok()
     }
+}
+
+/// Forwards terminal events to the loop from a thread that blocks on input.
+/// Ctrl-Z (a key in raw mode, not a signal) asks `control` to suspend.
+///
+/// Characters that arrive together, faster than anyone types (a paste into
+/// a terminal without bracketed paste), are sent as one `Msg::Typed`, so a
+/// text box takes them in one edit instead of one per character.
+fn spawn_input<M: From<Msg> + Send + 'static>(tx: LoopSender<M>, control: Arc<Control>) {
+    std::thread::spawn(move || {
+        let mut pending: Option<std::io::Result<Event>> = None;
+        loop {
+            let event = pending.take().unwrap_or_else(event::read);
+            let msg = match event {
+                Ok(Event::Key(key)) if SUSPEND_KEYS.action(&key).is_some() => {
+                    control.ask_suspend();
+                    Msg::Resize
+                }
+                Ok(Event::Key(key)) => match typed_char(&key) {
+                    Some(first) => {
+                        let mut run = String::from(first);
+                        while event::poll(GATHER).unwrap_or(false) {
+                            match event::read() {
+                                Ok(Event::Key(next)) if typed_char(&next).is_some() => {
+                                    run.extend(typed_char(&next));
+                                }
+                                other => {
+                                    pending = Some(other);
+                                    break;
+                                }
+                            }
+                        }
+                        if run.chars().count() == 1 {
+                            Msg::Key(key)
+                        } else {
+                            Msg::Typed(run)
+                        }
+                    }
+                    None => Msg::Key(key),
+                },
+                Ok(Event::Paste(text)) => Msg::Paste(text),
+                Ok(Event::Resize(..)) => {
+                    control.ask_resize();
+                    Msg::Resize
+                }
+                Ok(_) => continue,
+                Err(_) => Msg::Terminate,
+            };
+            let stop = msg == Msg::Terminate;
+            if !tx.post(msg.into()) || stop {
+                break;
+            }
+        }
+    });
 }
 
 /// Reads a non-blocking socket empty.
@@ -606,6 +582,7 @@ pub fn run_on_terminal<P: Program>(
     let control = Arc::new(Control::default());
     let (mut events, sender) = TerminalEvents::new(Arc::clone(&control))?;
     with_terminal(|terminal| {
+        events.read_terminal();
         start(sender);
         run(
             terminal,
