@@ -13,7 +13,8 @@ fn main() {
 }
 
 /// Tells LLD to pack relative relocations (below) and to lay out the
-/// binary's functions in the order a session first runs them (`cargo run --release --example symbol_order` writes the list).
+/// binary's functions in the order a session first runs them
+/// (`cargo run --release --example symbol_order` writes the list).
 /// The kernel maps 64 KB of the file around every page a start faults in:
 /// with the code a start and a drill run packed together, it maps about
 /// 1.5 MB less of the binary. Names the list no longer matches only lose

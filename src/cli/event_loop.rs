@@ -217,6 +217,15 @@ pub struct LoopSender<M> {
     wake: Arc<UnixStream>,
 }
 
+impl<M> Clone for LoopSender<M> {
+    fn clone(&self) -> Self {
+        Self {
+            tx: self.tx.clone(),
+            wake: Arc::clone(&self.wake),
+        }
+    }
+}
+
 /// Somewhere a background thread sends its messages.
 pub trait Post<M>: Send + Sync + 'static {
     /// False once nobody is listening.
@@ -250,13 +259,12 @@ impl<M: Send + 'static> Post<M> for Sender<M> {
 /// key then waits for the next one (seen once under load).
 pub struct TerminalEvents<M> {
     rx: Receiver<M>,
-    /// For the input thread's sender.
-    tx: Sender<M>,
     /// The read end of the wake-up socket.
     wake: UnixStream,
-    /// Its write end, held so that it stays open when no background work
-    /// does (a closed end would leave the socket readable: a busy loop).
-    waker: Arc<UnixStream>,
+    /// The input thread's sender is a copy. Held here so the socket's write
+    /// end stays open when no thread holds one (a closed end would leave the
+    /// socket readable: a busy loop).
+    sender: LoopSender<M>,
     /// Signals that arrived; its socket wakes the loop too.
     signals: SignalDelivery<UnixStream, SignalOnly>,
     control: Arc<Control>,
@@ -285,25 +293,23 @@ impl<M: From<Msg> + Send + 'static> TerminalEvents<M> {
             .chain([SIGTSTP, SIGCONT, SIGWINCH]);
         let signals = SignalDelivery::with_pipe(read, write, SignalOnly, handled)?;
         let (tx, rx) = mpsc::channel();
-        let waker = Arc::new(waker);
+        let sender = LoopSender {
+            tx,
+            wake: Arc::new(waker),
+        };
         let events = Self {
             rx,
-            tx: tx.clone(),
             wake,
-            waker: Arc::clone(&waker),
+            sender: sender.clone(),
             signals,
             control,
         };
-        Ok((events, LoopSender { tx, wake: waker }))
+        Ok((events, sender))
     }
 
     /// Starts the thread that reads the terminal into the loop.
     pub fn read_terminal(&self) {
-        let tx = LoopSender {
-            tx: self.tx.clone(),
-            wake: Arc::clone(&self.waker),
-        };
-        spawn_input(tx, Arc::clone(&self.control));
+        spawn_input(self.sender.clone(), Arc::clone(&self.control));
     }
 
     /// What the signals that arrived ask for: `Terminate`, or a `Resize`
