@@ -1,7 +1,7 @@
 //! With the `audio` feature on Linux, compiles csrc/alsa_quiet.c (the handler that
 //! keeps ALSA's messages off the terminal). Where the linker is LLD, a release
-//! build links its code in the order of link/symbol-order.txt and packs its
-//! relative relocations.
+//! build links its code in the order of link/symbol-order.txt, packs its
+//! relative relocations and links the unwinder in.
 
 use std::path::Path;
 
@@ -39,6 +39,14 @@ fn release_link() {
         );
         println!("cargo:rustc-link-arg-bins=-Wl,--no-warn-symbol-ordering");
     }
+    // The unwinder from libgcc_eh.a, linked in as `gcc -static-libgcc`
+    // does, instead of libgcc_s.so: one library fewer for the loader at
+    // every start (with src/main.rs's log10, libc is the only one left).
+    // Not with `audio`: ALSA and whisper's C++ bring libgcc_s in anyway, and
+    // C++ exceptions are best left to one unwinder.
+    if env("CARGO_FEATURE_AUDIO").is_empty() && c_compiler_has("libgcc_eh.a").is_some() {
+        println!("cargo:rustc-link-lib=static:-bundle=gcc_eh");
+    }
     if loader_reads_relr() {
         println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
     }
@@ -52,18 +60,24 @@ fn release_link() {
 /// strings, vtables); packed, they take a few hundred bytes, and a start
 /// reads that many fewer pages of the file.
 fn loader_reads_relr() -> bool {
-    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
-    let Ok(out) = std::process::Command::new(cc)
-        .arg("-print-file-name=libc.so.6")
-        .output()
-    else {
-        return false;
-    };
-    let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    std::fs::read(&path).is_ok_and(|libc| {
-        libc.windows(b"GLIBC_ABI_DT_RELR".len())
-            .any(|w| w == b"GLIBC_ABI_DT_RELR")
+    c_compiler_has("libc.so.6").is_some_and(|path| {
+        std::fs::read(path).is_ok_and(|libc| {
+            libc.windows(b"GLIBC_ABI_DT_RELR".len())
+                .any(|w| w == b"GLIBC_ABI_DT_RELR")
+        })
     })
+}
+
+/// Where the C compiler the link runs through finds `file` among its
+/// libraries, if it does (it prints the bare name when it does not).
+fn c_compiler_has(file: &str) -> Option<std::path::PathBuf> {
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
+    let out = std::process::Command::new(cc)
+        .arg(format!("-print-file-name={file}"))
+        .output()
+        .ok()?;
+    let path = std::path::PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    (path.is_absolute() && path.is_file()).then_some(path)
 }
 
 /// The minor version of the rustc that builds the crate (`1.90.0` → 90).
