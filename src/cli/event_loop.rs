@@ -267,6 +267,10 @@ pub struct TerminalEvents<M> {
     sender: LoopSender<M>,
     /// Signals that arrived; its socket wakes the loop too.
     signals: SignalDelivery<UnixStream, SignalOnly>,
+    /// Whether the signal socket was last seen readable, or `poll` was
+    /// interrupted: only then is it read (a key's wake-up then costs no
+    /// reads of it at all).
+    signals_waiting: bool,
     control: Arc<Control>,
 }
 
@@ -302,6 +306,7 @@ impl<M: From<Msg> + Send + 'static> TerminalEvents<M> {
             wake,
             sender: sender.clone(),
             signals,
+            signals_waiting: true,
             control,
         };
         Ok((events, sender))
@@ -316,7 +321,12 @@ impl<M: From<Msg> + Send + 'static> TerminalEvents<M> {
     /// that makes the loop look at the requests they made.
     fn signalled(&mut self) -> Option<Msg> {
         use signal_hook::consts::signal::{SIGCONT, SIGTSTP, SIGWINCH};
+        if !std::mem::take(&mut self.signals_waiting) {
+            return None;
+        }
         let mut msg = None;
+        // Reads the socket empty, then the signals the handlers noted
+        // (before writing to it: none is missed).
         for signal in self.signals.pending() {
             match signal {
                 SIGTSTP => self.control.ask_suspend(),
@@ -347,16 +357,18 @@ impl<M: From<Msg> + Send + 'static> Events<M> for TerminalEvents<M> {
                 PollFd::new(self.signals.get_read(), PollFlags::IN),
             ];
             match rustix::event::poll(&mut fds, timeout.as_ref()) {
+                Ok(_) => {}
                 // Interrupted by a signal: taken at the top of the loop.
-                Ok(_) | Err(rustix::io::Errno::INTR) => {}
+                Err(rustix::io::Errno::INTR) => self.signals_waiting = true,
                 Err(_) => return Some(Msg::Terminate.into()),
             }
-            // What woke the loop is read at the top; its bytes only woke it.
+            // What woke the loop is read at the top; the wake-up socket's
+            // bytes only woke it.
             if fds[0].revents().contains(PollFlags::IN) {
                 drain(&self.wake);
             }
             if fds[1].revents().contains(PollFlags::IN) {
-                drain(self.signals.get_read());
+                self.signals_waiting = true;
             }
         }
     }
@@ -424,9 +436,11 @@ fn spawn_input<M: From<Msg> + Send + 'static>(tx: LoopSender<M>, control: Arc<Co
     });
 }
 
-/// Reads a non-blocking socket empty.
+/// Reads a non-blocking socket empty: a read that does not fill the buffer
+/// took all there was (one byte per message, usually one).
 fn drain(mut socket: &UnixStream) {
-    while matches!(socket.read(&mut [0; 64]), Ok(n) if n > 0) {}
+    let mut buffer = [0; 64];
+    while matches!(socket.read(&mut buffer), Ok(n) if n == buffer.len()) {}
 }
 
 /// How long to look for more characters after one: input already waiting
