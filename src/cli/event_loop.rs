@@ -14,7 +14,7 @@ use ratatui::crossterm::event::{
     self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyCode, KeyEvent, KeyEventKind,
     KeyModifiers,
 };
-use ratatui::crossterm::execute;
+use ratatui::crossterm::{execute, queue};
 use ratatui::layout::Size;
 use rustix::event::{PollFd, PollFlags};
 use signal_hook::iterator::backend::SignalDelivery;
@@ -61,8 +61,8 @@ pub fn run<B: Backend, P: Program>(
     perform: &mut dyn FnMut(&mut P, P::Effect),
 ) -> Result<(), B::Error> {
     // The terminal's size, asked again only after a resize: each ask opens
-    // /dev/tty.
-    let mut known: Option<Size> = None;
+    // /dev/tty. The screen asked it when it was made.
+    let mut known: Option<Size> = Some(terminal.area().as_size());
     while !program.should_quit() {
         let drawn = control.size(terminal, &mut known).and_then(|size| {
             program.fit(size);
@@ -271,6 +271,10 @@ pub struct TerminalEvents<M> {
     /// interrupted: only then is it read (a key's wake-up then costs no
     /// reads of it at all).
     signals_waiting: bool,
+    /// Whether the input thread runs: it is started when the loop first
+    /// waits, after the first frame (its stack and its own malloc arena then
+    /// cost the first frame nothing).
+    reading: bool,
     control: Arc<Control>,
 }
 
@@ -307,14 +311,10 @@ impl<M: From<Msg> + Send + 'static> TerminalEvents<M> {
             sender: sender.clone(),
             signals,
             signals_waiting: true,
+            reading: false,
             control,
         };
         Ok((events, sender))
-    }
-
-    /// Starts the thread that reads the terminal into the loop.
-    pub fn read_terminal(&self) {
-        spawn_input(self.sender.clone(), Arc::clone(&self.control));
     }
 
     /// What the signals that arrived ask for: `Terminate`, or a `Resize`
@@ -342,6 +342,9 @@ impl<M: From<Msg> + Send + 'static> TerminalEvents<M> {
 
 impl<M: From<Msg> + Send + 'static> Events<M> for TerminalEvents<M> {
     fn next(&mut self, wait: Option<Duration>) -> Option<M> {
+        if !std::mem::replace(&mut self.reading, true) {
+            spawn_input(self.sender.clone(), Arc::clone(&self.control));
+        }
         let deadline = wait.map(|wait| Instant::now() + wait);
         loop {
             if let Some(msg) = self.ready() {
@@ -560,14 +563,16 @@ fn init_screen() -> std::io::Result<Tty> {
         report(info);
     }));
     ratatui::crossterm::terminal::enable_raw_mode()?;
-    execute!(
-        std::io::stdout(),
-        ratatui::crossterm::terminal::EnterAlternateScreen
+    // The alternate screen and bracketed paste (a paste arrives as one
+    // message instead of a key per character; a terminal without it sends
+    // keys one by one) are asked for in the first frame's write.
+    let mut out = BufWriter::with_capacity(FRAME_BUFFER, std::io::stdout());
+    queue!(
+        out,
+        ratatui::crossterm::terminal::EnterAlternateScreen,
+        EnableBracketedPaste
     )?;
-    Screen::new(CrosstermBackend::new(BufWriter::with_capacity(
-        FRAME_BUFFER,
-        std::io::stdout(),
-    )))
+    Screen::new(CrosstermBackend::new(out))
 }
 
 /// Runs `body` on the real terminal, restoring it on every exit path.
@@ -576,9 +581,6 @@ pub fn with_terminal<T>(body: impl FnOnce(&mut Tty) -> std::io::Result<T>) -> st
     // raw mode was enabled, raw mode is still undone.
     let _guard = RestoreGuard;
     let mut terminal = init_screen()?;
-    // A paste arrives as one message instead of a key per character. A
-    // terminal without it still works: keys then come one by one.
-    let _ = execute!(std::io::stdout(), EnableBracketedPaste);
     let result = body(&mut terminal);
     // Dropping a terminal whose cursor cannot be shown writes to stderr,
     // which panics on a closed terminal; show it here and skip the drop if
@@ -602,7 +604,6 @@ pub fn run_on_terminal<P: Program>(
     let control = Arc::new(Control::default());
     let (mut events, sender) = TerminalEvents::new(Arc::clone(&control))?;
     with_terminal(|terminal| {
-        events.read_terminal();
         start(sender);
         run(
             terminal,

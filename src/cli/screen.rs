@@ -75,6 +75,12 @@ impl<B: Backend> Screen<B> {
         self.backend.size()
     }
 
+    /// The area of the frame on screen: the terminal's size when it was
+    /// last drawn on, or when the screen was made.
+    pub fn area(&self) -> Rect {
+        self.shown.area()
+    }
+
     /// Draws a frame of `size` (the terminal's, as last asked): `render`
     /// draws on a blank buffer, and the cells that differ from what is shown
     /// go to the terminal in one flush. A new size clears the terminal first,
