@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
-use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::backend::Backend;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{
     self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyCode, KeyEvent, KeyEventKind,
@@ -20,6 +20,7 @@ use rustix::event::{PollFd, PollFlags};
 use signal_hook::iterator::backend::SignalDelivery;
 use signal_hook::iterator::exfiltrator::SignalOnly;
 
+use super::ansi::AnsiBackend;
 use super::screen::Screen;
 use crate::app::keymap::SUSPEND_KEYS;
 use crate::app::{App, Effect, Msg};
@@ -548,7 +549,7 @@ impl Drop for RestoreGuard {
 /// frame, so a frame leaves in one write (standard output's own buffer holds
 /// 1 KB: a first 120×40 frame took over a dozen writes), flushed at the end
 /// of every frame.
-pub type Tty = Screen<CrosstermBackend<BufWriter<Stdout>>>;
+pub type Tty = Screen<AnsiBackend<BufWriter<Stdout>>>;
 
 /// Bytes a frame may take before it is written in more than one piece.
 const FRAME_BUFFER: usize = 64 * 1024;
@@ -572,7 +573,7 @@ fn init_screen() -> std::io::Result<Tty> {
         ratatui::crossterm::terminal::EnterAlternateScreen,
         EnableBracketedPaste
     )?;
-    Screen::new(CrosstermBackend::new(out))
+    Screen::new(AnsiBackend::new(out))
 }
 
 /// Runs `body` on the real terminal, restoring it on every exit path.

@@ -1,5 +1,6 @@
 //! Commands: parse arguments, check inputs before the terminal is touched, run.
 
+pub mod ansi;
 pub mod args;
 pub mod audio;
 pub mod drill;

@@ -28,9 +28,9 @@ pub struct Screen<B: Backend> {
     shown: Shown,
     /// The frame being drawn: blank until drawn on.
     next: Buffer,
-    /// Indices of the cells that changed, kept to reuse the allocation (a
-    /// first frame changes them all: 4 bytes each).
-    changed: Vec<u32>,
+    /// The cells that changed: index and `Packed::text`, kept to reuse the
+    /// allocation (a first frame changes up to all of them: 8 bytes each).
+    changed: Vec<(u32, u32)>,
 }
 
 /// The frame on the terminal.
@@ -100,17 +100,15 @@ impl<B: Backend> Screen<B> {
             Shown::Packed { cells, .. } if changes(cells, &self.next, &mut self.changed) => {
                 let next = &self.next;
                 let width = usize::from(area.width);
-                let drawn = self.backend.draw(self.changed.iter().map(|&i| {
+                let drawn = self.backend.draw(self.changed.iter().map(|&(i, _)| {
                     // Indices of a buffer of `area`, which fits in u16 by rows and columns.
                     let i = i as usize;
                     let (x, y) = (i % width, i / width);
                     (x as u16, y as u16, &next.content[i])
                 }));
-                for &i in &self.changed {
+                for &(i, text) in &self.changed {
                     let i = i as usize;
-                    if let Some(packed) = Packed::of(&next.content[i]) {
-                        cells[i] = packed;
-                    }
+                    cells[i] = Packed::with_text(text, &next.content[i]);
                 }
                 drawn
             }
@@ -153,11 +151,11 @@ fn cells(area: Rect) -> usize {
     usize::from(area.width) * usize::from(area.height)
 }
 
-/// Puts in `out` the index of every cell of `next` that differs from the
-/// packed frame `shown`, when every cell of `next` packs: then that is
-/// exactly what ratatui's diff lists. Returns false, with `out` unspecified,
-/// when some cell does not, for ratatui's diff to handle.
-fn changes(shown: &[Packed], next: &Buffer, out: &mut Vec<u32>) -> bool {
+/// Puts in `out` the index (and packed text) of every cell of `next` that
+/// differs from the packed frame `shown`, when every cell of `next` packs:
+/// then that is exactly what ratatui's diff lists. Returns false, with `out`
+/// unspecified, when some cell does not, for ratatui's diff to handle.
+fn changes(shown: &[Packed], next: &Buffer, out: &mut Vec<(u32, u32)>) -> bool {
     out.clear();
     if shown.len() != next.content.len() {
         return false;
@@ -168,7 +166,7 @@ fn changes(shown: &[Packed], next: &Buffer, out: &mut Vec<u32>) -> bool {
         };
         if !was.is(text, cell) {
             // At most u16::MAX × u16::MAX cells.
-            out.push(i as u32);
+            out.push((i as u32, text));
         }
     }
     true
@@ -213,12 +211,17 @@ impl Packed {
     /// The cell packed, unless it is not one character one column wide or
     /// is skipped, forced to a width or always sent.
     fn of(cell: &Cell) -> Option<Self> {
-        Self::text(cell).map(|text| Self {
+        Self::text(cell).map(|text| Self::with_text(text, cell))
+    }
+
+    /// `cell` packed, given its `Packed::text`.
+    fn with_text(text: u32, cell: &Cell) -> Self {
+        Self {
             text,
             fg: cell.fg,
             bg: cell.bg,
             underline: cell.underline_color,
-        })
+        }
     }
 
     /// The cell's `Packed::text`, if the cell packs.
