@@ -121,7 +121,7 @@ fn every_principle_has_at_least_10_questions_as_its_first_tag() {
     for p in catalog.principles.all() {
         let first = questions
             .iter()
-            .filter(|q| q.principles.first() == Some(&p.slug))
+            .filter(|q| q.principles.first().is_some_and(|first| *first == p.slug))
             .count();
         assert!(
             first >= 10,
@@ -154,7 +154,7 @@ fn every_question_is_well_formed() {
             "{}: one new story is enough",
             q.id
         );
-        for f in q.follow_ups.iter().chain(&q.new_story_follow_ups) {
+        for f in q.follow_ups.iter().chain(q.new_story_follow_ups.iter()) {
             let lower = f.to_lowercase();
             assert!(
                 !COPIED_PROBES.iter().any(|p| lower.contains(p)),
@@ -200,7 +200,7 @@ fn every_seed_question_is_in_the_bank_word_for_word_but_the_listed_fixes() {
         .bank
         .questions()
         .iter()
-        .map(|q| q.text.as_str())
+        .map(|q| q.text.as_ref())
         .collect();
     let fixes: HashMap<&str, &str> = WORDING_FIXES.iter().copied().collect();
     let missing: Vec<_> = SEED_QUESTIONS
@@ -325,7 +325,7 @@ fn questions_only_a_manager_can_answer_are_tagged_and_left_out_for_an_ic() {
         .questions()
         .iter()
         .filter(|q| q.audience == Audience::Manager)
-        .map(|q| q.id.as_str())
+        .map(|q| q.id.as_ref())
         .collect();
     for id in ["hdb-09", "hdb-10", "ebe-01", "ebe-02", "ebe-04", "hdb-05"] {
         assert!(managers.contains(&id), "{id} should be for managers");
@@ -341,7 +341,7 @@ fn questions_only_a_manager_can_answer_are_tagged_and_left_out_for_an_ic() {
     for p in catalog.principles.all() {
         assert!(
             ic.iter()
-                .filter(|q| q.principles.first() == Some(&p.slug))
+                .filter(|q| q.principles.first().is_some_and(|first| *first == p.slug))
                 .count()
                 >= 6,
             "{}",
@@ -360,7 +360,7 @@ fn every_story_can_be_probed_three_layers_deep_without_repeating_itself() {
         .map(|p| p.text.to_lowercase())
         .collect();
     for q in catalog.bank.questions() {
-        for f in &q.follow_ups {
+        for f in q.follow_ups.iter() {
             assert!(
                 !shared.contains(&f.to_lowercase()),
                 "{}: {f:?} is a shared probe",

@@ -107,15 +107,15 @@ pub fn synth_log(catalog: &Catalog, i: u64) -> SessionLog {
         paused_secs: if rng.below(5) == 0 { 12.5 } else { 0.0 },
         rating: (completed && rng.below(6) != 0).then(|| 1 + rng.below(5) as u8),
         follow_up: if completed {
-            q.follow_ups.first().cloned()
+            q.follow_ups.first().map(|f| f.to_string())
         } else {
             None
         },
         notes,
         question: LoggedQuestion {
-            id: q.id.clone(),
-            text: q.text.clone(),
-            principles: q.principles.clone(),
+            id: q.id.to_string(),
+            text: q.text.to_string(),
+            principles: q.principles.iter().map(|p| p.to_string()).collect(),
             kind: q.kind,
         },
         steps,

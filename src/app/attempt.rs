@@ -223,9 +223,9 @@ impl Attempt {
             audio: self.rec.file().map(str::to_string),
             notes: self.notes_text(),
             question: LoggedQuestion {
-                id: question.id.clone(),
-                text: question.text.clone(),
-                principles: question.principles.clone(),
+                id: question.id.to_string(),
+                text: question.text.to_string(),
+                principles: question.principles.iter().map(|p| p.to_string()).collect(),
                 kind: question.kind,
             },
             steps: self.logged_steps(catalog),

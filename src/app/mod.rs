@@ -1371,7 +1371,7 @@ impl App {
         }
         let count = self.catalog.bank.get(question).follow_ups.len();
         let follow_up = pick_index(self.rng(), count)
-            .map(|i| self.catalog.bank.get(question).follow_ups[i].clone());
+            .map(|i| self.catalog.bank.get(question).follow_ups[i].to_string());
         self.open_wrap_up(attempt, follow_up, None, Vec::new(), now);
     }
 
@@ -1587,7 +1587,7 @@ fn loop_follow_ups(catalog: &Catalog, question: usize, rng: &mut StdRng) -> Vec<
     if !new_story.is_empty() && rng.random_bool(1.0 / 3.0) {
         let pick = rng.random_range(0..new_story.len());
         follow_ups.push(FollowUp {
-            question: new_story[pick].clone(),
+            question: new_story[pick].to_string(),
             new_story: true,
         });
     }

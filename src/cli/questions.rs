@@ -39,11 +39,11 @@ pub fn summary(catalog: &Catalog, name: &str) -> String {
     for p in catalog.principles.all() {
         let primary = questions
             .iter()
-            .filter(|q| q.principles.first() == Some(&p.slug))
+            .filter(|q| q.principles.first().is_some_and(|first| *first == p.slug))
             .count();
         let tagged = questions
             .iter()
-            .filter(|q| q.principles.contains(&p.slug))
+            .filter(|q| q.principles.iter().any(|slug| *slug == p.slug))
             .count();
         let flag = if tagged == 0 { "  <- no questions" } else { "" };
         let _ = writeln!(out, "{:<width$}  {primary:>7}  {tagged:>6}{flag}", p.name);

@@ -10,6 +10,7 @@ use toml::Spanned;
 
 use super::principles::Principles;
 use super::source::{Diagnostic, LoadError, Source, normalize_key};
+use super::{Text, Texts};
 
 /// The default bank, compiled in so an installed binary works from any folder.
 pub const EMBEDDED_QUESTIONS: &str = include_str!("../../questions.toml");
@@ -105,18 +106,18 @@ impl Candidate {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Question {
-    pub id: String,
-    pub text: String,
+    pub id: Text,
+    pub text: Text,
     /// Canonical slugs, primary principle first; empty for motivation questions.
-    pub principles: Vec<String>,
+    pub principles: Texts,
     pub kind: QuestionKind,
     /// Probes on the story just told, as an interviewer would ask next.
-    pub follow_ups: Vec<String>,
+    pub follow_ups: Texts,
     /// Follow-ups that ask for a brand-new story, so they need the full
     /// answer time rather than a probe's.
-    pub new_story_follow_ups: Vec<String>,
+    pub new_story_follow_ups: Texts,
     /// The id of the first question of its near-twin group, for a variant.
-    pub variant_of: Option<String>,
+    pub variant_of: Option<Text>,
     pub audience: Audience,
     /// A loop's very first question: "Tell me about yourself" and its variants.
     pub intro: bool,
@@ -135,7 +136,7 @@ pub struct Bank {
     /// Per question, the index of its group's first question (itself when it
     /// has no variants or is the first).
     groups: Vec<usize>,
-    by_id: HashMap<String, usize>,
+    by_id: HashMap<Text, usize>,
 }
 
 #[derive(Deserialize)]
@@ -156,6 +157,11 @@ struct RawQuestion {
     variant_of: Option<Spanned<String>>,
     audience: Option<Spanned<String>>,
     intro: Option<Spanned<bool>>,
+}
+
+/// Strings read from a file, as a list of `Text`.
+fn owned(list: Vec<String>) -> Texts {
+    list.into_iter().map(Text::Owned).collect::<Vec<_>>().into()
 }
 
 /// The first control character in `s`; line breaks and tabs are allowed
@@ -385,13 +391,13 @@ impl Bank {
 
             if problems.is_empty() {
                 questions.push(Question {
-                    id,
-                    text,
-                    principles: slugs,
+                    id: id.into(),
+                    text: text.into(),
+                    principles: owned(slugs),
                     kind,
-                    follow_ups,
-                    new_story_follow_ups,
-                    variant_of,
+                    follow_ups: owned(follow_ups),
+                    new_story_follow_ups: owned(new_story_follow_ups),
+                    variant_of: variant_of.map(Into::into),
                     audience,
                     intro,
                 });
@@ -416,7 +422,7 @@ impl Bank {
     /// A bank of questions already checked (by `parse`, or the compiled-in
     /// copy of the embedded bank): every `variant_of` names a question here.
     pub(super) fn from_checked(questions: Vec<Question>) -> Self {
-        let by_id: HashMap<String, usize> = questions
+        let by_id: HashMap<Text, usize> = questions
             .iter()
             .enumerate()
             .map(|(i, q)| (q.id.clone(), i))
@@ -428,7 +434,7 @@ impl Bank {
             .map(|(i, q)| {
                 q.variant_of
                     .as_ref()
-                    .and_then(|v| by_id.get(v).copied())
+                    .and_then(|v| by_id.get(v.as_ref()).copied())
                     .unwrap_or(i)
             })
             .collect();
@@ -483,7 +489,10 @@ impl Bank {
             .iter()
             .enumerate()
             .filter(|(_, q)| {
-                principles.is_empty() || q.principles.iter().any(|p| principles.contains(p))
+                principles.is_empty()
+                    || q.principles
+                        .iter()
+                        .any(|p| principles.iter().any(|s| s == p))
             })
             .filter(|(_, q)| kind.is_none_or(|k| q.kind == k))
             .map(|(i, _)| i)
@@ -574,7 +583,7 @@ follow_ups = ["How did you measure that?", "What would you do differently?"]
     fn a_valid_bank_loads_with_canonical_slugs() {
         let bank = load(GOOD).expect("valid");
         let q = bank.get(0);
-        assert_eq!(q.principles, ["customer-obsession", "ownership"]);
+        assert_eq!(*q.principles, ["customer-obsession", "ownership"]);
         assert_eq!(q.kind, QuestionKind::Behavioral);
         assert_eq!(q.follow_ups.len(), 2);
         assert!(q.new_story_follow_ups.is_empty());
@@ -763,9 +772,9 @@ follow_ups = ["Which part are you proudest of?", "What made you move on each tim
     fn new_story_follow_ups_are_kept_apart() {
         let bank = load(WHY).expect("valid");
         let q = bank.get(0);
-        assert_eq!(q.follow_ups, ["Why now?"]);
+        assert_eq!(*q.follow_ups, ["Why now?"]);
         assert_eq!(
-            q.new_story_follow_ups,
+            *q.new_story_follow_ups,
             ["Tell me about a time Amazon's culture would have helped you."]
         );
         let upper = load(&WHY.replace("new story:", "New Story:")).expect("valid");

@@ -9,6 +9,7 @@
 //! build whose files differ (edited, not yet regenerated) parses the TOML
 //! as before, so a stale copy is never used.
 
+use super::Text;
 use super::bank::{Audience, Bank, Question, QuestionKind};
 use super::framework::{Framework, Frameworks, Step};
 use super::interviewer::EMBEDDED_INTERVIEWER;
@@ -74,14 +75,17 @@ struct C {
 struct Q {
     id: &'static str,
     text: &'static str,
-    principles: &'static [&'static str],
+    principles: &'static [Text],
     kind: QuestionKind,
-    follow_ups: &'static [&'static str],
-    new_story_follow_ups: &'static [&'static str],
+    follow_ups: &'static [Text],
+    new_story_follow_ups: &'static [Text],
     variant_of: Option<&'static str>,
     audience: Audience,
     intro: bool,
 }
+
+/// A borrowed `Text`, in the compiled lists.
+use std::borrow::Cow::Borrowed as B;
 
 include!("compiled_data.rs");
 
@@ -147,13 +151,13 @@ pub(super) fn bank() -> Bank {
         QUESTIONS
             .iter()
             .map(|q| Question {
-                id: q.id.into(),
-                text: q.text.into(),
-                principles: strings(q.principles),
+                id: B(q.id),
+                text: B(q.text),
+                principles: B(q.principles),
                 kind: q.kind,
-                follow_ups: strings(q.follow_ups),
-                new_story_follow_ups: strings(q.new_story_follow_ups),
-                variant_of: q.variant_of.map(Into::into),
+                follow_ups: B(q.follow_ups),
+                new_story_follow_ups: B(q.new_story_follow_ups),
+                variant_of: q.variant_of.map(B),
                 audience: q.audience,
                 intro: q.intro,
             })
@@ -173,6 +177,10 @@ fn render(
 
     fn list(items: &[String]) -> String {
         let quoted: Vec<String> = items.iter().map(|s| format!("{s:?}")).collect();
+        format!("&[{}]", quoted.join(", "))
+    }
+    fn texts(items: &[Text]) -> String {
+        let quoted: Vec<String> = items.iter().map(|s| format!("B({s:?})")).collect();
         format!("&[{}]", quoted.join(", "))
     }
 
@@ -235,10 +243,10 @@ fn render(
              variant_of: {:?},\n        audience: Audience::{:?},\n        intro: {},\n    }},",
             q.id,
             q.text,
-            list(&q.principles),
+            texts(&q.principles),
             q.kind,
-            list(&q.follow_ups),
-            list(&q.new_story_follow_ups),
+            texts(&q.follow_ups),
+            texts(&q.new_story_follow_ups),
             q.variant_of,
             q.audience,
             q.intro

@@ -190,7 +190,7 @@ impl Interviewer {
         depth: usize,
         rng: &mut impl Rng,
     ) -> Vec<String> {
-        let mut own: Vec<&str> = question.follow_ups.iter().map(String::as_str).collect();
+        let mut own: Vec<&str> = question.follow_ups.iter().map(AsRef::as_ref).collect();
         own.shuffle(rng);
         let stories = question.kind == QuestionKind::Behavioral;
         let mut asked: Vec<String> = Vec::with_capacity(depth);
@@ -297,10 +297,10 @@ examples = ["How does this role fit into the organisation?", "What does training
         Question {
             id: "q".into(),
             text: "Tell me about a time you simplified a complex process.".into(),
-            principles: vec!["invent-and-simplify".into()],
+            principles: vec!["invent-and-simplify".into()].into(),
             kind,
-            follow_ups: follow_ups.iter().map(|s| s.to_string()).collect(),
-            new_story_follow_ups: vec!["Tell me about another time.".into()],
+            follow_ups: follow_ups.iter().map(|s| s.to_string().into()).collect(),
+            new_story_follow_ups: vec!["Tell me about another time.".into()].into(),
             variant_of: None,
             audience: Audience::Everyone,
             intro: false,

@@ -22,6 +22,12 @@ pub mod story;
 pub mod text;
 pub mod transcript;
 
+/// Text of the catalog: borrowed from the embedded copy the program is
+/// built with (a start copies none of it), owned when read from a file.
+pub type Text = std::borrow::Cow<'static, str>;
+/// A list of `Text`, borrowed or owned the same way.
+pub type Texts = std::borrow::Cow<'static, [Text]>;
+
 use bank::Bank;
 use framework::Frameworks;
 use interviewer::Interviewer;

@@ -246,8 +246,8 @@ mod tests {
             .iter()
             .filter(|q| !q.principles.iter().any(|p| p == "frugality"))
             .map(|q| PastAttempt {
-                question_id: q.id.clone(),
-                principles: q.principles.clone(),
+                question_id: q.id.to_string(),
+                principles: q.principles.iter().map(|p| p.to_string()).collect(),
                 at: at(1),
                 outcome: Outcome::Completed,
                 rating: Some(4),
@@ -267,8 +267,8 @@ mod tests {
         // Twelve frugality questions exist; no-repeat caps a round at those.
         for _ in 0..10 {
             let q = picker.next_question().expect("question");
-            for p in &catalog.bank.get(q).principles {
-                *per_principle.entry(p.clone()).or_default() += 1;
+            for p in catalog.bank.get(q).principles.iter() {
+                *per_principle.entry(p.to_string()).or_default() += 1;
             }
         }
         let (top, _) = per_principle.iter().max_by_key(|(_, n)| **n).expect("some");
@@ -283,7 +283,7 @@ mod tests {
         let mut history = history_neglecting_frugality(&catalog);
         let frugal = catalog.bank.get(pool[0]);
         history.push(PastAttempt {
-            question_id: frugal.id.clone(),
+            question_id: frugal.id.to_string(),
             principles: vec!["frugality".into()],
             at: at(9),
             outcome: Outcome::Completed,
@@ -319,8 +319,8 @@ mod tests {
         let pool = catalog.bank.filter(&["dive-deep".into()], None);
         let q = catalog.bank.get(pool[0]);
         let history = vec![PastAttempt {
-            question_id: q.id.clone(),
-            principles: q.principles.clone(),
+            question_id: q.id.to_string(),
+            principles: q.principles.iter().map(|p| p.to_string()).collect(),
             at: at(2),
             outcome: Outcome::Completed,
             rating: Some(5),
@@ -346,8 +346,8 @@ mod tests {
         let pool = catalog.bank.filter(&["think-big".into()], None);
         let q = catalog.bank.get(pool[0]);
         let history = vec![PastAttempt {
-            question_id: q.id.clone(),
-            principles: q.principles.clone(),
+            question_id: q.id.to_string(),
+            principles: q.principles.iter().map(|p| p.to_string()).collect(),
             at: at(0),
             outcome: Outcome::Skipped,
             rating: None,

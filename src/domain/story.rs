@@ -229,18 +229,21 @@ impl StoryBook {
     }
 
     /// Stories that prove any of `slugs`.
-    pub fn proving<'a>(&'a self, slugs: &'a [String]) -> impl Iterator<Item = &'a Story> + 'a {
+    pub fn proving<'a, S: AsRef<str>>(
+        &'a self,
+        slugs: &'a [S],
+    ) -> impl Iterator<Item = &'a Story> + 'a {
         self.stories
             .iter()
-            .filter(move |s| slugs.iter().any(|p| s.proves(p)))
+            .filter(move |s| slugs.iter().any(|p| s.proves(p.as_ref())))
     }
 
     /// Ids for choosing the story told: those proving `slugs` first, then the rest.
-    pub fn story_order(&self, slugs: &[String]) -> Vec<String> {
+    pub fn story_order(&self, slugs: &[impl AsRef<str>]) -> Vec<String> {
         let (proving, rest): (Vec<&Story>, Vec<&Story>) = self
             .stories
             .iter()
-            .partition(|s| slugs.iter().any(|p| s.proves(p)));
+            .partition(|s| slugs.iter().any(|p| s.proves(p.as_ref())));
         proving
             .into_iter()
             .chain(rest)
