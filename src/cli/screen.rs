@@ -28,6 +28,9 @@ pub struct Screen<B: Backend> {
     shown: Shown,
     /// The frame being drawn: blank until drawn on.
     next: Buffer,
+    /// Whether `next` is still as made, blank: the first frame does not
+    /// clear it again.
+    next_blank: bool,
     /// The cells that changed: index and `Packed::text`, kept to reuse the
     /// allocation (a first frame changes up to all of them: 8 bytes each).
     changed: Vec<(u32, u32)>,
@@ -66,6 +69,7 @@ impl<B: Backend> Screen<B> {
             backend,
             shown: Shown::blank(area),
             next: Buffer::empty(area),
+            next_blank: true,
             changed: Vec::with_capacity(cells(area)),
         })
     }
@@ -94,7 +98,9 @@ impl<B: Backend> Screen<B> {
             self.backend.clear_region(ClearType::All)?;
             self.shown = Shown::blank(area);
         }
-        self.next.reset();
+        if !std::mem::take(&mut self.next_blank) {
+            self.next.reset();
+        }
         render(&mut self.next);
         let drawn = match &mut self.shown {
             Shown::Packed { cells, .. } if changes(cells, &self.next, &mut self.changed) => {
