@@ -326,8 +326,9 @@ impl<M: From<Msg> + Send + 'static> TerminalEvents<M> {
             return None;
         }
         let mut msg = None;
-        // Reads the socket empty, then the signals the handlers noted
-        // (before writing to it: none is missed).
+        // Reads the socket empty, then takes the signals the handlers
+        // noted; a handler notes its signal before it writes, so none is
+        // missed.
         for signal in self.signals.pending() {
             match signal {
                 SIGTSTP => self.control.ask_suspend(),
