@@ -1,7 +1,8 @@
-//! The terminal side: a sleeping event loop, the thread that reads the
-//! terminal into it, and a terminal that is given back on every exit path.
+//! The terminal side: a sleeping event loop that reads the terminal itself,
+//! and a terminal that is given back on every exit path.
 
-use std::io::{BufWriter, IsTerminal, Read, Stdout, Write};
+use std::io::{BufWriter, IsTerminal, Read, Stdin, Stdout, Write};
+use std::os::fd::AsFd;
 use std::os::unix::net::UnixStream;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -10,10 +11,7 @@ use std::time::{Duration, Instant};
 
 use ratatui::backend::Backend;
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{
-    self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyCode, KeyEvent, KeyEventKind,
-    KeyModifiers,
-};
+use ratatui::crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use ratatui::crossterm::{execute, queue};
 use ratatui::layout::Size;
 use rustix::event::{PollFd, PollFlags};
@@ -22,7 +20,7 @@ use signal_hook::iterator::exfiltrator::SignalOnly;
 
 use super::ansi::AnsiBackend;
 use super::screen::Screen;
-use crate::app::keymap::SUSPEND_KEYS;
+use super::terminal_input::{self, InputDecoder, Suspend, Waiting};
 use crate::app::{App, Effect, Msg};
 use crate::domain::clock::Clock;
 use crate::domain::interview_loop::LoopRecord;
@@ -248,34 +246,33 @@ impl<M: Send + 'static> Post<M> for Sender<M> {
     }
 }
 
-/// The real terminal's messages: the loop sleeps in `poll` on a socket that
-/// the input thread and background work write to after each message, and on
-/// the socket signal handlers write to. No signal thread: signal-hook hands
-/// signals over through its socket.
+/// The real terminal's messages: the loop sleeps in one `poll` on the
+/// terminal, on a socket background work writes to after each message, and
+/// on the socket signal handlers write to. No other thread: the loop reads
+/// and decodes the terminal's bytes itself (a key wakes one thread, not
+/// two), and signal-hook hands signals over through its socket.
 ///
-/// Keys are read on a thread of their own, not in this `poll`: crossterm's
-/// reader keeps events it has parsed but not returned (several keys read at
-/// once), which only its blocking `read` is sure to find; a reader asked
-/// with a short timeout can miss them when the thread is preempted, and a
-/// key then waits for the next one (seen once under load).
+/// Input is read only when `poll` finds the terminal readable, and every
+/// event decoded from it is taken before the loop sleeps again, so no key
+/// waits in a buffer for the next one.
 pub struct TerminalEvents<M> {
     rx: Receiver<M>,
     /// The read end of the wake-up socket.
     wake: UnixStream,
-    /// The input thread's sender is a copy. Held here so the socket's write
-    /// end stays open when no thread holds one (a closed end would leave the
-    /// socket readable: a busy loop).
-    sender: LoopSender<M>,
+    /// Held so the socket's write end stays open when no background work
+    /// holds a sender (a closed end would leave the socket readable: a busy
+    /// loop).
+    _sender: LoopSender<M>,
+    /// Standard input: a terminal (checked before the loop starts).
+    input: Stdin,
+    /// Terminal input read and not yet taken as messages.
+    decoder: InputDecoder,
     /// Signals that arrived; its socket wakes the loop too.
     signals: SignalDelivery<UnixStream, SignalOnly>,
     /// Whether the signal socket was last seen readable, or `poll` was
     /// interrupted: only then is it read (a key's wake-up then costs no
     /// reads of it at all).
     signals_waiting: bool,
-    /// Whether the input thread runs: it is started when the loop first
-    /// waits, after the first frame (its stack and its own malloc arena then
-    /// cost the first frame nothing).
-    reading: bool,
     control: Arc<Control>,
 }
 
@@ -292,10 +289,7 @@ impl<M: From<Msg> + Send + 'static> TerminalEvents<M> {
         let (read, write) = UnixStream::pair()?;
         read.set_nonblocking(true)?;
         write.set_nonblocking(true)?;
-        // SIGWINCH here as well as in crossterm's reader: this handler is in
-        // place before the first frame, the reader's only once it first
-        // reads, and the loop asks the window's size only when told it
-        // changed.
+        // The loop asks the window's size only when SIGWINCH says it changed.
         let handled = TERMINATING
             .iter()
             .copied()
@@ -309,10 +303,11 @@ impl<M: From<Msg> + Send + 'static> TerminalEvents<M> {
         let events = Self {
             rx,
             wake,
-            sender: sender.clone(),
+            _sender: sender.clone(),
+            input: std::io::stdin(),
+            decoder: InputDecoder::default(),
             signals,
             signals_waiting: true,
-            reading: false,
             control,
         };
         Ok((events, sender))
@@ -344,9 +339,6 @@ impl<M: From<Msg> + Send + 'static> TerminalEvents<M> {
 
 impl<M: From<Msg> + Send + 'static> Events<M> for TerminalEvents<M> {
     fn next(&mut self, wait: Option<Duration>) -> Option<M> {
-        if !std::mem::replace(&mut self.reading, true) {
-            spawn_input(self.sender.clone(), Arc::clone(&self.control));
-        }
         let deadline = wait.map(|wait| Instant::now() + wait);
         loop {
             if let Some(msg) = self.ready() {
@@ -358,6 +350,7 @@ impl<M: From<Msg> + Send + 'static> Events<M> for TerminalEvents<M> {
             }
             let timeout = left.and_then(|left| rustix::event::Timespec::try_from(left).ok());
             let mut fds = [
+                PollFd::new(&self.input, PollFlags::IN),
                 PollFd::new(&self.wake, PollFlags::IN),
                 PollFd::new(self.signals.get_read(), PollFlags::IN),
             ];
@@ -367,12 +360,20 @@ impl<M: From<Msg> + Send + 'static> Events<M> for TerminalEvents<M> {
                 Err(rustix::io::Errno::INTR) => self.signals_waiting = true,
                 Err(_) => return Some(Msg::Terminate.into()),
             }
+            let [input, wake, signals] = fds.map(|fd| fd.revents());
+            // A hang-up or error is read too: the read reports the end
+            // (otherwise the terminal would stay "ready": a busy loop).
+            if input.intersects(PollFlags::IN | PollFlags::HUP | PollFlags::ERR)
+                && let Err(gone) = read_terminal(&self.input, &mut self.decoder)
+            {
+                return Some(gone.into());
+            }
             // What woke the loop is read at the top; the wake-up socket's
             // bytes only woke it.
-            if fds[0].revents().contains(PollFlags::IN) {
+            if wake.contains(PollFlags::IN) {
                 drain(&self.wake);
             }
-            if fds[1].revents().contains(PollFlags::IN) {
+            if signals.contains(PollFlags::IN) {
                 self.signals_waiting = true;
             }
         }
@@ -382,63 +383,50 @@ impl<M: From<Msg> + Send + 'static> Events<M> for TerminalEvents<M> {
         if let Some(msg) = self.signalled() {
             return Some(msg.into());
         }
+        if !self.decoder.is_empty() {
+            let mut terminal = WaitingInput(&self.input);
+            if let Some(msg) = self.decoder.next_msg(&mut terminal, &*self.control) {
+                return Some(msg.into());
+            }
+        }
         // No sender left only means no background work: not an end.
         self.rx.try_recv().ok()
     }
 }
 
-/// Forwards terminal events to the loop from a thread that blocks on input.
-/// Ctrl-Z (a key in raw mode, not a signal) asks `control` to suspend.
-///
-/// Characters that arrive together, faster than anyone types (a paste into
-/// a terminal without bracketed paste), are sent as one `Msg::Typed`, so a
-/// text box takes them in one edit instead of one per character.
-fn spawn_input<M: From<Msg> + Send + 'static>(tx: LoopSender<M>, control: Arc<Control>) {
-    std::thread::spawn(move || {
-        let mut pending: Option<std::io::Result<Event>> = None;
-        loop {
-            let event = pending.take().unwrap_or_else(event::read);
-            let msg = match event {
-                Ok(Event::Key(key)) if SUSPEND_KEYS.action(&key).is_some() => {
-                    control.ask_suspend();
-                    Msg::Resize
-                }
-                Ok(Event::Key(key)) => match typed_char(&key) {
-                    Some(first) => {
-                        let mut run = String::from(first);
-                        while event::poll(GATHER).unwrap_or(false) {
-                            match event::read() {
-                                Ok(Event::Key(next)) if typed_char(&next).is_some() => {
-                                    run.extend(typed_char(&next));
-                                }
-                                other => {
-                                    pending = Some(other);
-                                    break;
-                                }
-                            }
-                        }
-                        if run.chars().count() == 1 {
-                            Msg::Key(key)
-                        } else {
-                            Msg::Typed(run)
-                        }
-                    }
-                    None => Msg::Key(key),
-                },
-                Ok(Event::Paste(text)) => Msg::Paste(text),
-                Ok(Event::Resize(..)) => {
-                    control.ask_resize();
-                    Msg::Resize
-                }
-                Ok(_) => continue,
-                Err(_) => Msg::Terminate,
-            };
-            let stop = msg == Msg::Terminate;
-            if !tx.post(msg.into()) || stop {
-                break;
-            }
+/// Reads what the terminal has (after `poll` found it ready: one read, which
+/// does not wait) into the decoder. `Err(Msg::Terminate)` when the terminal
+/// is gone: end of input or a read error other than an interruption.
+fn read_terminal(input: &Stdin, decoder: &mut InputDecoder) -> Result<(), Msg> {
+    let mut bytes = [0; terminal_input::READ_SIZE];
+    match rustix::io::read(input.as_fd(), &mut bytes) {
+        Ok(0) => Err(Msg::Terminate),
+        Ok(read) => {
+            decoder.feed(&bytes[..read], read == bytes.len());
+            Ok(())
         }
-    });
+        Err(rustix::io::Errno::INTR | rustix::io::Errno::AGAIN) => Ok(()),
+        Err(_) => Err(Msg::Terminate),
+    }
+}
+
+/// The terminal as a typed run looks at it: what is waiting now is read,
+/// nothing is waited for.
+struct WaitingInput<'a>(&'a Stdin);
+
+impl Waiting for WaitingInput<'_> {
+    fn read_waiting(&mut self, decoder: &mut InputDecoder) {
+        let mut fds = [PollFd::new(self.0, PollFlags::IN)];
+        let now = rustix::event::Timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        let ready = matches!(rustix::event::poll(&mut fds, Some(&now)), Ok(n) if n > 0);
+        if ready && fds[0].revents().contains(PollFlags::IN) {
+            // An end of input shows at the loop's next poll.
+            let _ = read_terminal(self.0, decoder);
+        }
+    }
 }
 
 /// Reads a non-blocking socket empty: a read that does not fill the buffer
@@ -446,22 +434,6 @@ fn spawn_input<M: From<Msg> + Send + 'static>(tx: LoopSender<M>, control: Arc<Co
 fn drain(mut socket: &UnixStream) {
     let mut buffer = [0; 64];
     while matches!(socket.read(&mut buffer), Ok(n) if n == buffer.len()) {}
-}
-
-/// How long to look for more characters after one: input already waiting
-/// is found at once, and a person typing loses no time to it. (A zero wait
-/// would not look at all with crossterm's /dev/tty reader.)
-const GATHER: Duration = Duration::from_micros(10);
-
-/// The character a plain key press types (Enter as a line break), if any.
-fn typed_char(key: &KeyEvent) -> Option<char> {
-    let plain =
-        key.modifiers.difference(KeyModifiers::SHIFT).is_empty() && key.kind == KeyEventKind::Press;
-    match key.code {
-        KeyCode::Char(c) if plain => Some(c),
-        KeyCode::Enter if plain => Some('\n'),
-        _ => None,
-    }
 }
 
 /// Signals that end a process unless handled: each one saves the attempt
@@ -486,11 +458,13 @@ pub struct Control {
     resized: AtomicBool,
 }
 
-impl Control {
+impl Suspend for Control {
     fn ask_suspend(&self) {
         self.suspend.store(true, Ordering::Release);
     }
+}
 
+impl Control {
     fn ask_repaint(&self) {
         // The window may have changed while the shell had it.
         self.ask_resize();

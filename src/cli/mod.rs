@@ -12,6 +12,7 @@ pub mod review;
 pub mod screen;
 pub mod sound;
 pub mod stories;
+pub mod terminal_input;
 pub mod transcribe;
 
 use std::process::ExitCode;
