@@ -12,6 +12,11 @@
 //! (wide text, an emoji) goes through ratatui's own diff. A property test
 //! holds both to ratatui's list of changes.
 //!
+//! Most of a frame is blank. After a packed frame, the buffer drawn on still
+//! holds it, so only the cells shown as something other than blank are
+//! blanked for the next one, and a cell blank on both sides is passed over
+//! after a few field checks instead of being packed and compared.
+//!
 //! Nothing is done after a frame is written: work there (clearing the
 //! buffer) ran while the terminal was taking the frame, on a two-core
 //! machine, and a key's response measured 0.39 ms instead of 0.36 (7 rounds
@@ -28,12 +33,24 @@ pub struct Screen<B: Backend> {
     shown: Shown,
     /// The frame being drawn: blank until drawn on.
     next: Buffer,
-    /// Whether `next` is still as made, blank: the first frame does not
-    /// clear it again.
-    next_blank: bool,
+    /// What `next` holds before a frame is drawn on it: blank as made, the
+    /// frame on screen after a packed frame, or anything else.
+    next_holds: Holds,
     /// The cells that changed: index and `Packed::text`, kept to reuse the
     /// allocation (a first frame changes up to all of them: 8 bytes each).
     changed: Vec<(u32, u32)>,
+}
+
+/// What the buffer drawn on holds, so that blanking it touches only what
+/// is not blank already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Holds {
+    /// Every cell blank.
+    Blank,
+    /// The packed frame on screen, cell for cell.
+    Shown,
+    /// Anything.
+    Other,
 }
 
 /// The frame on the terminal.
@@ -68,8 +85,8 @@ impl<B: Backend> Screen<B> {
         Ok(Self {
             backend,
             shown: Shown::blank(area),
-            next: Buffer::empty(area),
-            next_blank: true,
+            next: blank_buffer(area),
+            next_holds: Holds::Blank,
             changed: Vec::with_capacity(cells(area)),
         })
     }
@@ -92,15 +109,26 @@ impl<B: Backend> Screen<B> {
     pub fn draw(&mut self, size: Size, render: impl FnOnce(&mut Buffer)) -> Result<(), B::Error> {
         let area = Rect::from((Position::ORIGIN, size));
         if area != self.shown.area() {
-            self.next.resize(area);
+            self.next = blank_buffer(area);
+            self.next_holds = Holds::Blank;
             // A first frame changes every cell: room for them all at once.
             self.changed.reserve(cells(area));
             self.backend.clear_region(ClearType::All)?;
             self.shown = Shown::blank(area);
         }
-        if !std::mem::take(&mut self.next_blank) {
-            self.next.reset();
+        match (self.next_holds, &self.shown) {
+            (Holds::Blank, _) => {}
+            // Most of a frame is blank: only the rest needs blanking.
+            (Holds::Shown, Shown::Packed { cells, .. }) => {
+                for (cell, shown) in self.next.content.iter_mut().zip(cells) {
+                    if shown.text != Packed::BLANK.text {
+                        cell.reset();
+                    }
+                }
+            }
+            _ => self.next.reset(),
         }
+        self.next_holds = Holds::Other;
         render(&mut self.next);
         let drawn = match &mut self.shown {
             Shown::Packed { cells, .. } if changes(cells, &self.next, &mut self.changed) => {
@@ -116,6 +144,7 @@ impl<B: Backend> Screen<B> {
                     let i = i as usize;
                     cells[i] = Packed::with_text(text, &next.content[i]);
                 }
+                self.next_holds = Holds::Shown;
                 drawn
             }
             _ => self.draw_any(),
@@ -134,10 +163,13 @@ impl<B: Backend> Screen<B> {
         };
         let drawn = self.backend.draw(shown.diff(&self.next).into_iter());
         self.shown = match pack(&self.next) {
-            Some(cells) => Shown::Packed {
-                area: self.next.area,
-                cells,
-            },
+            Some(cells) => {
+                self.next_holds = Holds::Shown;
+                Shown::Packed {
+                    area: self.next.area,
+                    cells,
+                }
+            }
             None => {
                 // Kept whole; the old buffer becomes the next one to draw in.
                 std::mem::swap(&mut shown, &mut self.next);
@@ -149,6 +181,16 @@ impl<B: Backend> Screen<B> {
 
     pub fn show_cursor(&mut self) -> Result<(), B::Error> {
         self.backend.show_cursor()
+    }
+}
+
+/// A blank buffer of `area`, each cell written from the constant: ratatui's
+/// `Buffer::empty` clones its blank cell into each one, 0.12 M instructions
+/// at 120×40, a twentieth of a start to its first frame.
+fn blank_buffer(area: Rect) -> Buffer {
+    Buffer {
+        area,
+        content: (0..cells(area)).map(|_| Cell::EMPTY).collect(),
     }
 }
 
@@ -167,6 +209,10 @@ fn changes(shown: &[Packed], next: &Buffer, out: &mut Vec<(u32, u32)>) -> bool {
         return false;
     }
     for (i, (cell, was)) in next.content.iter().zip(shown).enumerate() {
+        // Blank on both sides, as most of a frame is: nothing to work out.
+        if was.text == Packed::BLANK.text && blank(cell) {
+            continue;
+        }
         let Some(text) = Packed::text(cell) else {
             return false;
         };
@@ -176,6 +222,21 @@ fn changes(shown: &[Packed], next: &Buffer, out: &mut Vec<(u32, u32)>) -> bool {
         }
     }
     true
+}
+
+/// Whether `cell` is `Cell::EMPTY`: a space in the terminal's own colours,
+/// no modifier, diffed normally.
+#[inline(always)]
+#[allow(deprecated)] // `skip` is still read by ratatui's diff
+fn blank(cell: &Cell) -> bool {
+    cell.modifier.is_empty()
+        && cell.diff_option == CellDiffOption::None
+        && !cell.skip
+        && matches!(
+            (cell.fg, cell.bg, cell.underline_color),
+            (Color::Reset, Color::Reset, Color::Reset)
+        )
+        && cell.symbol() == " "
 }
 
 /// Every cell of `buffer` packed, if each one packs.
@@ -476,7 +537,14 @@ mod tests {
             let Ok(mut screen) = Screen::new(backend);
             let mut before = Buffer::empty(area);
             for frame in &frames {
-                let Ok(()) = screen.draw(area.as_size(), |buf| buf.clone_from(frame));
+                // Drawn as screens draw: on a blank buffer, blank cells left alone.
+                let Ok(()) = screen.draw(area.as_size(), |buf| {
+                    for (cell, drawn) in buf.content.iter_mut().zip(&frame.content) {
+                        if *drawn != Cell::EMPTY {
+                            *cell = drawn.clone();
+                        }
+                    }
+                });
                 let sent = std::mem::take(&mut screen.backend.sent);
                 let expected: Vec<_> = before
                     .diff(frame)
@@ -521,6 +589,25 @@ mod tests {
         frame.content[2].modifier = Modifier::BOLD;
         frame.content[3].set_diff_option(CellDiffOption::Skip);
         assert!(pack(&frame).is_none());
+    }
+
+    /// A new size starts from a blank terminal and a blank buffer: nothing
+    /// of the frame before is left in either.
+    #[test]
+    fn a_new_size_draws_on_blank() {
+        let Ok(mut screen) = Screen::new(TestBackend::new(6, 2));
+        let Ok(()) = screen.draw(Size::new(6, 2), |buf| {
+            buf.set_string(0, 0, "abcdef", Style::default());
+            buf.set_string(0, 1, "ghijkl", Style::default());
+        });
+        let Ok(()) = screen.draw(Size::new(4, 1), |buf| {
+            buf.set_string(1, 0, "x", Style::default());
+        });
+        screen.backend.assert_buffer_lines([" x    ", "      "]);
+        let Ok(()) = screen.draw(Size::new(6, 2), |buf| {
+            buf.set_string(5, 1, "y", Style::default());
+        });
+        screen.backend.assert_buffer_lines(["      ", "     y"]);
     }
 
     /// After a frame with wide text, the next plain frame is packed again.

@@ -26,6 +26,9 @@ pub struct InputDecoder {
     partial: Vec<u8>,
     /// Events decoded and not yet taken.
     decoded: VecDeque<Event>,
+    /// Whether the last read filled its buffer: only then may more of what
+    /// arrived together be waiting.
+    filled: bool,
 }
 
 /// What decoding asks of the terminal while it gathers a run of typed
@@ -45,6 +48,7 @@ impl InputDecoder {
     /// so more input may be waiting: a lone Escape at the end is then the
     /// start of a sequence rather than the Escape key (crossterm's rule).
     pub fn feed(&mut self, bytes: &[u8], more: bool) {
+        self.filled = more;
         for (at, &byte) in bytes.iter().enumerate() {
             self.partial.push(byte);
             let followed = at + 1 < bytes.len() || more;
@@ -76,8 +80,10 @@ impl InputDecoder {
     /// The next message the decoded input makes, if any. Characters that
     /// arrive together, faster than anyone types (a paste into a terminal
     /// without bracketed paste), become one `Msg::Typed`, so a text box
-    /// takes them in one edit instead of one per character; input waiting
-    /// at the terminal is looked for (not waited for) to complete the run.
+    /// takes them in one edit instead of one per character. When the read
+    /// filled its buffer, input waiting at the terminal is looked for (not
+    /// waited for) to complete the run; a read that did not took all there
+    /// was, and a key costs no second system call.
     /// Ctrl-Z (a key in raw mode, not a signal) asks to suspend.
     pub fn next_msg(&mut self, terminal: &mut impl Waiting, control: &impl Suspend) -> Option<Msg> {
         while let Some(event) = self.decoded.pop_front() {
@@ -110,9 +116,9 @@ impl InputDecoder {
     }
 
     /// The next decoded event if it is a typed character, reading what the
-    /// terminal holds when none is decoded yet.
+    /// terminal holds when none is decoded yet and more may be waiting.
     fn next_typed(&mut self, terminal: &mut impl Waiting) -> Option<char> {
-        if self.decoded.is_empty() {
+        if self.decoded.is_empty() && self.filled {
             terminal.read_waiting(self);
         }
         let typed = match self.decoded.front()? {
@@ -142,14 +148,19 @@ mod tests {
     use super::*;
 
     /// A terminal with nothing more waiting, or the chunks it will hand over
-    /// one per look.
+    /// one per look; the first `filling` of them fill the read's buffer.
     #[derive(Default)]
-    struct Chunks(VecDeque<&'static [u8]>);
+    struct Chunks {
+        chunks: VecDeque<&'static [u8]>,
+        filling: usize,
+    }
 
     impl Waiting for Chunks {
         fn read_waiting(&mut self, decoder: &mut InputDecoder) {
-            if let Some(bytes) = self.0.pop_front() {
-                decoder.feed(bytes, false);
+            if let Some(bytes) = self.chunks.pop_front() {
+                let filled = self.filling > 0;
+                self.filling = self.filling.saturating_sub(1);
+                decoder.feed(bytes, filled);
             }
         }
     }
@@ -203,15 +214,34 @@ mod tests {
     }
 
     #[test]
-    fn a_run_takes_what_is_waiting_at_the_terminal() {
+    fn a_run_after_a_full_read_takes_what_is_waiting_at_the_terminal() {
         let mut decoder = InputDecoder::default();
-        decoder.feed(b"a", false);
-        let mut terminal = Chunks(VecDeque::from([&b"bc"[..], b"d"]));
+        decoder.feed(b"a", true);
+        // The second chunk fills its read too; the third does not.
+        let mut terminal = Chunks {
+            chunks: VecDeque::from([&b"bc"[..], b"d", b"e"]),
+            filling: 1,
+        };
         assert_eq!(
             decoder.next_msg(&mut terminal, &Asked::default()),
             Some(Msg::Typed("abcd".into()))
         );
-        assert!(terminal.0.is_empty());
+        assert_eq!(terminal.chunks, [&b"e"[..]]);
+    }
+
+    #[test]
+    fn a_key_from_a_read_that_took_all_there_was_looks_no_further() {
+        let mut decoder = InputDecoder::default();
+        decoder.feed(b"1", false);
+        let mut terminal = Chunks {
+            chunks: VecDeque::from([&b"2"[..]]),
+            filling: 0,
+        };
+        assert_eq!(
+            decoder.next_msg(&mut terminal, &Asked::default()),
+            Some(key(KeyCode::Char('1'), KeyModifiers::NONE))
+        );
+        assert_eq!(terminal.chunks, [&b"2"[..]]);
     }
 
     #[test]

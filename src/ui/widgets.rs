@@ -1,5 +1,7 @@
 //! Small drawing helpers shared by the screens.
 
+use std::borrow::Cow;
+
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
@@ -332,8 +334,15 @@ pub fn wrap_indented(text: &str, width: usize, indent: &str) -> Vec<String> {
         line_width: 0,
     };
     for word in text.split_whitespace() {
-        let word = visible_line(word);
-        let word_width = word.width();
+        // Printable ASCII (nearly every word) is shown as it is, a column a
+        // byte: no character-by-character checks.
+        let (word, word_width) = if word.bytes().all(|b| matches!(b, b' '..=b'~')) {
+            (Cow::Borrowed(word), word.len())
+        } else {
+            let shown = visible_line(word);
+            let width = shown.width();
+            (shown, width)
+        };
         if word_width <= lines.room {
             lines.push(&word, word_width);
         } else {
@@ -369,7 +378,10 @@ impl Lines<'_> {
     }
 
     fn break_line(&mut self) {
-        self.done.push(format!("{}{}", self.indent, self.line));
+        let mut line = String::with_capacity(self.indent.len() + self.line.len());
+        line.push_str(self.indent);
+        line.push_str(&self.line);
+        self.done.push(line);
         self.line.clear();
         self.line_width = 0;
     }
