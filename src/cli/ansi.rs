@@ -5,19 +5,16 @@
 //! a crossterm command, through Rust's formatting machinery: about 200
 //! instructions a cell, most of a first frame's cost (0.46 M instructions at
 //! 120×40, more than drawing it). Here the text and the moves are written as
-//! bytes; colours and modifiers, which change a few dozen times a frame,
-//! still go through crossterm's own commands. A property test holds the
-//! bytes to the crossterm backend's for any list of cells.
+//! bytes, and so are colours and modifiers (crossterm's commands built each
+//! through formatting, its attributes through a `String`: 0.13 M
+//! instructions of a first frame). A property test holds the bytes to the
+//! crossterm backend's for any list of cells.
 
 use std::io::{self, Write};
 
 use ratatui::backend::{Backend, ClearType, CrosstermBackend, IntoCrossterm, WindowSize};
 use ratatui::buffer::Cell;
-use ratatui::crossterm::queue;
-use ratatui::crossterm::style::{
-    Attribute, Color as CrosstermColor, Colors, SetAttribute, SetBackgroundColor, SetColors,
-    SetForegroundColor, SetUnderlineColor,
-};
+use ratatui::crossterm::style::{Color as CrosstermColor, Colored};
 use ratatui::layout::{Position, Size};
 use ratatui::style::{Color, Modifier};
 
@@ -55,27 +52,29 @@ impl<W: Write> Backend for AnsiBackend<W> {
                 modifier = cell.modifier;
             }
             if cell.fg != fg || cell.bg != bg {
-                let colors = Colors::new(cell.fg.into_crossterm(), cell.bg.into_crossterm());
-                queue!(out, SetColors(colors))?;
+                // crossterm's `SetColors`: both in one sequence.
+                let mut sgr = Sgr::new();
+                sgr.colour(Layer::Foreground, cell.fg);
+                sgr.push(b";");
+                sgr.colour(Layer::Background, cell.bg);
+                sgr.write(out)?;
                 fg = cell.fg;
                 bg = cell.bg;
             }
             if cell.underline_color != underline {
-                queue!(
-                    out,
-                    SetUnderlineColor(cell.underline_color.into_crossterm())
-                )?;
+                let mut sgr = Sgr::new();
+                sgr.colour(Layer::Underline, cell.underline_color);
+                sgr.write(out)?;
                 underline = cell.underline_color;
             }
             out.write_all(cell.symbol().as_bytes())?;
         }
-        queue!(
-            out,
-            SetForegroundColor(CrosstermColor::Reset),
-            SetBackgroundColor(CrosstermColor::Reset),
-            SetUnderlineColor(CrosstermColor::Reset),
-            SetAttribute(Attribute::Reset),
-        )
+        for layer in [Layer::Foreground, Layer::Background, Layer::Underline] {
+            let mut sgr = Sgr::new();
+            sgr.colour(layer, Color::Reset);
+            sgr.write(out)?;
+        }
+        out.write_all(b"\x1b[0m")
     }
 
     fn hide_cursor(&mut self) -> io::Result<()> {
@@ -161,60 +160,171 @@ impl Digits {
 }
 
 /// The attributes that take the terminal from `from` to `to`, in the order
-/// ratatui's crossterm backend sends them (its `ModifierDiff`).
+/// ratatui's crossterm backend sends them (its `ModifierDiff`), each as
+/// crossterm's `SetAttribute` writes it: `ESC [ code m`.
 fn modifier_diff(out: &mut impl Write, from: Modifier, to: Modifier) -> io::Result<()> {
-    let mut set = |attribute: Attribute| queue!(out, SetAttribute(attribute));
+    let mut set = |code: &[u8]| {
+        let mut sgr = Sgr::new();
+        sgr.push(code);
+        sgr.write(&mut *out)
+    };
     let removed = from - to;
     if removed.contains(Modifier::REVERSED) {
-        set(Attribute::NoReverse)?;
+        set(NO_REVERSE)?;
     }
     // Normal intensity ends both bold and dim; what stays is set again.
     let reset_intensity = removed.intersects(Modifier::BOLD | Modifier::DIM);
     if reset_intensity {
-        set(Attribute::NormalIntensity)?;
+        set(NORMAL_INTENSITY)?;
         if to.contains(Modifier::DIM) {
-            set(Attribute::Dim)?;
+            set(DIM)?;
         }
         if to.contains(Modifier::BOLD) {
-            set(Attribute::Bold)?;
+            set(BOLD)?;
         }
     }
-    for (modifier, attribute) in [
-        (Modifier::ITALIC, Attribute::NoItalic),
-        (Modifier::UNDERLINED, Attribute::NoUnderline),
-        (Modifier::CROSSED_OUT, Attribute::NotCrossedOut),
-        (Modifier::HIDDEN, Attribute::NoHidden),
+    for (modifier, code) in [
+        (Modifier::ITALIC, NO_ITALIC),
+        (Modifier::UNDERLINED, NO_UNDERLINE),
+        (Modifier::CROSSED_OUT, NOT_CROSSED_OUT),
+        (Modifier::HIDDEN, NO_HIDDEN),
     ] {
         if removed.contains(modifier) {
-            set(attribute)?;
+            set(code)?;
         }
     }
     if removed.intersects(Modifier::SLOW_BLINK | Modifier::RAPID_BLINK) {
-        set(Attribute::NoBlink)?;
+        set(NO_BLINK)?;
     }
     let added = to - from;
-    for (modifier, attribute) in [
-        (Modifier::REVERSED, Attribute::Reverse),
-        (Modifier::BOLD, Attribute::Bold),
-        (Modifier::ITALIC, Attribute::Italic),
-        (Modifier::UNDERLINED, Attribute::Underlined),
-        (Modifier::DIM, Attribute::Dim),
-        (Modifier::CROSSED_OUT, Attribute::CrossedOut),
-        (Modifier::HIDDEN, Attribute::Hidden),
-        (Modifier::SLOW_BLINK, Attribute::SlowBlink),
-        (Modifier::RAPID_BLINK, Attribute::RapidBlink),
+    for (modifier, code) in [
+        (Modifier::REVERSED, REVERSE),
+        (Modifier::BOLD, BOLD),
+        (Modifier::ITALIC, ITALIC),
+        (Modifier::UNDERLINED, UNDERLINED),
+        (Modifier::DIM, DIM),
+        (Modifier::CROSSED_OUT, CROSSED_OUT),
+        (Modifier::HIDDEN, HIDDEN),
+        (Modifier::SLOW_BLINK, SLOW_BLINK),
+        (Modifier::RAPID_BLINK, RAPID_BLINK),
     ] {
-        let intensity = matches!(attribute, Attribute::Bold | Attribute::Dim);
+        let intensity = code == BOLD || code == DIM;
         if added.contains(modifier) && !(intensity && reset_intensity) {
-            set(attribute)?;
+            set(code)?;
         }
     }
     Ok(())
 }
 
+// crossterm's `Attribute`s as it writes them (its SGR table).
+const BOLD: &[u8] = b"1";
+const DIM: &[u8] = b"2";
+const ITALIC: &[u8] = b"3";
+const UNDERLINED: &[u8] = b"4";
+const SLOW_BLINK: &[u8] = b"5";
+const RAPID_BLINK: &[u8] = b"6";
+const REVERSE: &[u8] = b"7";
+const HIDDEN: &[u8] = b"8";
+const CROSSED_OUT: &[u8] = b"9";
+const NORMAL_INTENSITY: &[u8] = b"22";
+const NO_ITALIC: &[u8] = b"23";
+const NO_UNDERLINE: &[u8] = b"24";
+const NO_BLINK: &[u8] = b"25";
+const NO_REVERSE: &[u8] = b"27";
+const NO_HIDDEN: &[u8] = b"28";
+const NOT_CROSSED_OUT: &[u8] = b"29";
+
+/// Which colour a `Colored` sets.
+#[derive(Clone, Copy)]
+enum Layer {
+    Foreground,
+    Background,
+    Underline,
+}
+
+/// One select-graphic-rendition sequence, `ESC [ … m`, built on the stack:
+/// the longest, two RGB colours, is 36 bytes.
+struct Sgr {
+    bytes: [u8; 40],
+    len: usize,
+}
+
+impl Sgr {
+    fn new() -> Self {
+        let mut sgr = Self {
+            bytes: [0; 40],
+            len: 0,
+        };
+        sgr.push(b"\x1b[");
+        sgr
+    }
+
+    fn push(&mut self, bytes: &[u8]) {
+        self.bytes[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+        self.len += bytes.len();
+    }
+
+    /// crossterm's `Colored` for `colour` on `layer` (ratatui's colours
+    /// turned into crossterm's as its backend does); nothing at all when
+    /// crossterm has colours turned off (`NO_COLOR`), as it writes none then.
+    fn colour(&mut self, layer: Layer, colour: Color) {
+        if Colored::ansi_color_disabled_memoized() {
+            return;
+        }
+        let (reset, set): (&[u8], &[u8]) = match layer {
+            Layer::Foreground => (b"39", b"38;"),
+            Layer::Background => (b"49", b"48;"),
+            Layer::Underline => (b"59", b"58;"),
+        };
+        let named: &[u8] = match colour.into_crossterm() {
+            CrosstermColor::Reset => return self.push(reset),
+            CrosstermColor::Black => b"5;0",
+            CrosstermColor::DarkGrey => b"5;8",
+            CrosstermColor::Red => b"5;9",
+            CrosstermColor::DarkRed => b"5;1",
+            CrosstermColor::Green => b"5;10",
+            CrosstermColor::DarkGreen => b"5;2",
+            CrosstermColor::Yellow => b"5;11",
+            CrosstermColor::DarkYellow => b"5;3",
+            CrosstermColor::Blue => b"5;12",
+            CrosstermColor::DarkBlue => b"5;4",
+            CrosstermColor::Magenta => b"5;13",
+            CrosstermColor::DarkMagenta => b"5;5",
+            CrosstermColor::Cyan => b"5;14",
+            CrosstermColor::DarkCyan => b"5;6",
+            CrosstermColor::White => b"5;15",
+            CrosstermColor::Grey => b"5;7",
+            CrosstermColor::Rgb { r, g, b } => {
+                self.push(set);
+                self.push(b"2;");
+                self.push(digits(u32::from(r)).as_bytes());
+                self.push(b";");
+                self.push(digits(u32::from(g)).as_bytes());
+                self.push(b";");
+                self.push(digits(u32::from(b)).as_bytes());
+                return;
+            }
+            CrosstermColor::AnsiValue(value) => {
+                self.push(set);
+                self.push(b"5;");
+                self.push(digits(u32::from(value)).as_bytes());
+                return;
+            }
+        };
+        self.push(set);
+        self.push(named);
+    }
+
+    fn write(mut self, out: &mut impl Write) -> io::Result<()> {
+        self.push(b"m");
+        out.write_all(&self.bytes[..self.len])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
+    use ratatui::crossterm::queue;
 
     use super::*;
 

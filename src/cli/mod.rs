@@ -46,7 +46,10 @@ pub fn run(cli: Cli) -> ExitCode {
             output::print_bytes(&script).map_or_else(|s| s.exit_code(), |()| ExitCode::SUCCESS)
         }
         Some(Command::Man) => {
-            let command = <Cli as clap::CommandFactory>::command();
+            let mut command = <Cli as clap::CommandFactory>::command();
+            // Subcommands are built when used (args::Command): the page
+            // describes them all.
+            command.build();
             let mut page = Vec::new();
             match clap_mangen::Man::new(command).render(&mut page) {
                 Ok(()) => output::print_bytes(&page)
