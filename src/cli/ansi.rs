@@ -53,26 +53,26 @@ impl<W: Write> Backend for AnsiBackend<W> {
             }
             if cell.fg != fg || cell.bg != bg {
                 // crossterm's `SetColors`: both in one sequence.
-                let mut sgr = Sgr::new();
+                let mut sgr = Csi::new();
                 sgr.colour(Layer::Foreground, cell.fg);
                 sgr.push(b";");
                 sgr.colour(Layer::Background, cell.bg);
-                sgr.write(out)?;
+                sgr.end(b'm', out)?;
                 fg = cell.fg;
                 bg = cell.bg;
             }
             if cell.underline_color != underline {
-                let mut sgr = Sgr::new();
+                let mut sgr = Csi::new();
                 sgr.colour(Layer::Underline, cell.underline_color);
-                sgr.write(out)?;
+                sgr.end(b'm', out)?;
                 underline = cell.underline_color;
             }
             out.write_all(cell.symbol().as_bytes())?;
         }
         for layer in [Layer::Foreground, Layer::Background, Layer::Underline] {
-            let mut sgr = Sgr::new();
+            let mut sgr = Csi::new();
             sgr.colour(layer, Color::Reset);
-            sgr.write(out)?;
+            sgr.end(b'm', out)?;
         }
         out.write_all(b"\x1b[0m")
     }
@@ -120,17 +120,11 @@ impl<W: Write> Backend for AnsiBackend<W> {
 
 /// crossterm's `MoveTo(x, y)`: `ESC [ row ; column H`, counted from 1.
 fn move_to(out: &mut impl Write, x: u16, y: u16) -> io::Result<()> {
-    let mut bytes = [0; 16];
-    let mut at = 0;
-    for part in [b"\x1b[".as_slice(), digits(u32::from(y) + 1).as_bytes()] {
-        bytes[at..at + part.len()].copy_from_slice(part);
-        at += part.len();
-    }
-    for part in [b";".as_slice(), digits(u32::from(x) + 1).as_bytes(), b"H"] {
-        bytes[at..at + part.len()].copy_from_slice(part);
-        at += part.len();
-    }
-    out.write_all(&bytes[..at])
+    let mut csi = Csi::new();
+    csi.push_number(u32::from(y) + 1);
+    csi.push(b";");
+    csi.push_number(u32::from(x) + 1);
+    csi.end(b'H', out)
 }
 
 /// `n` in decimal, without formatting machinery.
@@ -164,9 +158,9 @@ impl Digits {
 /// crossterm's `SetAttribute` writes it: `ESC [ code m`.
 fn modifier_diff(out: &mut impl Write, from: Modifier, to: Modifier) -> io::Result<()> {
     let mut set = |code: &[u8]| {
-        let mut sgr = Sgr::new();
+        let mut sgr = Csi::new();
         sgr.push(code);
-        sgr.write(&mut *out)
+        sgr.end(b'm', &mut *out)
     };
     let removed = from - to;
     if removed.contains(Modifier::REVERSED) {
@@ -242,26 +236,31 @@ enum Layer {
     Underline,
 }
 
-/// One select-graphic-rendition sequence, `ESC [ … m`, built on the stack:
-/// the longest, two RGB colours, is 36 bytes.
-struct Sgr {
+/// One control sequence, `ESC [ … final`, built on the stack and written
+/// in one piece: a cursor move, or colours and attributes (`m`). The
+/// longest, two RGB colours, is 36 bytes.
+struct Csi {
     bytes: [u8; 40],
     len: usize,
 }
 
-impl Sgr {
+impl Csi {
     fn new() -> Self {
-        let mut sgr = Self {
+        let mut csi = Self {
             bytes: [0; 40],
             len: 0,
         };
-        sgr.push(b"\x1b[");
-        sgr
+        csi.push(b"\x1b[");
+        csi
     }
 
     fn push(&mut self, bytes: &[u8]) {
         self.bytes[self.len..self.len + bytes.len()].copy_from_slice(bytes);
         self.len += bytes.len();
+    }
+
+    fn push_number(&mut self, n: u32) {
+        self.push(digits(n).as_bytes());
     }
 
     /// crossterm's `Colored` for `colour` on `layer` (ratatui's colours
@@ -297,17 +296,17 @@ impl Sgr {
             CrosstermColor::Rgb { r, g, b } => {
                 self.push(set);
                 self.push(b"2;");
-                self.push(digits(u32::from(r)).as_bytes());
+                self.push_number(u32::from(r));
                 self.push(b";");
-                self.push(digits(u32::from(g)).as_bytes());
+                self.push_number(u32::from(g));
                 self.push(b";");
-                self.push(digits(u32::from(b)).as_bytes());
+                self.push_number(u32::from(b));
                 return;
             }
             CrosstermColor::AnsiValue(value) => {
                 self.push(set);
                 self.push(b"5;");
-                self.push(digits(u32::from(value)).as_bytes());
+                self.push_number(u32::from(value));
                 return;
             }
         };
@@ -315,8 +314,8 @@ impl Sgr {
         self.push(named);
     }
 
-    fn write(mut self, out: &mut impl Write) -> io::Result<()> {
-        self.push(b"m");
+    fn end(mut self, final_byte: u8, out: &mut impl Write) -> io::Result<()> {
+        self.push(&[final_byte]);
         out.write_all(&self.bytes[..self.len])
     }
 }
