@@ -1,5 +1,6 @@
 //! One answer to one question: its countdown, ticked steps and notes.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, SubsecRound};
@@ -58,20 +59,32 @@ pub struct WrapUp {
 pub struct Attempt {
     /// The session's id, drawn when the question is shown: the recording is
     /// named after the log before the log exists.
-    pub id: String,
+    id: String,
     pub question: usize,
     pub framework: usize,
     pub countdown: Countdown,
     /// Answer time at which each step position was ticked. Kept for every
     /// position so switching STAR/SPSIL mid-answer keeps the ticks in place.
     pub ticks: [Option<Duration>; MAX_STEPS],
-    pub notes: TextArea<'static>,
-    pub started_wall: DateTime<FixedOffset>,
+    notes: TextArea<'static>,
+    /// Changes whenever `notes` may have: drawn from one count for the
+    /// whole program, so no two attempts' notes share a version.
+    notes_version: u64,
+    started_wall: DateTime<FixedOffset>,
+    /// The log's file name without `.toml`, made once: the screens ask for
+    /// it every frame, and formatting a date is not cheap.
+    file_stem: String,
     /// Monotonic time when the question was shown (before any think time).
     pub shown_at: Duration,
     pub bell_rung: bool,
     /// The answer's recording.
     pub rec: Rec,
+}
+
+/// A notes version no attempt has had yet.
+fn next_notes_version() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 impl Attempt {
@@ -92,12 +105,14 @@ impl Attempt {
         // Dim rather than a colour, so NO_COLOR holds for the notes pane too.
         notes.set_placeholder_style(Style::default().add_modifier(Modifier::DIM));
         Self {
+            file_stem: crate::domain::session::record_stem(wall, &id),
             id,
             question,
             framework,
             countdown: Countdown::start(limit, starts),
             ticks: [None; MAX_STEPS],
             notes,
+            notes_version: next_notes_version(),
             started_wall: wall,
             shown_at: now,
             bell_rung: false,
@@ -105,9 +120,29 @@ impl Attempt {
         }
     }
 
+    pub fn notes(&self) -> &TextArea<'static> {
+        &self.notes
+    }
+
+    /// The notes, to change: their version moves on.
+    pub fn notes_mut(&mut self) -> &mut TextArea<'static> {
+        self.notes_version = next_notes_version();
+        &mut self.notes
+    }
+
+    /// The notes' version: equal versions, the same notes, cursor and style.
+    pub fn notes_version(&self) -> u64 {
+        self.notes_version
+    }
+
     /// The name the log will have without `.toml`, which the recording shares.
-    pub fn file_stem(&self) -> String {
-        crate::domain::session::record_stem(self.started_wall, &self.id)
+    pub fn file_stem(&self) -> &str {
+        &self.file_stem
+    }
+
+    /// The recording, the countdown and the file stem, borrowed together.
+    pub fn live_parts(&mut self) -> (&mut Rec, &Countdown, &str) {
+        (&mut self.rec, &self.countdown, &self.file_stem)
     }
 
     /// The steps as the log records them: names, targets and tick times.

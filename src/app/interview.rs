@@ -106,8 +106,13 @@ impl Probe {
     /// The current follow-up's recording is named after the answer's log:
     /// `<log file stem>-probe<number>`.
     pub fn file_stem(&self, answer_stem: &str) -> String {
-        format!("{answer_stem}-probe{}", self.number)
+        probe_stem(answer_stem, self.number)
     }
+}
+
+/// The recording name of follow-up `number` to the answer logged as `answer_stem`.
+pub fn probe_stem(answer_stem: &str, number: usize) -> String {
+    format!("{answer_stem}-probe{number}")
 }
 
 /// How long a follow-up's answer may take.

@@ -542,7 +542,7 @@ impl App {
 
     /// The transcript of the attempt on screen, as far as it has come.
     pub fn transcript_of_attempt(&self) -> Option<&Transcribing> {
-        let stem = self.attempt()?.file_stem();
+        let stem = self.attempt()?.file_stem().to_string();
         self.transcripts
             .iter()
             .find(|t| crate::domain::transcript::log_stem(&t.log_file) == stem)
@@ -581,9 +581,8 @@ impl App {
         }
     }
 
-    /// The answer or probe being spoken now, and its recording: `(rec, its
-    /// countdown, the recording's file stem)`.
-    fn live_take(mode: &mut Mode) -> Option<(&mut Rec, &Countdown, String)> {
+    /// The answer or probe being spoken now, and its recording.
+    fn live_take(mode: &mut Mode) -> Option<LiveTake<'_>> {
         match mode {
             Mode::Drill {
                 screen: Screen::Answering(a),
@@ -593,16 +592,23 @@ impl App {
                 stage: Stage::Question(Screen::Answering(a)),
                 ..
             }) => {
-                let stem = a.file_stem();
-                Some((&mut a.rec, &a.countdown, stem))
+                let (rec, countdown, answer_stem) = a.live_parts();
+                Some(LiveTake {
+                    rec,
+                    countdown,
+                    answer_stem,
+                    probe: None,
+                })
             }
             Mode::Loop(LoopRun {
                 stage: Stage::Probe(a, probe),
                 ..
-            }) => {
-                let stem = probe.file_stem(&a.file_stem());
-                Some((&mut probe.rec, &probe.countdown, stem))
-            }
+            }) => Some(LiveTake {
+                answer_stem: a.file_stem(),
+                probe: Some(probe.number),
+                rec: &mut probe.rec,
+                countdown: &probe.countdown,
+            }),
             _ => None,
         }
     }
@@ -652,8 +658,18 @@ impl App {
     /// Starts a recording whose countdown has begun, and shows a fault of
     /// the microphone or the speaker once; closes the speaker off the card.
     fn tend_sound(&mut self, now: Now) {
-        if let Some((rec, countdown, stem)) = Self::live_take(&mut self.mode) {
+        if let Some(LiveTake {
+            rec,
+            countdown,
+            answer_stem,
+            probe,
+        }) = Self::live_take(&mut self.mode)
+        {
             if *rec == Rec::Waiting && !countdown.is_waiting(now.mono) {
+                let stem = match probe {
+                    Some(number) => crate::app::interview::probe_stem(answer_stem, number),
+                    None => answer_stem.to_string(),
+                };
                 let late = now.mono.saturating_sub(countdown.started());
                 match self.sound.mic.start(&stem, late) {
                     Ok(file) => {
@@ -947,7 +963,7 @@ impl App {
             Msg::Paste(text) => {
                 if self.focus == Focus::Notes
                     && let Some(a) = self.attempt_mut()
-                    && let Err(why) = text_box::paste(&mut a.notes, &text)
+                    && let Err(why) = text_box::paste(a.notes_mut(), &text)
                 {
                     self.status = Some(Status {
                         text: why,
@@ -1071,7 +1087,7 @@ impl App {
             Some(Notes::Quit) => self.quit(now, effects),
             None => {
                 if let Some(a) = self.attempt_mut()
-                    && let Err(why) = text_box::type_key(&mut a.notes, key)
+                    && let Err(why) = text_box::type_key(a.notes_mut(), key)
                 {
                     self.status = Some(Status {
                         text: why,
@@ -1280,7 +1296,7 @@ impl App {
             Focus::Checklist => Style::default(),
         };
         if let Some(a) = self.attempt_mut() {
-            a.notes.set_cursor_style(cursor);
+            a.notes_mut().set_cursor_style(cursor);
         }
     }
 
@@ -1626,3 +1642,14 @@ mod scribe_tests;
 mod sound_tests;
 #[cfg(test)]
 mod tests;
+
+/// The answer or probe being spoken now: its recording, its countdown, and
+/// what its recording is named after.
+struct LiveTake<'a> {
+    rec: &'a mut Rec,
+    countdown: &'a Countdown,
+    /// The answer's log file stem.
+    answer_stem: &'a str,
+    /// The follow-up's number, when a follow-up is being spoken.
+    probe: Option<usize>,
+}

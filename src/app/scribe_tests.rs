@@ -99,7 +99,7 @@ const ANSWER: &str = "we had a billing outage and we were losing customers every
 fn a_recorded_answer_is_handed_to_the_scribe_when_it_ends() {
     let clock = FakeClock::fixed();
     let (mut app, log) = drill(&clock, true);
-    let stem = app.attempt().expect("attempt").file_stem();
+    let stem = app.attempt().expect("attempt").file_stem().to_string();
     assert!(
         log.borrow().jobs.is_empty(),
         "nothing before the answer ends"
@@ -279,7 +279,7 @@ fn a_loop_answer_is_transcribed_but_not_its_probes() {
     let (scribe, log) = scribe();
     app.set_scribe(scribe);
     app.update(key(KeyCode::Enter), &clock); // begin the round
-    let stem = app.attempt().expect("attempt").file_stem();
+    let stem = app.attempt().expect("attempt").file_stem().to_string();
     clock.advance(Duration::from_secs(30));
     app.update(key(KeyCode::Enter), &clock);
     while matches!(&app.mode, Mode::Loop(run) if matches!(run.stage, Stage::Probe(..))) {

@@ -92,7 +92,7 @@ fn recording_starts_with_the_countdown_never_in_think_time() {
     assert_eq!(app.meter(), None);
     clock.advance(secs(10));
     app.update(Msg::Tick, &clock);
-    let stem = attempt(&app).file_stem();
+    let stem = attempt(&app).file_stem().to_string();
     assert_eq!(calls(&log), [format!("start {stem} late 0ms")]);
     assert_eq!(
         attempt(&app).rec,
@@ -149,7 +149,7 @@ fn enter_stops_the_recording_and_the_card_and_log_carry_its_delivery() {
     let clock = FakeClock::fixed();
     let (mut app, log) = drill(&clock, 0, true);
     log.borrow_mut().heard = speech(40, 3.0);
-    let stem = attempt(&app).file_stem();
+    let stem = attempt(&app).file_stem().to_string();
     clock.advance(secs(8));
     app.update(ch(' '), &clock);
     clock.advance(secs(8));
@@ -289,7 +289,7 @@ fn the_card_replays_the_answer_and_stops_on_leaving() {
     let clock = FakeClock::fixed();
     let (mut app, log) = drill(&clock, 0, true);
     log.borrow_mut().heard = speech(8, 0.5);
-    let stem = attempt(&app).file_stem();
+    let stem = attempt(&app).file_stem().to_string();
     clock.advance(secs(20));
     app.update(key(KeyCode::Enter), &clock);
     calls(&log);
@@ -362,7 +362,7 @@ fn each_probe_of_a_loop_has_a_recording_of_its_own() {
     app.set_sound(sound, &clock);
     assert_eq!(calls(&log), Vec::<String>::new(), "no answer yet");
     app.update(key(KeyCode::Enter), &clock);
-    let stem = attempt(&app).file_stem();
+    let stem = attempt(&app).file_stem().to_string();
     clock.advance(secs(30));
     app.update(key(KeyCode::Enter), &clock);
     let mut probes = 0;
