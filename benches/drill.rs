@@ -42,7 +42,10 @@ fn new_app(clock: &FakeClock) -> App {
     App::new(catalog, settings, pool, Some(1), clock)
 }
 
-fn bench_frame(c: &mut Criterion, name: &str, width: u16, height: u16, wrap_up: bool) {
+/// One frame a second on: drawn whole, or (`keeping`) as the program draws,
+/// keeping the panes that did not change.
+fn bench_frame(c: &mut Criterion, name: &str, size: (u16, u16), wrap_up: bool, keeping: bool) {
+    let (width, height) = size;
     let clock = FakeClock::fixed();
     let mut app = new_app(&clock);
     if wrap_up {
@@ -57,8 +60,12 @@ fn bench_frame(c: &mut Criterion, name: &str, width: u16, height: u16, wrap_up: 
             second = (second + 1) % 150;
             clock.set(Duration::from_secs(second));
             terminal
-                .draw(Size::new(width, height), |buf| {
-                    ui::draw(buf, &app, clock.now(), Theme::COLOR);
+                .draw(Size::new(width, height), |buf, keep| {
+                    if keeping {
+                        ui::draw_keeping(buf, keep, &app, clock.now(), Theme::COLOR);
+                    } else {
+                        ui::draw(buf, &app, clock.now(), Theme::COLOR);
+                    }
                 })
                 .expect("draw");
             black_box(&mut terminal);
@@ -73,7 +80,7 @@ fn bench_blank(c: &mut Criterion, name: &str, width: u16, height: u16) {
     c.bench_function(name, |b| {
         b.iter(|| {
             terminal
-                .draw(Size::new(width, height), |_| {})
+                .draw(Size::new(width, height), |_, _| {})
                 .expect("draw");
             black_box(&mut terminal);
         });
@@ -82,10 +89,17 @@ fn bench_blank(c: &mut Criterion, name: &str, width: u16, height: u16) {
 
 fn frames(c: &mut Criterion) {
     bench_blank(c, "frame/nothing drawn 200x60", 200, 60);
-    bench_frame(c, "frame/drill 200x60", 200, 60, false);
-    bench_frame(c, "frame/drill 80x24", 80, 24, false);
-    bench_frame(c, "frame/wrap-up 200x60", 200, 60, true);
-    bench_frame(c, "frame/wrap-up 80x24", 80, 24, true);
+    bench_frame(c, "frame/drill 200x60", (200, 60), false, false);
+    bench_frame(
+        c,
+        "frame/drill 200x60 keeping panes",
+        (200, 60),
+        false,
+        true,
+    );
+    bench_frame(c, "frame/drill 80x24", (80, 24), false, false);
+    bench_frame(c, "frame/wrap-up 200x60", (200, 60), true, false);
+    bench_frame(c, "frame/wrap-up 80x24", (80, 24), true, false);
 }
 
 /// A megabyte of notes pasted in one step: the paste itself and the frame
@@ -109,7 +123,7 @@ fn paste(c: &mut Criterion) {
             |(clock, mut app, mut terminal)| {
                 app.update(Msg::Paste(megabyte.clone()), &clock);
                 terminal
-                    .draw(Size::new(200, 60), |buf| {
+                    .draw(Size::new(200, 60), |buf, _| {
                         ui::draw(buf, &app, clock.now(), Theme::COLOR);
                     })
                     .expect("draw");
@@ -126,7 +140,7 @@ fn paste(c: &mut Criterion) {
     group.bench_function("one frame with 1 MB of notes 200x60", |b| {
         b.iter(|| {
             terminal
-                .draw(Size::new(200, 60), |buf| {
+                .draw(Size::new(200, 60), |buf, _| {
                     ui::draw(buf, &app, clock.now(), Theme::COLOR);
                 })
                 .expect("draw");

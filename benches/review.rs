@@ -63,7 +63,7 @@ fn frame(terminal: &mut Screen<TestBackend>, review: &mut Review) {
     let area = terminal.size().unwrap_or_default();
     review.set_page(list_rows(area.width, area.height, review));
     terminal
-        .draw(area, |buf| draw(buf, review, Theme::COLOR))
+        .draw(area, |buf, _| draw(buf, review, Theme::COLOR))
         .unwrap_or_else(|e| panic!("{e}"));
 }
 

@@ -86,7 +86,7 @@ fn main() {
     for second in 0..n {
         clock.set(Duration::from_secs(second % 150));
         screen
-            .draw(size, |buf| {
+            .draw(size, |buf, _| {
                 if what != "blank" {
                     ui::draw(buf, &app, clock.now(), Theme::COLOR);
                 }

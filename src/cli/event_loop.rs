@@ -25,6 +25,7 @@ use crate::app::{App, Effect, Msg};
 use crate::domain::clock::Clock;
 use crate::domain::interview_loop::LoopRecord;
 use crate::storage::sessions::SessionSink;
+use crate::ui::keep::Keep;
 use crate::ui::{self, theme::Theme};
 
 /// A full-screen program the event loop can drive: pure state that takes
@@ -36,7 +37,8 @@ pub trait Program {
     type Msg: From<Msg> + Send + 'static;
     type Effect;
     fn update(&mut self, msg: Self::Msg, clock: &dyn Clock) -> Vec<Self::Effect>;
-    fn draw(&self, buf: &mut Buffer, now: Duration, theme: Theme);
+    /// Draws on `buf`, which holds the panes `keep` says it can keep.
+    fn draw(&self, buf: &mut Buffer, keep: &mut Keep, now: Duration, theme: Theme);
     /// When the loop must wake even without input; `None` sleeps until input.
     fn next_deadline(&self, _now: Duration) -> Option<Duration> {
         None
@@ -65,7 +67,9 @@ pub fn run<B: Backend, P: Program>(
     while !program.should_quit() {
         let drawn = control.size(terminal, &mut known).and_then(|size| {
             program.fit(size);
-            terminal.draw(size, |buf| program.draw(buf, clock.now(), theme))
+            // One time for the frame, however often it is drawn.
+            let now = clock.now();
+            terminal.draw(size, |buf, keep| program.draw(buf, keep, now, theme))
         });
         if let Err(err) = drawn {
             // The terminal is gone (closed window, broken pty): save what
@@ -87,7 +91,7 @@ pub fn run<B: Backend, P: Program>(
             // makes the next one draw every cell, not just what changed. A
             // failure shows at the next draw, which saves before leaving.
             if let Some(size) = known {
-                let _ = terminal.draw(size, |_| {});
+                let _ = terminal.draw(size, |_, _| {});
             }
         }
         // What arrived meanwhile is handled before the next frame: a burst
@@ -117,8 +121,8 @@ impl Program for App {
         App::update(self, msg, clock)
     }
 
-    fn draw(&self, buf: &mut Buffer, now: Duration, theme: Theme) {
-        ui::draw(buf, self, now, theme);
+    fn draw(&self, buf: &mut Buffer, keep: &mut Keep, now: Duration, theme: Theme) {
+        ui::draw_keeping(buf, keep, self, now, theme);
     }
 
     fn next_deadline(&self, now: Duration) -> Option<Duration> {

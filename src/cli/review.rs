@@ -27,6 +27,7 @@ use crate::storage::loops::load_loops;
 use crate::storage::paths::{DATA_DIR_ENV, resolve_data_dir};
 use crate::storage::sessions::{Leftover, recover_leftovers};
 use crate::storage::{recordings, transcripts};
+use crate::ui::keep::Keep;
 use crate::ui::review::{draw, list_rows, thousands};
 use crate::ui::theme::Theme;
 
@@ -259,7 +260,7 @@ impl Program for Review {
         Review::update(self, msg)
     }
 
-    fn draw(&self, buf: &mut Buffer, _now: Duration, theme: Theme) {
+    fn draw(&self, buf: &mut Buffer, _keep: &mut Keep, _now: Duration, theme: Theme) {
         draw(buf, self, theme);
     }
 

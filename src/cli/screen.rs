@@ -22,10 +22,14 @@
 //! machine, and a key's response measured 0.39 ms instead of 0.36 (7 rounds
 //! of `cargo bench --bench versus`, both builds in turn).
 
+use std::ops::Range;
+
 use ratatui::backend::{Backend, ClearType};
 use ratatui::buffer::{Buffer, Cell, CellDiffOption, CellWidth};
 use ratatui::layout::{Position, Rect, Size};
 use ratatui::style::{Color, Modifier};
+
+use crate::ui::keep::Keep;
 
 pub struct Screen<B: Backend> {
     backend: B,
@@ -39,6 +43,11 @@ pub struct Screen<B: Backend> {
     /// The cells that changed: index and `Packed::text`, kept to reuse the
     /// allocation (a first frame changes up to all of them: 8 bytes each).
     changed: Vec<(u32, u32)>,
+    /// The panes of the last frame that the next can keep.
+    keep: Keep,
+    /// The cells outside some panes, as ranges of indices: kept to reuse
+    /// the allocation.
+    outside: Vec<Range<usize>>,
 }
 
 /// What the buffer drawn on holds, so that blanking it touches only what
@@ -88,6 +97,8 @@ impl<B: Backend> Screen<B> {
             next: blank_buffer(area),
             next_holds: Holds::Blank,
             changed: Vec::with_capacity(cells(area)),
+            keep: Keep::new(),
+            outside: Vec::new(),
         })
     }
 
@@ -103,10 +114,14 @@ impl<B: Backend> Screen<B> {
     }
 
     /// Draws a frame of `size` (the terminal's, as last asked): `render`
-    /// draws on a blank buffer, and the cells that differ from what is shown
-    /// go to the terminal in one flush. A new size clears the terminal first,
-    /// so every cell is drawn.
-    pub fn draw(&mut self, size: Size, render: impl FnOnce(&mut Buffer)) -> Result<(), B::Error> {
+    /// draws on a buffer blank but for the panes `Keep` says it holds, and
+    /// the cells that differ from what is shown go to the terminal in one
+    /// flush. A new size clears the terminal first, so every cell is drawn.
+    pub fn draw(
+        &mut self,
+        size: Size,
+        mut render: impl FnMut(&mut Buffer, &mut Keep),
+    ) -> Result<(), B::Error> {
         let area = Rect::from((Position::ORIGIN, size));
         if area != self.shown.area() {
             self.next = blank_buffer(area);
@@ -116,22 +131,45 @@ impl<B: Backend> Screen<B> {
             self.backend.clear_region(ClearType::All)?;
             self.shown = Shown::blank(area);
         }
+        let holding = matches!(
+            (self.next_holds, &self.shown),
+            (Holds::Shown, Shown::Packed { .. })
+        );
+        self.keep.begin(holding);
         match (self.next_holds, &self.shown) {
             (Holds::Blank, _) => {}
-            // Most of a frame is blank: only the rest needs blanking.
+            // Most of a frame is blank: only the rest needs blanking, and
+            // the panes that can be kept are left as they are.
             (Holds::Shown, Shown::Packed { cells, .. }) => {
-                for (cell, shown) in self.next.content.iter_mut().zip(cells) {
-                    if shown.text != Packed::BLANK.text {
-                        cell.reset();
-                    }
-                }
+                let held: Vec<Rect> = self.keep.held().collect();
+                outside(area, &held, &mut self.outside);
+                blank_shown(&mut self.next, cells, &self.outside);
             }
             _ => self.next.reset(),
         }
         self.next_holds = Holds::Other;
-        render(&mut self.next);
+        render(&mut self.next, &mut self.keep);
+        if !self.keep.finish() {
+            // The panes moved: drawn again, nothing kept.
+            self.next.reset();
+            self.keep.begin(false);
+            render(&mut self.next, &mut self.keep);
+        }
+        #[cfg(debug_assertions)]
+        if self.keep.kept_any() {
+            let mut fresh = blank_buffer(area);
+            render(&mut fresh, &mut Keep::new());
+            debug_assert!(
+                fresh == self.next,
+                "a kept pane differs from the pane drawn afresh"
+            );
+        }
+        // Kept panes are as shown: only the cells outside them are compared.
+        outside(area, self.keep.unchanged(), &mut self.outside);
         let drawn = match &mut self.shown {
-            Shown::Packed { cells, .. } if changes(cells, &self.next, &mut self.changed) => {
+            Shown::Packed { cells, .. }
+                if changes(cells, &self.next, &self.outside, &mut self.changed) =>
+            {
                 let next = &self.next;
                 let width = usize::from(area.width);
                 let drawn = self.backend.draw(self.changed.iter().map(|&(i, _)| {
@@ -150,6 +188,17 @@ impl<B: Backend> Screen<B> {
             _ => self.draw_any(),
         };
         drawn?;
+        #[cfg(debug_assertions)]
+        if let Shown::Packed { cells, .. } = &self.shown {
+            debug_assert!(
+                cells
+                    .iter()
+                    .zip(&self.next.content)
+                    .all(|(shown, cell)| Packed::text(cell) == Some(shown.text)
+                        && shown.is(shown.text, cell)),
+                "the terminal was not sent a cell of the frame"
+            );
+        }
         self.backend.hide_cursor()?;
         self.backend.flush()
     }
@@ -179,8 +228,62 @@ impl<B: Backend> Screen<B> {
         drawn
     }
 
+    /// The terminal drawn on.
+    pub fn backend(&self) -> &B {
+        &self.backend
+    }
+
+    /// The terminal drawn on, to change (a test terminal's size).
+    pub fn backend_mut(&mut self) -> &mut B {
+        &mut self.backend
+    }
+
     pub fn show_cursor(&mut self) -> Result<(), B::Error> {
         self.backend.show_cursor()
+    }
+}
+
+/// Puts in `out` the cells of `area` (at the origin) outside `rects`, as
+/// ranges of indices in order, adjacent ones joined.
+fn outside(area: Rect, rects: &[Rect], out: &mut Vec<Range<usize>>) {
+    out.clear();
+    let width = usize::from(area.width);
+    let mut rects = rects.to_vec();
+    rects.sort_unstable_by_key(|r| r.x);
+    let mut add = |range: Range<usize>| match out.last_mut() {
+        _ if range.is_empty() => {}
+        Some(last) if last.end == range.start => last.end = range.end,
+        _ => out.push(range),
+    };
+    for y in 0..area.height {
+        let row = usize::from(y) * width;
+        let mut x = 0;
+        for r in rects.iter().filter(|r| r.y <= y && y < r.bottom()) {
+            let (left, right) = (
+                usize::from(r.x).min(width),
+                usize::from(r.right()).min(width),
+            );
+            if left > x {
+                add(row + x..row + left);
+            }
+            x = x.max(right);
+        }
+        add(row + x..row + width);
+    }
+}
+
+/// Blanks the cells of `next` in the ranges `cells` that the packed frame
+/// `shown` (which `next` holds) does not show blank.
+fn blank_shown(next: &mut Buffer, shown: &[Packed], cells: &[Range<usize>]) {
+    for range in cells {
+        for (cell, shown) in next.content[range.clone()]
+            .iter_mut()
+            .zip(&shown[range.clone()])
+        {
+            if shown.text != Packed::BLANK.text {
+                cell.reset();
+            }
+        }
     }
 }
 
@@ -199,26 +302,38 @@ fn cells(area: Rect) -> usize {
     usize::from(area.width) * usize::from(area.height)
 }
 
-/// Puts in `out` the index (and packed text) of every cell of `next` that
-/// differs from the packed frame `shown`, when every cell of `next` packs:
-/// then that is exactly what ratatui's diff lists. Returns false, with `out`
-/// unspecified, when some cell does not, for ratatui's diff to handle.
-fn changes(shown: &[Packed], next: &Buffer, out: &mut Vec<(u32, u32)>) -> bool {
+/// Puts in `out` the index (and packed text) of every cell of `next` in the
+/// ranges `cells` that differs from the packed frame `shown`, when every
+/// cell of `next` there packs: then, if the cells outside the ranges are as
+/// shown, that is exactly what ratatui's diff lists. Returns false, with
+/// `out` unspecified, when some cell does not, for ratatui's diff to handle.
+fn changes(
+    shown: &[Packed],
+    next: &Buffer,
+    cells: &[Range<usize>],
+    out: &mut Vec<(u32, u32)>,
+) -> bool {
     out.clear();
     if shown.len() != next.content.len() {
         return false;
     }
-    for (i, (cell, was)) in next.content.iter().zip(shown).enumerate() {
-        // Blank on both sides, as most of a frame is: nothing to work out.
-        if was.text == Packed::BLANK.text && blank(cell) {
-            continue;
-        }
-        let Some(text) = Packed::text(cell) else {
-            return false;
-        };
-        if !was.is(text, cell) {
-            // At most u16::MAX × u16::MAX cells.
-            out.push((i as u32, text));
+    for range in cells {
+        let start = range.start;
+        let pairs = next.content[range.clone()]
+            .iter()
+            .zip(&shown[range.clone()]);
+        for (i, (cell, was)) in pairs.enumerate() {
+            // Blank on both sides, as most of a frame is: nothing to work out.
+            if was.text == Packed::BLANK.text && blank(cell) {
+                continue;
+            }
+            let Some(text) = Packed::text(cell) else {
+                return false;
+            };
+            if !was.is(text, cell) {
+                // At most u16::MAX × u16::MAX cells.
+                out.push(((start + i) as u32, text));
+            }
         }
     }
     true
@@ -538,7 +653,7 @@ mod tests {
             let mut before = Buffer::empty(area);
             for frame in &frames {
                 // Drawn as screens draw: on a blank buffer, blank cells left alone.
-                let Ok(()) = screen.draw(area.as_size(), |buf| {
+                let Ok(()) = screen.draw(area.as_size(), |buf, _| {
                     for (cell, drawn) in buf.content.iter_mut().zip(&frame.content) {
                         if *drawn != Cell::EMPTY {
                             *cell = drawn.clone();
@@ -596,15 +711,15 @@ mod tests {
     #[test]
     fn a_new_size_draws_on_blank() {
         let Ok(mut screen) = Screen::new(TestBackend::new(6, 2));
-        let Ok(()) = screen.draw(Size::new(6, 2), |buf| {
+        let Ok(()) = screen.draw(Size::new(6, 2), |buf, _| {
             buf.set_string(0, 0, "abcdef", Style::default());
             buf.set_string(0, 1, "ghijkl", Style::default());
         });
-        let Ok(()) = screen.draw(Size::new(4, 1), |buf| {
+        let Ok(()) = screen.draw(Size::new(4, 1), |buf, _| {
             buf.set_string(1, 0, "x", Style::default());
         });
         screen.backend.assert_buffer_lines([" x    ", "      "]);
-        let Ok(()) = screen.draw(Size::new(6, 2), |buf| {
+        let Ok(()) = screen.draw(Size::new(6, 2), |buf, _| {
             buf.set_string(5, 1, "y", Style::default());
         });
         screen.backend.assert_buffer_lines(["      ", "     y"]);
@@ -615,11 +730,11 @@ mod tests {
     fn the_screen_goes_back_to_packed_frames() {
         let Ok(mut screen) = Screen::new(TestBackend::new(6, 1));
         let size = Size::new(6, 1);
-        let Ok(()) = screen.draw(size, |buf| {
+        let Ok(()) = screen.draw(size, |buf, _| {
             buf.set_string(0, 0, "面ab", Style::default());
         });
         assert!(matches!(screen.shown, Shown::Frame(_)));
-        let Ok(()) = screen.draw(size, |buf| {
+        let Ok(()) = screen.draw(size, |buf, _| {
             buf.set_string(0, 0, "xyab", Style::default());
         });
         assert!(matches!(screen.shown, Shown::Packed { .. }));

@@ -21,6 +21,7 @@ use crate::storage::paths::resolve_data_dir;
 use crate::storage::read::{IMPORT_LIMIT, read_text};
 use crate::storage::sessions::{SessionStore, recent_story_use};
 use crate::storage::stories::StoryStore;
+use crate::ui::keep::Keep;
 use crate::ui::theme::Theme;
 
 impl Program for StoriesApp {
@@ -31,7 +32,7 @@ impl Program for StoriesApp {
         StoriesApp::update(self, msg)
     }
 
-    fn draw(&self, buf: &mut Buffer, _now: Duration, theme: Theme) {
+    fn draw(&self, buf: &mut Buffer, _keep: &mut Keep, _now: Duration, theme: Theme) {
         crate::ui::stories::draw(buf, self, theme);
     }
 

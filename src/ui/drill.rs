@@ -10,6 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
+use super::keep::Keep;
 use super::pane::Pane;
 use super::theme::Theme;
 use super::widgets::{bar, draw_line, key_hints, wrap_indented};
@@ -22,20 +23,21 @@ use crate::domain::framework::Framework;
 
 pub fn draw(
     buf: &mut Buffer,
-    area: Rect,
+    keep: &mut Keep,
     app: &App,
     attempt: &Attempt,
     now: Duration,
     theme: Theme,
 ) {
-    let [timer, panes, status, footer] = answer_layout(buf, area, app, attempt, theme);
+    let area = buf.area;
+    let [timer, panes, status, footer] = answer_layout(buf, keep, area, app, attempt, theme);
     draw_timer(buf, timer, attempt, now, theme);
     draw_recording_badge(buf, timer, app, theme);
 
     let framework = app.catalog.frameworks.get(attempt.framework);
     let [checklist, notes] = super::split::sixty_forty(panes);
     draw_checklist(buf, checklist, app, attempt, framework, now, theme);
-    draw_notes(buf, notes, attempt, app.focus == Focus::Notes, theme);
+    draw_notes(buf, keep, notes, attempt, app.focus == Focus::Notes, theme);
     draw_status(
         buf,
         status,

@@ -10,6 +10,7 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Padding, Paragraph, Wrap};
 
 use super::card::Card;
+use super::keep::Keep;
 use super::pane::Pane;
 use super::theme::Theme;
 use super::widgets::{draw_line, either_key, inline_hints, key_hints};
@@ -86,14 +87,15 @@ pub fn draw_round_intro(
 
 pub fn draw_probe(
     buf: &mut Buffer,
-    area: Rect,
+    keep: &mut Keep,
     app: &App,
     attempt: &Attempt,
     probe: &Probe,
     now: Duration,
     theme: Theme,
 ) {
-    let [timer, panes, status, footer] = answer_layout(buf, area, app, attempt, theme);
+    let area = buf.area;
+    let [timer, panes, status, footer] = answer_layout(buf, keep, area, app, attempt, theme);
     let left = probe.countdown.time_left(now);
     let (face, caption) = match left {
         TimeLeft::Remaining(s) if probe.current.new_story => {
@@ -153,7 +155,7 @@ pub fn draw_probe(
         Paragraph::new(Text::from(lines)).wrap(Wrap { trim: true }),
         inner,
     );
-    draw_notes(buf, notes, attempt, app.focus == Focus::Notes, theme);
+    draw_notes(buf, keep, notes, attempt, app.focus == Focus::Notes, theme);
     draw_status(buf, status, app, None, theme);
     let hints = PROBE_KEYS.footer_as_written();
     draw_line(&key_hints(&hints, footer.width, theme), footer, buf);

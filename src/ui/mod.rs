@@ -8,6 +8,7 @@ pub mod delivery;
 pub mod drill;
 pub mod help;
 pub mod interview;
+pub mod keep;
 pub mod pane;
 pub mod review;
 pub mod split;
@@ -30,6 +31,7 @@ use crate::app::attempt::Attempt;
 use crate::app::interview::Stage;
 use crate::app::{App, Mode, Screen};
 use crate::domain::text::visible_line;
+use keep::{Keep, PaneId};
 use pane::Pane;
 use theme::Theme;
 
@@ -37,18 +39,26 @@ use theme::Theme;
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 18;
 
+/// Draws the screen on a blank buffer.
 pub fn draw(buf: &mut Buffer, app: &App, now: Duration, theme: Theme) {
+    let mut keep = Keep::new();
+    keep.begin(false);
+    draw_keeping(buf, &mut keep, app, now, theme);
+}
+
+/// Draws the screen on `buf`, which holds the panes `keep` can keep.
+pub fn draw_keeping(buf: &mut Buffer, keep: &mut Keep, app: &App, now: Duration, theme: Theme) {
     let area = buf.area;
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         draw_too_small(buf, area, (MIN_WIDTH, MIN_HEIGHT), theme);
         return;
     }
     match &app.mode {
-        Mode::Drill { screen, .. } => draw_screen(buf, area, app, screen, now, theme),
+        Mode::Drill { screen, .. } => draw_screen(buf, keep, area, app, screen, now, theme),
         Mode::Loop(run) => match &run.stage {
-            Stage::Question(screen) => draw_screen(buf, area, app, screen, now, theme),
+            Stage::Question(screen) => draw_screen(buf, keep, area, app, screen, now, theme),
             Stage::Probe(attempt, probe) => {
-                interview::draw_probe(buf, area, app, attempt, probe, now, theme)
+                interview::draw_probe(buf, keep, app, attempt, probe, now, theme)
             }
             Stage::RoundIntro => interview::draw_round_intro(buf, area, app, &run.interview, theme),
             Stage::Closing => interview::draw_closing(buf, area, app, theme),
@@ -56,6 +66,7 @@ pub fn draw(buf: &mut Buffer, app: &App, now: Duration, theme: Theme) {
         },
     }
     if app.help_open {
+        keep.overlay();
         help::draw(buf, area, theme);
     }
 }
@@ -63,6 +74,7 @@ pub fn draw(buf: &mut Buffer, app: &App, now: Duration, theme: Theme) {
 /// The screens a question goes through, in the drill and in a loop alike.
 fn draw_screen(
     buf: &mut Buffer,
+    keep: &mut Keep,
     area: Rect,
     app: &App,
     screen: &Screen,
@@ -70,8 +82,10 @@ fn draw_screen(
     theme: Theme,
 ) {
     match screen {
-        Screen::Answering(attempt) => drill::draw(buf, area, app, attempt, now, theme),
-        Screen::WrapUp(attempt, wrap) => wrapup::draw(buf, area, app, attempt, wrap, now, theme),
+        Screen::Answering(attempt) => drill::draw(buf, keep, app, attempt, now, theme),
+        Screen::WrapUp(attempt, wrap) => {
+            wrapup::draw(buf, keep, app, attempt, wrap, now, theme)
+        }
         Screen::Between => between::draw(buf, area, app, theme),
     }
 }
@@ -111,7 +125,21 @@ pub(crate) fn draw_too_small(buf: &mut Buffer, area: Rect, min: (u16, u16), them
 
 /// The question, wrapped and bold, with its principles in the title: shared by
 /// the answering and wrap-up screens. Returns the area below it.
-fn draw_question(buf: &mut Buffer, area: Rect, app: &App, attempt: &Attempt, theme: Theme) -> Rect {
+fn draw_question(
+    buf: &mut Buffer,
+    keep: &mut Keep,
+    area: Rect,
+    app: &App,
+    attempt: &Attempt,
+    theme: Theme,
+) -> Rect {
+    // Everything the pane shows comes from these (the bank and the
+    // principles do not change while the program runs).
+    let badge = loop_badge(app);
+    let key = keep::key(&(attempt.question, app.reason(), &badge, area, theme));
+    if let Some(kept) = keep.kept(PaneId::Question, key) {
+        return split::top(area, kept.height)[1];
+    }
     let question = app.catalog.bank.get(attempt.question);
     // The principles ride on the bottom border; long names are cut so the
     // corners stay intact.
@@ -134,7 +162,7 @@ fn draw_question(buf: &mut Buffer, area: Rect, app: &App, attempt: &Attempt, the
                 format!("{} · {} ", question.id, question.kind),
                 theme.muted(),
             ),
-            Span::styled(loop_badge(app), theme.principle()),
+            Span::styled(badge, theme.principle()),
         ]))
         .title_bottom(Line::from(principles).alignment(Alignment::Right));
     let text_width = usize::from(area.width.saturating_sub(4).max(1));
@@ -168,6 +196,7 @@ fn draw_question(buf: &mut Buffer, area: Rect, app: &App, attempt: &Attempt, the
     }
     let height = (lines.len() as u16 + 2).min(area.height / 3).max(3);
     let [top, rest] = split::top(area, height);
+    keep.fresh(buf, PaneId::Question, key, top);
     widgets::lines_in_pane(buf, top, pane.padding(Padding::horizontal(1)), lines);
     rest
 }
@@ -176,12 +205,13 @@ fn draw_question(buf: &mut Buffer, area: Rect, app: &App, attempt: &Attempt, the
 /// question on top, then a timer row, the panes, a status line and the keys.
 fn answer_layout(
     buf: &mut Buffer,
+    keep: &mut Keep,
     area: Rect,
     app: &App,
     attempt: &Attempt,
     theme: Theme,
 ) -> [Rect; 4] {
-    let body = draw_question(buf, area, app, attempt, theme);
+    let body = draw_question(buf, keep, area, app, attempt, theme);
     split::answer_rows(body)
 }
 
@@ -226,15 +256,28 @@ fn draw_status(
             .map(|note| Line::styled(format!(" {}", visible_line(&note)), theme.muted()))
             .unwrap_or_default(),
     };
-    buf.render_widget(Paragraph::new(line), area);
+    widgets::draw_line(&line, area, buf);
 }
 
 /// Notes pane shared by answering and wrap-up.
-fn draw_notes(buf: &mut Buffer, area: Rect, attempt: &Attempt, focused: bool, theme: Theme) {
+fn draw_notes(
+    buf: &mut Buffer,
+    keep: &mut Keep,
+    area: Rect,
+    attempt: &Attempt,
+    focused: bool,
+    theme: Theme,
+) {
+    // The notes' version changes with every edit, cursor move and style.
+    let key = keep::key(&(attempt.notes_version(), area, focused, theme));
+    if keep.kept(PaneId::Notes, key).is_some() {
+        return;
+    }
+    keep.fresh(buf, PaneId::Notes, key, area);
     let title = if focused {
         " Notes (Tab: back) "
     } else {
         " Notes (Tab: type) "
     };
-    widgets::draw_text_box(buf, area, &attempt.notes, title, focused, theme);
+    widgets::draw_text_box(buf, area, attempt.notes(), title, focused, theme);
 }

@@ -88,7 +88,12 @@ pub fn lines_in_pane(
 pub fn draw_line(line: &Line<'_>, area: Rect, buf: &mut ratatui::buffer::Buffer) {
     let area = area.intersection(buf.area);
     let room = usize::from(area.width);
-    let Some(width) = one_cell_chars(line).filter(|width| (1..=room).contains(width)) else {
+    let width = one_cell_chars(line);
+    // Nothing to write (an empty status line, most of the time).
+    if width == Some(0) && line.style == ratatui::style::Style::default() {
+        return;
+    }
+    let Some(width) = width.filter(|width| (1..=room).contains(width)) else {
         line.render(area, buf);
         return;
     };

@@ -9,6 +9,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Padding, Paragraph, Wrap};
 
+use super::keep::Keep;
 use super::pane::Pane;
 use super::theme::Theme;
 use super::widgets::{draw_line, key_hints, wrap_indented};
@@ -21,14 +22,15 @@ use crate::domain::text::visible_line;
 
 pub fn draw(
     buf: &mut Buffer,
-    area: Rect,
+    keep: &mut Keep,
     app: &App,
     attempt: &Attempt,
     wrap: &WrapUp,
     now: Duration,
     theme: Theme,
 ) {
-    let body = draw_question(buf, area, app, attempt, theme);
+    let area = buf.area;
+    let body = draw_question(buf, keep, area, app, attempt, theme);
     let [panes, status, footer] = Layout::vertical([
         Constraint::Fill(1),
         Constraint::Length(1),
@@ -71,7 +73,7 @@ pub fn draw(
     {
         draw_delivery(buf, figures, app, lines, theme);
     }
-    draw_notes(buf, notes, attempt, app.focus == Focus::Notes, theme);
+    draw_notes(buf, keep, notes, attempt, app.focus == Focus::Notes, theme);
     draw_status(buf, status, app, None, theme);
 
     let recorded = attempt.rec.file().is_some();

@@ -1,0 +1,230 @@
+//! Panes kept from one frame to the next.
+//!
+//! Most keys change one pane: a tick changes the checklist, a letter the
+//! notes. The question pane and the notes box are the costliest to draw
+//! (wrapping, the editor's layout) and the code that draws them is cold
+//! after a pause between keys. The buffer a frame is drawn on still holds
+//! the frame before, so a pane whose inputs are the same as last frame's
+//! (summed up in a key) is left as it is instead of being drawn again.
+//!
+//! A kept pane must be exactly what drawing it would give. So a pane's key
+//! covers everything its drawing reads; nothing but an overlay draws inside
+//! a pane; after a frame with an overlay every pane is drawn; and whenever a
+//! frame's panes do not line up with the last frame's (a new screen, a pane
+//! that moved or shrank), the frame is drawn again from blank. Debug builds
+//! check every frame that keeps a pane against a fresh drawing.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+/// The panes that can be kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaneId {
+    Question,
+    Notes,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Drawn {
+    id: PaneId,
+    key: u64,
+    rect: Rect,
+}
+
+/// The panes of the last frame and of the one being drawn.
+#[derive(Debug, Default)]
+pub struct Keep {
+    /// Whether the buffer drawn on holds the last frame's panes.
+    holding: bool,
+    /// The last frame's panes not yet kept or drawn over in this frame.
+    last: Vec<Drawn>,
+    /// This frame's panes, kept or drawn.
+    drawn: Vec<Drawn>,
+    /// Something was drawn over the panes in this frame.
+    overlaid: bool,
+    /// This frame's panes do not line up with the last frame's.
+    spoiled: bool,
+    /// Where this frame's kept panes are.
+    kept: Vec<Rect>,
+}
+
+/// The key of a pane drawn from `inputs`: equal keys, equal drawings.
+pub fn key(inputs: &impl Hash) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    inputs.hash(&mut hasher);
+    hasher.finish()
+}
+
+impl Keep {
+    /// Keeps nothing until a frame has been drawn.
+    pub const fn new() -> Self {
+        Self {
+            holding: false,
+            last: Vec::new(),
+            drawn: Vec::new(),
+            overlaid: false,
+            spoiled: false,
+            kept: Vec::new(),
+        }
+    }
+
+    /// Starts a frame. `holding`: the buffer holds the last frame as drawn.
+    pub fn begin(&mut self, holding: bool) {
+        std::mem::swap(&mut self.last, &mut self.drawn);
+        self.drawn.clear();
+        self.holding = holding && !self.overlaid;
+        if !self.holding {
+            self.last.clear();
+        }
+        self.overlaid = false;
+        self.spoiled = false;
+        self.kept.clear();
+    }
+
+    /// Where the last frame's panes are, which blanking the buffer for this
+    /// frame leaves alone.
+    pub fn held(&self) -> impl Iterator<Item = Rect> + '_ {
+        self.last.iter().map(|pane| pane.rect)
+    }
+
+    /// The area of pane `id` if the last frame drew it with `key` and the
+    /// buffer still holds it: then it is not to be drawn again.
+    pub fn kept(&mut self, id: PaneId, key: u64) -> Option<Rect> {
+        let at = self
+            .last
+            .iter()
+            .position(|pane| pane.id == id && pane.key == key)?;
+        let pane = self.last.swap_remove(at);
+        self.drawn.push(pane);
+        self.kept.push(pane.rect);
+        Some(pane.rect)
+    }
+
+    /// Readies `rect` for pane `id`, about to be drawn with `key`: blank,
+    /// whatever the last frame left there.
+    pub fn fresh(&mut self, buf: &mut Buffer, id: PaneId, key: u64, rect: Rect) {
+        if self.holding {
+            if let Some(at) = self.last.iter().position(|pane| pane.id == id) {
+                let before = self.last.swap_remove(at);
+                // What it covered beyond `rect` is left as the last frame had it.
+                if before.rect.union(rect) != rect {
+                    self.spoiled = true;
+                }
+            }
+            // Another pane's cells are about to be blanked.
+            let overlaps = |pane: &Drawn| pane.rect.intersects(rect);
+            if self.last.iter().chain(&self.drawn).any(overlaps) {
+                self.spoiled = true;
+            }
+            let rect = rect.intersection(buf.area);
+            for y in rect.top()..rect.bottom() {
+                let start = buf.index_of(rect.x, y);
+                for cell in &mut buf.content[start..start + usize::from(rect.width)] {
+                    cell.reset();
+                }
+            }
+        }
+        self.drawn.push(Drawn { id, key, rect });
+    }
+
+    /// Something is drawn over the panes: the next frame draws them all.
+    pub fn overlay(&mut self) {
+        self.overlaid = true;
+    }
+
+    /// Whether the frame is whole: every pane of the last frame was kept or
+    /// drawn again over the same cells, and no pane blanked another's. If
+    /// not, the frame is to be drawn again on a blank buffer.
+    pub fn finish(&self) -> bool {
+        !self.spoiled && self.last.is_empty()
+    }
+
+    /// Whether this frame kept a pane.
+    pub fn kept_any(&self) -> bool {
+        !self.kept.is_empty()
+    }
+
+    /// Where the panes kept in this frame are, when nothing was drawn over
+    /// them: there the frame is what the terminal shows already.
+    pub fn unchanged(&self) -> &[Rect] {
+        if self.overlaid { &[] } else { &self.kept }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::style::Style;
+
+    fn frame(keep: &mut Keep, buf: &mut Buffer, key: u64, rect: Rect) -> bool {
+        if keep.kept(PaneId::Question, key).is_none() {
+            keep.fresh(buf, PaneId::Question, key, rect);
+            buf.set_string(rect.x, rect.y, format!("{key}"), Style::default());
+        }
+        keep.finish()
+    }
+
+    #[test]
+    fn a_pane_with_the_same_key_is_kept() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 4, 2));
+        let mut keep = Keep::new();
+        keep.begin(false);
+        assert!(frame(&mut keep, &mut buf, 1, Rect::new(0, 0, 4, 1)));
+        assert!(!keep.kept_any());
+        keep.begin(true);
+        assert_eq!(keep.held().collect::<Vec<_>>(), [Rect::new(0, 0, 4, 1)]);
+        assert!(frame(&mut keep, &mut buf, 1, Rect::new(0, 0, 4, 1)));
+        assert!(keep.kept_any());
+    }
+
+    #[test]
+    fn a_new_key_blanks_the_pane_before_it_is_drawn() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 4, 2));
+        let mut keep = Keep::new();
+        keep.begin(false);
+        buf.set_string(0, 0, "1234", Style::default());
+        keep.fresh(&mut buf, PaneId::Question, 1, Rect::new(0, 0, 4, 1));
+        keep.begin(true);
+        assert!(frame(&mut keep, &mut buf, 7, Rect::new(0, 0, 4, 1)));
+        assert_eq!(buf, Buffer::with_lines(["7   ", "    "]));
+    }
+
+    #[test]
+    fn frames_that_do_not_line_up_are_drawn_again() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 4, 2));
+        let mut keep = Keep::new();
+        keep.begin(false);
+        assert!(frame(&mut keep, &mut buf, 1, Rect::new(0, 0, 4, 2)));
+        // Smaller: the row it leaves would keep the last frame's cells.
+        keep.begin(true);
+        assert!(!frame(&mut keep, &mut buf, 2, Rect::new(0, 0, 4, 1)));
+        // Gone: its cells were not blanked.
+        keep.begin(false);
+        assert!(frame(&mut keep, &mut buf, 2, Rect::new(0, 0, 4, 1)));
+        keep.begin(true);
+        assert!(!keep.finish());
+        // Blanked by another pane drawn over it.
+        keep.begin(false);
+        assert!(frame(&mut keep, &mut buf, 2, Rect::new(0, 0, 4, 1)));
+        keep.begin(true);
+        keep.fresh(&mut buf, PaneId::Notes, 3, Rect::new(0, 0, 2, 2));
+        assert!(!frame(&mut keep, &mut buf, 2, Rect::new(0, 0, 4, 1)));
+    }
+
+    #[test]
+    fn nothing_is_kept_after_an_overlay_or_from_a_buffer_drawn_over() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 4, 2));
+        let mut keep = Keep::new();
+        keep.begin(false);
+        frame(&mut keep, &mut buf, 1, Rect::new(0, 0, 4, 1));
+        keep.overlay();
+        keep.begin(true);
+        assert_eq!(keep.held().count(), 0);
+        assert!(frame(&mut keep, &mut buf, 1, Rect::new(0, 0, 4, 1)));
+        assert!(!keep.kept_any());
+        keep.begin(false);
+        assert_eq!(keep.held().count(), 0);
+    }
+}
