@@ -39,6 +39,57 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
     })
 }
 
+/// Whether `create_private_dir(dir)` could make `dir` (if missing) and
+/// files in it, found without writing anything: a start checks its folders
+/// this way, so it leaves the disk alone until there is something to keep.
+/// Read-only file systems, folders without write permission and places taken
+/// by a file or a dangling link are all refused, with the same messages as
+/// `create_private_dir`.
+pub fn check_can_write_in(dir: &Path) -> io::Result<()> {
+    if dir.is_dir() {
+        return can_add_entries(dir);
+    }
+    if let Some(why) = blocked_at(dir) {
+        return Err(io::Error::other(why));
+    }
+    // The folder that would hold the first one made.
+    match dir
+        .ancestors()
+        .skip(1)
+        .map(|place| {
+            if place.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                place
+            }
+        })
+        .find(|place| place.is_dir())
+    {
+        Some(existing) => can_add_entries(existing),
+        None => Ok(()),
+    }
+}
+
+/// Whether files can be created in the folder `dir`, as `access(2)` says:
+/// mode bits, ACLs, read-only mounts and immutable folders.
+#[cfg(unix)]
+fn can_add_entries(dir: &Path) -> io::Result<()> {
+    use rustix::fs::{Access, access};
+    access(dir, Access::WRITE_OK | Access::EXEC_OK).map_err(|errno| {
+        let err = io::Error::from(errno);
+        io::Error::new(err.kind(), format!("{}: {err}", dir.display()))
+    })
+}
+
+/// Elsewhere, by making (and at once removing) an empty file there.
+#[cfg(not(unix))]
+fn can_add_entries(dir: &Path) -> io::Result<()> {
+    tempfile::Builder::new()
+        .prefix(".stardrill-probe-")
+        .tempfile_in(dir)
+        .map(drop)
+}
+
 /// The first place on the way to `dir` that is not a folder, described.
 fn blocked_at(dir: &Path) -> Option<String> {
     dir.ancestors()
@@ -116,6 +167,38 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{e}"));
             let err = create_private_dir(&link.join("sessions")).expect_err("dangling");
             assert!(err.to_string().contains("which does not exist"), "{err}");
+        }
+    }
+
+    #[test]
+    fn checking_a_folder_writes_nothing_and_names_what_blocks_it() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let deep = dir.path().join("data/sessions");
+        check_can_write_in(&deep).unwrap_or_else(|e| panic!("{e}"));
+        check_can_write_in(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!dir.path().join("data").exists(), "nothing made");
+        let file = dir.path().join("file");
+        std::fs::write(&file, "").unwrap_or_else(|e| panic!("{e}"));
+        for blocked in [file.clone(), file.join("sessions")] {
+            let err = check_can_write_in(&blocked).expect_err("a file on the way");
+            assert!(
+                err.to_string().ends_with("file is a file, not a folder"),
+                "{err}"
+            );
+        }
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("gone");
+            std::os::unix::fs::symlink(dir.path().join("nowhere"), &link)
+                .unwrap_or_else(|e| panic!("{e}"));
+            let err = check_can_write_in(&link.join("sessions")).expect_err("dangling");
+            assert!(err.to_string().contains("which does not exist"), "{err}");
+        }
+        #[cfg(target_os = "linux")]
+        {
+            // No one may add files here, root included.
+            let err = check_can_write_in(Path::new("/proc/self/sessions")).expect_err("read-only");
+            assert!(err.to_string().starts_with("/proc/self: "), "{err}");
         }
     }
 

@@ -4,6 +4,9 @@ use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
 use super::atomic::{create_new_atomic, rename_no_clobber};
 use super::paths::records_newest_first;
 use super::read::{RECORD_LIMIT, read_text};
@@ -22,8 +25,9 @@ pub struct SessionStore {
 impl SessionStore {
     pub const SUBDIR: &'static str = "sessions";
 
-    /// Creates `<data_dir>/sessions` if needed and checks it can be written,
-    /// so a bad data dir is reported before the drill starts, not after an answer.
+    /// Checks `<data_dir>/sessions` can be made and written, so a bad data
+    /// dir is reported before the drill starts, not after an answer. Nothing
+    /// is created until the first save.
     pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
         let dir = data_dir.join(Self::SUBDIR);
         let unusable = |source| StoreError::Unusable {
@@ -36,11 +40,7 @@ impl SessionStore {
                 source: io::Error::other("it is a file, not a folder"),
             });
         }
-        crate::storage::paths::create_private_dir(&dir).map_err(unusable)?;
-        tempfile::Builder::new()
-            .prefix(".stardrill-probe-")
-            .tempfile_in(&dir)
-            .map_err(unusable)?;
+        crate::storage::paths::check_can_write_in(&dir).map_err(unusable)?;
         Ok(Self { dir })
     }
 
@@ -69,6 +69,12 @@ impl SessionStore {
 
 impl SessionSink for SessionStore {
     fn save(&mut self, log: &SessionLog) -> Result<PathBuf, StoreError> {
+        crate::storage::paths::create_private_dir(&self.dir).map_err(|source| {
+            StoreError::Write {
+                path: self.dir.clone(),
+                source,
+            }
+        })?;
         let mut log = log.clone();
         // The id is random, so a clash is unlikely; if one happens, pick another id
         // rather than touch the existing file.
@@ -79,7 +85,7 @@ impl SessionSink for SessionStore {
                 Ok(()) => return Ok(self.dir.join(name)),
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                     let old = log.file_stem();
-                    log.id = new_id(&mut rand::rng());
+                    log.id = new_id(&mut StdRng::from_os_rng());
                     self.rename_recordings(&mut log, &old);
                 }
                 Err(source) => {
@@ -310,17 +316,50 @@ mod tests {
     }
 
     #[test]
-    fn a_vanished_folder_is_a_write_error_not_a_panic() {
+    fn opening_creates_nothing_and_the_first_save_makes_the_folder() {
+        let root = tempfile::tempdir().expect("tempdir");
+        let data = root.path().join("data");
+        let mut store = SessionStore::open(&data).expect("open");
+        assert!(!data.exists(), "nothing is written before there is a log");
+        store.save(&sample()).expect("save");
+        assert_eq!(
+            crate::storage::paths::records_newest_first(store.dir()).len(),
+            1
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            for made in [&data, &data.join(SessionStore::SUBDIR)] {
+                let mode = std::fs::metadata(made).expect("made").permissions().mode();
+                assert_eq!(mode & 0o777, 0o700, "{}", made.display());
+            }
+        }
+    }
+
+    #[test]
+    fn a_folder_that_became_a_file_is_a_write_error_not_a_panic() {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut store = SessionStore::open(dir.path()).expect("open");
-        std::fs::remove_dir_all(dir.path().join(SessionStore::SUBDIR)).expect("remove");
+        std::fs::write(dir.path().join(SessionStore::SUBDIR), "x").expect("write");
         let err = store.save(&sample()).expect_err("cannot write");
         assert!(matches!(err, StoreError::Write { .. }), "{err}");
+        assert!(err.to_string().contains("not a folder"), "{err}");
+    }
+
+    /// A folder no one may write in, root included: /proc/self.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_folder_that_cannot_be_written_is_refused_at_open() {
+        let err = SessionStore::open(Path::new("/proc/self"))
+            .err()
+            .expect("refused");
+        assert!(matches!(err, StoreError::Unusable { .. }), "{err}");
+        assert!(err.to_string().contains("/proc/self"), "{err}");
     }
 
     #[test]
     fn new_ids_are_six_hex_digits() {
-        let id = new_id(&mut rand::rng());
+        let id = new_id(&mut StdRng::from_os_rng());
         assert_eq!(id.len(), 6);
         assert!(id.chars().all(|c| c.is_ascii_hexdigit()));
     }

@@ -83,9 +83,7 @@ fn draw_screen(
 ) {
     match screen {
         Screen::Answering(attempt) => drill::draw(buf, keep, app, attempt, now, theme),
-        Screen::WrapUp(attempt, wrap) => {
-            wrapup::draw(buf, keep, app, attempt, wrap, now, theme)
-        }
+        Screen::WrapUp(attempt, wrap) => wrapup::draw(buf, keep, app, attempt, wrap, now, theme),
         Screen::Between => between::draw(buf, area, app, theme),
     }
 }
