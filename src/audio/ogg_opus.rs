@@ -59,7 +59,8 @@ impl<W: Write> OggOpusWriter<W> {
         let lookahead = u64::try_from(encoder.get_lookahead()?.max(0)).unwrap_or(0);
         let pre_skip = u16::try_from(lookahead * GRANULE_PER_SAMPLE).unwrap_or(u16::MAX);
         let mut ogg = PacketWriter::new(out);
-        let serial = rand::random::<u32>();
+        let serial =
+            rand::Rng::random::<u32>(&mut <rand::rngs::StdRng as rand::SeedableRng>::from_os_rng());
         let io = |e| AudioError::Codec(format!("writing the header: {e}"));
         ogg.write_packet(opus_head(pre_skip), serial, PacketWriteEndInfo::EndPage, 0)
             .map_err(io)?;
