@@ -6,11 +6,12 @@ use ratatui::buffer::Buffer;
 
 use crate::ui::widgets::Draw;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::keep::Keep;
+use super::keep::{self, Keep, PaneId};
 use super::pane::Pane;
 use super::theme::Theme;
 use super::widgets::{bar, draw_line, key_hints, wrap_indented};
@@ -31,8 +32,7 @@ pub fn draw(
 ) {
     let area = buf.area;
     let [timer, panes, status, footer] = answer_layout(buf, keep, area, app, attempt, theme);
-    draw_timer(buf, timer, attempt, now, theme);
-    draw_recording_badge(buf, timer, app, theme);
+    draw_timer(buf, keep, timer, app, attempt, now, theme);
 
     let framework = app.catalog.frameworks.get(attempt.framework);
     let [checklist, notes] = super::split::sixty_forty(panes);
@@ -67,14 +67,61 @@ pub fn draw(
             })
         }),
     };
-    draw_line(&key_hints(&hints, footer.width, theme), footer, buf);
+    let hints = key_hints(&hints, footer.width, theme);
+    let key = keep::key(&(&hints, footer));
+    if keep.kept(PaneId::Footer, key).is_none() {
+        keep.fresh(buf, PaneId::Footer, key, footer);
+        draw_line(&hints, footer, buf);
+    }
 }
 
-fn draw_timer(buf: &mut Buffer, area: Rect, attempt: &Attempt, now: Duration, theme: Theme) {
+/// The countdown box as it is to look: worked out before anything is drawn,
+/// so a frame in which it would look the same keeps the last frame's.
+#[derive(Hash)]
+struct TimerBox {
+    border: Style,
+    title: Span<'static>,
+    line: Line<'static>,
+    /// Think time's line is laid out as a paragraph.
+    paragraph: bool,
+    badge: Option<Line<'static>>,
+}
+
+fn draw_timer(
+    buf: &mut Buffer,
+    keep: &mut Keep,
+    area: Rect,
+    app: &App,
+    attempt: &Attempt,
+    now: Duration,
+    theme: Theme,
+) {
+    let timer = timer_box(area.intersection(buf.area), app, attempt, now, theme);
+    let key = keep::key(&(&timer, area));
+    if keep.kept(PaneId::Timer, key).is_some() {
+        return;
+    }
+    keep.fresh(buf, PaneId::Timer, key, area);
+    let inner = Pane::new(timer.border).title(timer.title).draw(area, buf);
+    if timer.paragraph {
+        buf.render_widget(Paragraph::new(timer.line), inner);
+    } else {
+        draw_line(&timer.line, inner, buf);
+    }
+    draw_badge(buf, area, timer.badge);
+}
+
+fn timer_box(area: Rect, app: &App, attempt: &Attempt, now: Duration, theme: Theme) -> TimerBox {
+    let badge = recording_badge(app, theme);
     let countdown = &attempt.countdown;
     if countdown.is_waiting(now) {
-        draw_think_time(buf, area, countdown.started().saturating_sub(now), theme);
-        return;
+        return TimerBox {
+            border: theme.title(),
+            title: Span::styled(" Think ", theme.title()),
+            line: think_time(countdown.started().saturating_sub(now), theme),
+            paragraph: true,
+            badge,
+        };
     }
     let left = countdown.time_left(now);
     let style = theme.timer(left);
@@ -83,9 +130,8 @@ fn draw_timer(buf: &mut Buffer, area: Rect, attempt: &Attempt, now: Duration, th
         TimeLeft::Overtime(s) => (format!("+{}", clock_face(s)), "over time"),
     };
     let paused = countdown.is_paused();
-    let pane = Pane::new(if paused { theme.warn() } else { theme.muted() })
-        .title(Span::styled(" Time ", theme.muted()));
-    let inner = pane.draw(area, buf);
+    let border = if paused { theme.warn() } else { theme.muted() };
+    let inner = Pane::new(border).inner(area);
 
     let mut label = vec![
         Span::styled(format!(" {face} "), style),
@@ -105,7 +151,13 @@ fn draw_timer(buf: &mut Buffer, area: Rect, attempt: &Attempt, now: Duration, th
     let (solid, empty) = bar(remaining_share, bar_width);
     label.push(Span::styled(solid, style));
     label.push(Span::styled(empty, theme.muted()));
-    draw_line(&Line::from(label), inner, buf);
+    TimerBox {
+        border,
+        title: Span::styled(" Time ", theme.muted()),
+        line: Line::from(label),
+        paragraph: false,
+        badge,
+    }
 }
 
 /// Cells of the level meter.
@@ -115,7 +167,11 @@ const METER_CELLS: usize = 8;
 /// right-aligned: `R` and a level meter while the answer is being recorded;
 /// `R` and why not otherwise, whenever recording is on.
 pub fn draw_recording_badge(buf: &mut Buffer, area: Rect, app: &App, theme: Theme) {
-    if let Some(badge) = recording_badge(app, theme) {
+    draw_badge(buf, area, recording_badge(app, theme));
+}
+
+fn draw_badge(buf: &mut Buffer, area: Rect, badge: Option<Line<'static>>) {
+    if let Some(badge) = badge {
         // Inside the corners, as a border title would be.
         let top = Rect::new(area.x + 1, area.y, area.width.saturating_sub(2), 1);
         buf.render_widget(Paragraph::new(badge.right_aligned()), top);
@@ -153,17 +209,14 @@ fn recording_badge(app: &App, theme: Theme) -> Option<Line<'static>> {
 
 const CHECKLIST_MAX_WIDTH: usize = 72;
 
-fn draw_think_time(buf: &mut Buffer, area: Rect, left: Duration, theme: Theme) {
-    let pane = Pane::new(theme.title()).title(Span::styled(" Think ", theme.title()));
+fn think_time(left: Duration, theme: Theme) -> Line<'static> {
     let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
-    let line = Line::from(vec![
+    Line::from(vec![
         Span::styled(format!(" {} ", clock_face(secs)), theme.title()),
         Span::styled("to pick your story and its principle · ", theme.muted()),
         Span::styled("Space", theme.key()),
         Span::styled(" starts the answer", theme.muted()),
-    ]);
-    let inner = pane.draw(area, buf);
-    buf.render_widget(Paragraph::new(line), inner);
+    ])
 }
 
 fn draw_checklist(

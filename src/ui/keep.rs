@@ -2,8 +2,9 @@
 //!
 //! Most keys change one pane: a tick changes the checklist, a letter the
 //! notes. The question pane and the notes box are the costliest to draw
-//! (wrapping, the editor's layout) and the code that draws them is cold
-//! after a pause between keys. The buffer a frame is drawn on still holds
+//! (wrapping, the editor's layout), the countdown changes once a second and
+//! the key hints with the mode, and the code that draws them is cold after a
+//! pause between keys. The buffer a frame is drawn on still holds
 //! the frame before, so a pane whose inputs are the same as last frame's
 //! (summed up in a key) is left as it is instead of being drawn again.
 //!
@@ -14,7 +15,9 @@
 //! that moved or shrank), the frame is drawn again from blank. Debug builds
 //! check every frame that keeps a pane against a fresh drawing.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasher, Hash};
+
+use foldhash::fast::FixedState;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -24,6 +27,8 @@ use ratatui::layout::Rect;
 pub enum PaneId {
     Question,
     Notes,
+    Timer,
+    Footer,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,10 +56,13 @@ pub struct Keep {
 }
 
 /// The key of a pane drawn from `inputs`: equal keys, equal drawings.
+/// foldhash rather than std's SipHash: a key is hashed on every frame from
+/// many small fields (a line's spans and styles), where SipHash's cost per
+/// write was a tenth of a key's work, and nothing here needs its resistance
+/// to chosen inputs.
 pub fn key(inputs: &impl Hash) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    inputs.hash(&mut hasher);
-    hasher.finish()
+    const KEYS: FixedState = FixedState::with_seed(0);
+    KEYS.hash_one(inputs)
 }
 
 impl Keep {
