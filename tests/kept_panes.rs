@@ -5,19 +5,19 @@
 // Test code: a failed assumption is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod loop_support;
+
 use std::time::Duration;
 
 use proptest::prelude::*;
-use rand::SeedableRng;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Size;
-use stardrill::app::{App, Effect, LoopSettings, Msg, Settings};
+use stardrill::app::{App, Effect, Msg, Settings};
 use stardrill::cli::screen::Screen;
 use stardrill::domain::Catalog;
 use stardrill::domain::clock::{Clock, FakeClock};
-use stardrill::domain::interview_loop::{BarRaiserAt, LoopPlan, LoopShape};
 use stardrill::ui::{self, theme::Theme};
 
 #[derive(Debug, Clone)]
@@ -73,19 +73,7 @@ fn drill(clock: &FakeClock) -> App {
 }
 
 fn interview(clock: &FakeClock) -> App {
-    let catalog = Catalog::load(None).expect("catalog");
-    let mut rng = rand::rngs::StdRng::seed_from_u64(4);
-    let shape = LoopShape {
-        rounds: 2,
-        candidate: None,
-        bar_raiser: BarRaiserAt::Last,
-    };
-    let plan = LoopPlan::new(&catalog.bank, &catalog.principles, shape, &mut rng);
-    let loop_settings = LoopSettings {
-        follow_up_secs: 30,
-        candidate: None,
-    };
-    App::interview(catalog, settings(), plan, loop_settings, Some(4), clock)
+    loop_support::two_round_loop(clock, settings(), 30)
 }
 
 /// The frame drawn whole on a blank terminal.

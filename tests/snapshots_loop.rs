@@ -3,37 +3,24 @@
 // Test code: a failed assumption is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod loop_support;
+
 use std::time::Duration;
 
-use rand::SeedableRng;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use stardrill::app::interview::Stage;
-use stardrill::app::{App, Effect, LoopSettings, Mode, Msg, Screen, Settings};
-use stardrill::domain::Catalog;
+use stardrill::app::{App, Effect, Mode, Msg, Screen, Settings};
 use stardrill::domain::clock::{Clock, FakeClock};
-use stardrill::domain::interview_loop::{BarRaiserAt, LoopPlan, LoopShape};
 use stardrill::ui::{self, theme::Theme};
 
 fn app(clock: &FakeClock) -> App {
-    let catalog = Catalog::load(None).expect("catalog");
-    let mut rng = rand::rngs::StdRng::seed_from_u64(4);
-    let shape = LoopShape {
-        rounds: 2,
-        candidate: None,
-        bar_raiser: BarRaiserAt::Last,
-    };
-    let plan = LoopPlan::new(&catalog.bank, &catalog.principles, shape, &mut rng);
     let settings = Settings {
         seconds: 120,
         ..Settings::default()
     };
-    let loop_settings = LoopSettings {
-        follow_up_secs: 60,
-        candidate: None,
-    };
-    App::interview(catalog, settings, plan, loop_settings, Some(4), clock)
+    loop_support::two_round_loop(clock, settings, 60)
 }
 
 fn press(app: &mut App, clock: &FakeClock, codes: &[KeyCode]) {

@@ -153,19 +153,26 @@ mod tests {
                 assert_eq!(mode, 0o700, "{}", made.display());
             }
         }
-        let file = dir.path().join("file");
+        names_what_blocks(dir.path(), create_private_dir);
+    }
+
+    /// A file or a link to nothing where a folder should be is named.
+    fn names_what_blocks(dir: &Path, make: impl Fn(&Path) -> io::Result<()>) {
+        let file = dir.join("file");
         std::fs::write(&file, "").unwrap_or_else(|e| panic!("{e}"));
-        let err = create_private_dir(&file.join("trash")).expect_err("a file on the way");
-        assert!(
-            err.to_string().ends_with("file is a file, not a folder"),
-            "{err}"
-        );
+        for blocked in [file.clone(), file.join("trash")] {
+            let err = make(&blocked).expect_err("a file on the way");
+            assert!(
+                err.to_string().ends_with("file is a file, not a folder"),
+                "{err}"
+            );
+        }
         #[cfg(unix)]
         {
-            let link = dir.path().join("gone");
-            std::os::unix::fs::symlink(dir.path().join("nowhere"), &link)
+            let link = dir.join("gone");
+            std::os::unix::fs::symlink(dir.join("nowhere"), &link)
                 .unwrap_or_else(|e| panic!("{e}"));
-            let err = create_private_dir(&link.join("sessions")).expect_err("dangling");
+            let err = make(&link.join("sessions")).expect_err("dangling");
             assert!(err.to_string().contains("which does not exist"), "{err}");
         }
     }
@@ -177,23 +184,7 @@ mod tests {
         check_can_write_in(&deep).unwrap_or_else(|e| panic!("{e}"));
         check_can_write_in(dir.path()).unwrap_or_else(|e| panic!("{e}"));
         assert!(!dir.path().join("data").exists(), "nothing made");
-        let file = dir.path().join("file");
-        std::fs::write(&file, "").unwrap_or_else(|e| panic!("{e}"));
-        for blocked in [file.clone(), file.join("sessions")] {
-            let err = check_can_write_in(&blocked).expect_err("a file on the way");
-            assert!(
-                err.to_string().ends_with("file is a file, not a folder"),
-                "{err}"
-            );
-        }
-        #[cfg(unix)]
-        {
-            let link = dir.path().join("gone");
-            std::os::unix::fs::symlink(dir.path().join("nowhere"), &link)
-                .unwrap_or_else(|e| panic!("{e}"));
-            let err = check_can_write_in(&link.join("sessions")).expect_err("dangling");
-            assert!(err.to_string().contains("which does not exist"), "{err}");
-        }
+        names_what_blocks(dir.path(), check_can_write_in);
         #[cfg(target_os = "linux")]
         {
             // No one may add files here, root included.
