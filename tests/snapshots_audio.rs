@@ -186,6 +186,8 @@ fn the_wrap_up_card_shows_the_delivery_and_replays_it() {
     insta::assert_snapshot!("wrap_up_delivery_60x18", render(&app, &clock, 60, 18));
     keys(&mut app, &clock, &[KeyCode::Char('p')]);
     devices.borrow_mut().position = 42.4;
+    // The loop wakes to move the playhead; the frame shows what that wake found.
+    app.update(Msg::Tick, &clock);
     let playing = render(&app, &clock, 80, 24);
     assert!(playing.contains("Delivery · ▶ 0:42 / 1:40"), "{playing}");
     insta::assert_snapshot!("wrap_up_replaying_80x24", playing);

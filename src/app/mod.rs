@@ -30,7 +30,7 @@ use countdown::Countdown;
 use interview::{FollowUp, InterviewLoop, LoopRun, Probe, ProbeLimits, Stage};
 use keymap::{Binding, Key, Keymap, TOO_SMALL_KEYS};
 use scribe::{POLL_EVERY, Scribe, ScribeJob, Scribed, Transcribing};
-use sound::{METER_EVERY, PLAYHEAD_EVERY, Playback, Rec, Sound};
+use sound::{Heard, METER_EVERY, PLAYHEAD_EVERY, Playback, Rec, Sound};
 
 /// What the drill is set up to do, from the command line.
 #[derive(Debug, Clone, Default)]
@@ -156,6 +156,9 @@ pub struct App {
     pub sound: Sound,
     /// The recording open in the speaker, on the wrap-up card.
     pub playback: Option<Playback>,
+    /// The devices as the last message found them: drawing reads this, never
+    /// the devices, so a frame is a function of the app and the time alone.
+    heard: Heard,
     /// The microphone's fault has been shown for the recording under way.
     mic_fault_shown: bool,
     /// Makes transcripts of recorded answers (none unless the cli gives one:
@@ -456,6 +459,7 @@ impl App {
             too_small: false,
             sound: Sound::default(),
             playback: None,
+            heard: Heard::default(),
             mic_fault_shown: false,
             scribe: None,
             transcripts: Vec::new(),
@@ -652,7 +656,17 @@ impl App {
         if !rec.is_on() || countdown.is_paused() {
             return None;
         }
-        Some(self.sound.mic.level().unwrap_or(0.0))
+        Some(self.heard.mic_level.unwrap_or(0.0))
+    }
+
+    /// Whether the replay on the wrap-up card is playing, as of the last message.
+    pub fn replay_playing(&self) -> bool {
+        self.playback.is_some() && self.heard.playing
+    }
+
+    /// Seconds into the replay, as of the last message.
+    pub fn replay_position(&self) -> f64 {
+        self.heard.position
     }
 
     /// Starts a recording whose countdown has begun, and shows a fault of
@@ -714,6 +728,11 @@ impl App {
                 });
             }
         }
+        self.heard = Heard {
+            mic_level: self.sound.mic.level(),
+            playing: self.sound.speaker.is_playing(),
+            position: self.sound.speaker.position(),
+        };
     }
 
     /// Stops the recording of the answer or probe on screen and keeps it;

@@ -146,6 +146,15 @@ impl Rec {
     }
 }
 
+/// What the microphone and speaker said when the app last looked: the
+/// level meter and the replay's state are drawn from this.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Heard {
+    pub mic_level: Option<f32>,
+    pub playing: bool,
+    pub position: f64,
+}
+
 /// A recording open in the speaker.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Playback {
@@ -190,6 +199,8 @@ pub(crate) mod fake {
         /// The samples each recording "hears" (16 kHz), for its envelope.
         pub heard: Vec<f32>,
         pub recording: Option<String>,
+        /// The level `level` reports while recording (0.5 unless set).
+        pub level: Option<f32>,
         pub playing: bool,
         pub position: f64,
         pub open: Option<(String, f64)>,
@@ -231,7 +242,8 @@ pub(crate) mod fake {
             }))
         }
         fn level(&self) -> Option<f32> {
-            self.0.borrow().recording.as_ref().map(|_| 0.5)
+            let log = self.0.borrow();
+            log.recording.as_ref().map(|_| log.level.unwrap_or(0.5))
         }
         fn fault(&self) -> Option<String> {
             self.0.borrow().fault.clone()

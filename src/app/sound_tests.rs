@@ -125,6 +125,21 @@ fn starting_the_answer_early_starts_the_recording_and_a_late_wake_is_made_up() {
 }
 
 #[test]
+fn the_meter_shows_the_level_the_last_message_found() {
+    let clock = FakeClock::fixed();
+    let (mut app, log) = drill(&clock, 0, true);
+    log.borrow_mut().level = Some(0.25);
+    app.update(Msg::Tick, &clock);
+    assert_eq!(app.meter(), Some(0.25));
+    // Louder now, but a frame drawn before the next message (or drawn twice,
+    // as debug builds do to check kept panes) shows the same meter.
+    log.borrow_mut().level = Some(0.75);
+    assert_eq!(app.meter(), Some(0.25));
+    app.update(Msg::Tick, &clock);
+    assert_eq!(app.meter(), Some(0.75));
+}
+
+#[test]
 fn pausing_the_countdown_pauses_the_recording() {
     let clock = FakeClock::fixed();
     let (mut app, log) = drill(&clock, 0, true);

@@ -77,7 +77,7 @@ pub fn draw(
     draw_status(buf, status, app, None, theme);
 
     let recorded = attempt.rec.file().is_some();
-    let playing = app.playback.is_some() && app.sound.speaker.is_playing();
+    let playing = app.replay_playing();
     let hints = match app.focus {
         Focus::Notes => app.notes_keys().footer_as_written(),
         Focus::Checklist => WRAP_UP_KEYS.footer(|action, text| match action {
@@ -93,12 +93,8 @@ pub fn draw(
 fn draw_delivery(buf: &mut Buffer, area: Rect, app: &App, lines: Vec<Line<'static>>, theme: Theme) {
     let title = match &app.playback {
         Some(p) => {
-            let state = if app.sound.speaker.is_playing() {
-                "▶"
-            } else {
-                "‖"
-            };
-            let at = app.sound.speaker.position();
+            let state = if app.replay_playing() { "▶" } else { "‖" };
+            let at = app.replay_position();
             format!(
                 " Delivery · {state} {} / {} ",
                 clock_face(at.round() as u64),
