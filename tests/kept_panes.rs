@@ -28,28 +28,20 @@ enum Step {
 }
 
 fn step() -> impl Strategy<Value = Step> {
-    let key = proptest::sample::select(vec![
-        KeyCode::Char('1'),
-        KeyCode::Char('2'),
-        KeyCode::Char('3'),
-        KeyCode::Char('5'),
-        KeyCode::Char(' '),
-        KeyCode::Char('p'),
-        KeyCode::Char('f'),
-        KeyCode::Char('n'),
-        KeyCode::Char('?'),
-        KeyCode::Char('s'),
-        KeyCode::Char('j'),
-        KeyCode::Char('a'),
-        KeyCode::Char('é'),
-        KeyCode::Tab,
-        KeyCode::Enter,
-        KeyCode::Backspace,
-        KeyCode::Left,
-        KeyCode::Up,
-        KeyCode::Down,
-        KeyCode::Esc,
-    ]);
+    let typed = "1235 pfn?sjaé".chars().map(KeyCode::Char);
+    let key = proptest::sample::select(
+        typed
+            .chain([
+                KeyCode::Tab,
+                KeyCode::Enter,
+                KeyCode::Backspace,
+                KeyCode::Left,
+                KeyCode::Up,
+                KeyCode::Down,
+                KeyCode::Esc,
+            ])
+            .collect::<Vec<_>>(),
+    );
     prop_oneof![
         12 => key.prop_map(Step::Key),
         3 => (1u64..40).prop_map(Step::Wait),

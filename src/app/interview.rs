@@ -102,15 +102,10 @@ impl Probe {
         };
         true
     }
-
-    /// The current follow-up's recording is named after the answer's log:
-    /// `<log file stem>-probe<number>`.
-    pub fn file_stem(&self, answer_stem: &str) -> String {
-        probe_stem(answer_stem, self.number)
-    }
 }
 
-/// The recording name of follow-up `number` to the answer logged as `answer_stem`.
+/// A follow-up's recording is named after the answer's log:
+/// `<log file stem>-probe<number>`.
 pub fn probe_stem(answer_stem: &str, number: usize) -> String {
     format!("{answer_stem}-probe{number}")
 }

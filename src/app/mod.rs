@@ -546,7 +546,7 @@ impl App {
 
     /// The transcript of the attempt on screen, as far as it has come.
     pub fn transcript_of_attempt(&self) -> Option<&Transcribing> {
-        let stem = self.attempt()?.file_stem().to_string();
+        let stem = self.attempt()?.file_stem();
         self.transcripts
             .iter()
             .find(|t| crate::domain::transcript::log_stem(&t.log_file) == stem)

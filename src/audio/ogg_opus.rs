@@ -11,6 +11,8 @@ use std::io::{Cursor, Read, Seek, Write};
 
 use ogg::{PacketReader, PacketWriteEndInfo, PacketWriter};
 use opus::{Application, Bitrate, Channels, Decoder, Encoder, Signal};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 
 use super::AudioError;
 
@@ -59,8 +61,7 @@ impl<W: Write> OggOpusWriter<W> {
         let lookahead = u64::try_from(encoder.get_lookahead()?.max(0)).unwrap_or(0);
         let pre_skip = u16::try_from(lookahead * GRANULE_PER_SAMPLE).unwrap_or(u16::MAX);
         let mut ogg = PacketWriter::new(out);
-        let serial =
-            rand::Rng::random::<u32>(&mut <rand::rngs::StdRng as rand::SeedableRng>::from_os_rng());
+        let serial: u32 = StdRng::from_os_rng().random();
         let io = |e| AudioError::Codec(format!("writing the header: {e}"));
         ogg.write_packet(opus_head(pre_skip), serial, PacketWriteEndInfo::EndPage, 0)
             .map_err(io)?;

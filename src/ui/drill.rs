@@ -69,10 +69,9 @@ pub fn draw(
     };
     let hints = key_hints(&hints, footer.width, theme);
     let key = keep::key(&(&hints, footer));
-    if keep.kept(PaneId::Footer, key).is_none() {
-        keep.fresh(buf, PaneId::Footer, key, footer);
+    keep.pane(buf, PaneId::Footer, key, footer, |buf| {
         draw_line(&hints, footer, buf);
-    }
+    });
 }
 
 /// The countdown box as it is to look: worked out before anything is drawn,
@@ -98,17 +97,15 @@ fn draw_timer(
 ) {
     let timer = timer_box(area.intersection(buf.area), app, attempt, now, theme);
     let key = keep::key(&(&timer, area));
-    if keep.kept(PaneId::Timer, key).is_some() {
-        return;
-    }
-    keep.fresh(buf, PaneId::Timer, key, area);
-    let inner = Pane::new(timer.border).title(timer.title).draw(area, buf);
-    if timer.paragraph {
-        buf.render_widget(Paragraph::new(timer.line), inner);
-    } else {
-        draw_line(&timer.line, inner, buf);
-    }
-    draw_badge(buf, area, timer.badge);
+    keep.pane(buf, PaneId::Timer, key, area, |buf| {
+        let inner = Pane::new(timer.border).title(timer.title).draw(area, buf);
+        if timer.paragraph {
+            buf.render_widget(Paragraph::new(timer.line), inner);
+        } else {
+            draw_line(&timer.line, inner, buf);
+        }
+        draw_badge(buf, area, timer.badge);
+    });
 }
 
 fn timer_box(area: Rect, app: &App, attempt: &Attempt, now: Duration, theme: Theme) -> TimerBox {

@@ -137,6 +137,22 @@ impl Keep {
         self.drawn.push(Drawn { id, key, rect });
     }
 
+    /// Draws pane `id` over `rect` with `draw`, unless the last frame drew
+    /// it with the same `key` and the buffer still holds it.
+    pub fn pane(
+        &mut self,
+        buf: &mut Buffer,
+        id: PaneId,
+        key: u64,
+        rect: Rect,
+        draw: impl FnOnce(&mut Buffer),
+    ) {
+        if self.kept(id, key).is_none() {
+            self.fresh(buf, id, key, rect);
+            draw(buf);
+        }
+    }
+
     /// Something is drawn over the panes: the next frame draws them all.
     pub fn overlay(&mut self) {
         self.overlaid = true;

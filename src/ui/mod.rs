@@ -268,14 +268,12 @@ fn draw_notes(
 ) {
     // The notes' version changes with every edit, cursor move and style.
     let key = keep::key(&(attempt.notes_version(), area, focused, theme));
-    if keep.kept(PaneId::Notes, key).is_some() {
-        return;
-    }
-    keep.fresh(buf, PaneId::Notes, key, area);
-    let title = if focused {
-        " Notes (Tab: back) "
-    } else {
-        " Notes (Tab: type) "
-    };
-    widgets::draw_text_box(buf, area, attempt.notes(), title, focused, theme);
+    keep.pane(buf, PaneId::Notes, key, area, |buf| {
+        let title = if focused {
+            " Notes (Tab: back) "
+        } else {
+            " Notes (Tab: type) "
+        };
+        widgets::draw_text_box(buf, area, attempt.notes(), title, focused, theme);
+    });
 }
