@@ -17,7 +17,7 @@ use crate::domain::session::{
 };
 
 /// How long a step took, for the checklist and the timeline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StepTime {
     /// Ticked: answer time when ticked, and time since the tick before it.
     Done {
@@ -32,6 +32,21 @@ pub enum StepTime {
 }
 
 impl StepTime {
+    /// The same time to the whole second, as the checklist shows it.
+    pub fn whole_seconds(self) -> Self {
+        let whole = |d: Duration| Duration::from_secs(d.as_secs());
+        match self {
+            Self::Done { at, took } => Self::Done {
+                at: whole(at),
+                took: whole(took),
+            },
+            Self::Current { running } => Self::Current {
+                running: whole(running),
+            },
+            Self::Pending => Self::Pending,
+        }
+    }
+
     pub fn spent(self) -> Option<Duration> {
         match self {
             Self::Done { took, .. } => Some(took),

@@ -47,7 +47,7 @@ pub struct Screen<B: Backend> {
     keep: Keep,
     /// The cells outside some panes, as ranges of indices: kept to reuse
     /// the allocation.
-    outside: Vec<Range<usize>>,
+    outside: Outside,
 }
 
 /// What the buffer drawn on holds, so that blanking it touches only what
@@ -98,7 +98,7 @@ impl<B: Backend> Screen<B> {
             next_holds: Holds::Blank,
             changed: Vec::with_capacity(cells(area)),
             keep: Keep::new(),
-            outside: Vec::new(),
+            outside: Outside::default(),
         })
     }
 
@@ -141,9 +141,8 @@ impl<B: Backend> Screen<B> {
             // Most of a frame is blank: only the rest needs blanking, and
             // the panes that can be kept are left as they are.
             (Holds::Shown, Shown::Packed { cells, .. }) => {
-                let held: Vec<Rect> = self.keep.held().collect();
-                outside(area, &held, &mut self.outside);
-                blank_shown(&mut self.next, cells, &self.outside);
+                let held = self.outside.find(area, self.keep.held());
+                blank_shown(&mut self.next, cells, held);
             }
             _ => self.next.reset(),
         }
@@ -165,10 +164,12 @@ impl<B: Backend> Screen<B> {
             );
         }
         // Kept panes are as shown: only the cells outside them are compared.
-        outside(area, self.keep.unchanged(), &mut self.outside);
+        let compared = self
+            .outside
+            .find(area, self.keep.unchanged().iter().copied());
         let drawn = match &mut self.shown {
             Shown::Packed { cells, .. }
-                if changes(cells, &self.next, &self.outside, &mut self.changed) =>
+                if changes(cells, &self.next, compared, &mut self.changed) =>
             {
                 let next = &self.next;
                 let width = usize::from(area.width);
@@ -243,32 +244,75 @@ impl<B: Backend> Screen<B> {
     }
 }
 
-/// Puts in `out` the cells of `area` (at the origin) outside `rects`, as
-/// ranges of indices in order, adjacent ones joined.
-fn outside(area: Rect, rects: &[Rect], out: &mut Vec<Range<usize>>) {
-    out.clear();
-    let width = usize::from(area.width);
-    let mut rects = rects.to_vec();
-    rects.sort_unstable_by_key(|r| r.x);
-    let mut add = |range: Range<usize>| match out.last_mut() {
-        _ if range.is_empty() => {}
-        Some(last) if last.end == range.start => last.end = range.end,
-        _ => out.push(range),
-    };
-    for y in 0..area.height {
-        let row = usize::from(y) * width;
-        let mut x = 0;
-        for r in rects.iter().filter(|r| r.y <= y && y < r.bottom()) {
-            let (left, right) = (
-                usize::from(r.x).min(width),
-                usize::from(r.right()).min(width),
-            );
-            if left > x {
-                add(row + x..row + left);
+/// The cells outside some panes, worked out with room kept from frame to
+/// frame.
+#[derive(Debug, Default)]
+struct Outside {
+    /// The panes, rows of one list joined.
+    panes: Vec<Rect>,
+    /// The columns of one band of rows outside the panes.
+    gaps: Vec<Range<usize>>,
+    /// The cells outside the panes, as ranges of indices in order.
+    cells: Vec<Range<usize>>,
+}
+
+impl Outside {
+    /// The cells of `area` (at the origin) outside `rects`, as ranges of
+    /// indices in order, adjacent ones joined.
+    fn find(&mut self, area: Rect, rects: impl IntoIterator<Item = Rect>) -> &[Range<usize>] {
+        self.cells.clear();
+        self.panes.clear();
+        for rect in rects {
+            let rect = rect.intersection(area);
+            match self.panes.last_mut() {
+                _ if rect.is_empty() => {}
+                // The rows of a list, kept row by row, top to bottom: one rect.
+                Some(last)
+                    if (last.x, last.width) == (rect.x, rect.width) && last.bottom() == rect.y =>
+                {
+                    last.height += rect.height;
+                }
+                _ => self.panes.push(rect),
             }
-            x = x.max(right);
         }
-        add(row + x..row + width);
+        self.panes.sort_unstable_by_key(|r| r.x);
+        let width = usize::from(area.width);
+        let mut top = 0;
+        // A band of rows between one pane's edge and the next has the same
+        // gaps in every row.
+        while top < area.height {
+            let bottom = self
+                .panes
+                .iter()
+                .flat_map(|r| [r.y, r.bottom()])
+                .filter(|&edge| edge > top)
+                .min()
+                .unwrap_or(area.height);
+            self.gaps.clear();
+            let mut x = 0;
+            for pane in self.panes.iter().filter(|r| r.y <= top && top < r.bottom()) {
+                let (left, right) = (usize::from(pane.x), usize::from(pane.right()));
+                if left > x {
+                    self.gaps.push(x..left);
+                }
+                x = x.max(right);
+            }
+            if x < width {
+                self.gaps.push(x..width);
+            }
+            for y in top..bottom {
+                let row = usize::from(y) * width;
+                for gap in &self.gaps {
+                    let range = row + gap.start..row + gap.end;
+                    match self.cells.last_mut() {
+                        Some(last) if last.end == range.start => last.end = range.end,
+                        _ => self.cells.push(range),
+                    }
+                }
+            }
+            top = bottom;
+        }
+        &self.cells
     }
 }
 
@@ -672,6 +716,29 @@ mod tests {
         }
 
         /// A packed cell unpacks to one equal to it.
+        /// The cells outside some rects are those no rect covers, in order,
+        /// adjacent ones joined, however the rects lie (rows of a list one
+        /// under another, overlapping, past the edge).
+        #[test]
+        fn outside_is_every_cell_no_rect_covers(
+            size in (1u16..30, 1u16..12),
+            rects in proptest::collection::vec((0u16..32, 0u16..14, 0u16..12, 0u16..5), 0..12),
+        ) {
+            let area = Rect::new(0, 0, size.0, size.1);
+            let rects: Vec<Rect> = rects.into_iter().map(|(x, y, w, h)| Rect::new(x, y, w, h)).collect();
+            let mut outside = Outside::default();
+            let found = outside.find(area, rects.iter().copied()).to_vec();
+            let covered = |i: usize| {
+                let position = Position::new((i % usize::from(area.width)) as u16, (i / usize::from(area.width)) as u16);
+                rects.iter().any(|r| r.contains(position))
+            };
+            let expected: Vec<usize> = (0..cells(area)).filter(|&i| !covered(i)).collect();
+            let listed: Vec<usize> = found.iter().flat_map(|r| r.clone()).collect();
+            prop_assert_eq!(listed, expected);
+            prop_assert!(found.iter().all(|r| !r.is_empty()));
+            prop_assert!(found.windows(2).all(|w| w[0].end < w[1].start));
+        }
+
         #[test]
         fn a_packed_cell_comes_back_whole(cell in cell()) {
             if let Some(packed) = Packed::of(&cell) {

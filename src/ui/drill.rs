@@ -36,7 +36,7 @@ pub fn draw(
 
     let framework = app.catalog.frameworks.get(attempt.framework);
     let [checklist, notes] = super::split::sixty_forty(panes);
-    draw_checklist(buf, checklist, app, attempt, framework, now, theme);
+    draw_checklist(buf, keep, checklist, app, attempt, framework, now, theme);
     draw_notes(buf, keep, notes, attempt, app.focus == Focus::Notes, theme);
     draw_status(
         buf,
@@ -67,10 +67,10 @@ pub fn draw(
             })
         }),
     };
-    let hints = key_hints(&hints, footer.width, theme);
-    let key = keep::key(&(&hints, footer));
+    // Keyed on the hints themselves: their line has forty styled spans.
+    let key = keep::key(&(&hints, footer, theme));
     keep.pane(buf, PaneId::Footer, key, footer, |buf| {
-        draw_line(&hints, footer, buf);
+        draw_line(&key_hints(&hints, footer.width, theme), footer, buf);
     });
 }
 
@@ -216,8 +216,10 @@ fn think_time(left: Duration, theme: Theme) -> Line<'static> {
     ])
 }
 
+#[allow(clippy::too_many_arguments)]
 fn draw_checklist(
     buf: &mut Buffer,
+    keep: &mut Keep,
     area: Rect,
     app: &App,
     attempt: &Attempt,
@@ -226,68 +228,61 @@ fn draw_checklist(
     theme: Theme,
 ) {
     let focused = app.focus == Focus::Checklist;
-    let ticked = attempt.ticked_count(framework.steps.len());
+    let steps = framework.steps.len();
+    let ticked = attempt.ticked_count(steps);
     let pane = Pane::new(theme.border(focused)).title(Line::from(vec![
         Span::styled(format!(" {} ", framework.name), theme.title()),
-        Span::styled(
-            format!("{ticked}/{} ", framework.steps.len()),
-            theme.muted(),
-        ),
+        Span::styled(format!("{ticked}/{steps} "), theme.muted()),
     ]));
-    let inner = pane.inner(area);
-    let times = attempt.step_times(framework.steps.len(), now);
+    let inner = pane.draw_keeping(area, buf, keep, PaneId::ChecklistEdge);
+    let times = attempt.step_times(steps, now);
     // On wide screens the times stay near the step names instead of drifting
     // to the far edge.
     let hint_width = usize::from(inner.width).min(CHECKLIST_MAX_WIDTH);
-    let hints: Vec<Vec<String>> = framework
+    let hints: Vec<_> = framework
         .steps
         .iter()
-        .map(|step| wrap_indented(&step.hint, hint_width.saturating_sub(1), "      "))
+        .map(|step| keep.wrapped(&step.hint, hint_width.saturating_sub(1), "      "))
         .collect();
     // When every hint does not fit, only the step being spoken keeps its hint;
     // in a very short pane not even that, so every step stays visible.
     let rows = usize::from(inner.height);
-    let steps = framework.steps.len();
-    let all_fit = steps + hints.iter().map(Vec::len).sum::<usize>() <= rows;
+    let all_fit = steps + hints.iter().map(|h| h.len()).sum::<usize>() <= rows;
     let current_hint = times
         .iter()
         .position(|t| matches!(t, StepTime::Current { .. }))
         .map_or(0, |i| hints[i].len());
     let current_fits = steps + current_hint <= rows;
-    let mut lines: Vec<Line> = Vec::new();
-    for (index, (step, time)) in framework.steps.iter().zip(&times).enumerate() {
+    // Row by row, each kept while what it shows is the same: a tick redraws
+    // the step ticked and the one after it, not the list.
+    let mut rows = Rows {
+        keep,
+        buf,
+        area: inner,
+        next: 0,
+    };
+    for (index, (step, &time)) in framework.steps.iter().zip(&times).enumerate() {
         let current = matches!(time, StepTime::Current { .. });
-        let (mark, mark_style) = match time {
-            StepTime::Done { .. } => ("[x]", theme.ok()),
-            _ => ("[ ]", theme.text()),
+        let row = StepRow {
+            index,
+            name: &step.name,
+            time: time.whole_seconds(),
+            target_secs: step.target_secs,
+            hint_width,
+            theme,
         };
-        let pointer = if current { "▸ " } else { "  " };
-        let name_style = if current { theme.title() } else { theme.text() };
-        let left = vec![
-            Span::styled(pointer, theme.title()),
-            Span::styled(mark, mark_style),
-            Span::styled(format!(" {} ", index + 1), theme.key()),
-            Span::styled(step.name.clone(), name_style),
-        ];
-        let right = step_time_spans(*time, step.target_secs, theme);
-        let left_width: usize = left.iter().map(|s| s.content.width()).sum();
-        let right_width: usize = right.iter().map(|s| s.content.width()).sum();
-        let gap = hint_width.saturating_sub(left_width + right_width).max(1);
-        let mut spans = left;
-        spans.push(Span::raw(" ".repeat(gap)));
-        spans.extend(right);
-        lines.push(Line::from(spans));
+        rows.put(&row, || row.line());
         if all_fit || (current && current_fits) {
-            lines.extend(
-                hints[index]
-                    .iter()
-                    .map(|h| Line::styled(h.clone(), theme.muted())),
-            );
+            for hint in hints[index].iter() {
+                rows.put(&(hint, theme), || {
+                    Line::styled(hint.as_str(), theme.muted())
+                });
+            }
         }
     }
     // The candidate's prepared stories that prove this question's principles.
-    if !app.catalog.stories.stories.is_empty() && lines.len() + 2 < usize::from(inner.height) {
-        lines.push(Line::default());
+    if !app.catalog.stories.stories.is_empty() && rows.next + 2 < inner.height {
+        let mut lines = vec![Line::default()];
         let matching = app.stories_for_question();
         let motivation = app
             .attempt()
@@ -311,8 +306,88 @@ fn draw_checklist(
                     .map(|l| Line::styled(l, theme.principle())),
             );
         }
+        for line in lines {
+            rows.put(&line, || line.clone());
+        }
     }
-    super::widgets::lines_in_pane(buf, area, pane, lines);
+    rows.blank_rest();
+}
+
+/// The rows of a pane, drawn one after another from the top, each a pane of
+/// its own kept while the inputs it is drawn from are the same.
+struct Rows<'k, 'b> {
+    keep: &'k mut Keep,
+    buf: &'b mut Buffer,
+    area: Rect,
+    /// The next row to draw, from the top of `area`.
+    next: u16,
+}
+
+impl Rows<'_, '_> {
+    /// Draws the next row, the line `line` makes, unless the last frame drew
+    /// it from the same `inputs`; past the bottom, nothing.
+    fn put<'a>(&mut self, inputs: &impl std::hash::Hash, line: impl FnOnce() -> Line<'a>) {
+        if self.next >= self.area.height {
+            return;
+        }
+        let row = Rect::new(self.area.x, self.area.y + self.next, self.area.width, 1);
+        let key = keep::key(&(inputs, row));
+        self.keep
+            .pane(self.buf, PaneId::ChecklistRow(self.next), key, row, |buf| {
+                draw_line(&line(), row, buf);
+            });
+        self.next += 1;
+    }
+
+    /// The rows left, blank.
+    fn blank_rest(&mut self) {
+        while self.next < self.area.height {
+            self.put(&(), Line::default);
+        }
+    }
+}
+
+/// A step's row as it is shown: its key is everything drawing it reads.
+#[derive(Hash)]
+struct StepRow<'a> {
+    index: usize,
+    name: &'a str,
+    /// To the whole second, as shown.
+    time: StepTime,
+    target_secs: u64,
+    hint_width: usize,
+    theme: Theme,
+}
+
+impl StepRow<'_> {
+    /// Pointer, tick box, number, name, and the step's times.
+    fn line(&self) -> Line<'static> {
+        let theme = self.theme;
+        let current = matches!(self.time, StepTime::Current { .. });
+        let (mark, mark_style) = match self.time {
+            StepTime::Done { .. } => ("[x]", theme.ok()),
+            _ => ("[ ]", theme.text()),
+        };
+        let pointer = if current { "▸ " } else { "  " };
+        let name_style = if current { theme.title() } else { theme.text() };
+        let left = vec![
+            Span::styled(pointer, theme.title()),
+            Span::styled(mark, mark_style),
+            Span::styled(format!(" {} ", self.index + 1), theme.key()),
+            Span::styled(self.name.to_string(), name_style),
+        ];
+        let right = step_time_spans(self.time, self.target_secs, theme);
+        let left_width: usize = left.iter().map(|s| s.content.width()).sum();
+        let right_width: usize = right.iter().map(|s| s.content.width()).sum();
+        let gap = self
+            .hint_width
+            .saturating_sub(left_width + right_width)
+            .max(1);
+        let mut spans = left;
+        spans.push(Span::raw(" ".repeat(gap)));
+        spans.extend(right);
+        Line::from(spans)
+    }
 }
 
 /// "at 0:25 · 0:25/0:30" for a ticked step, the running time for the current one.

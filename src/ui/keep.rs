@@ -20,7 +20,12 @@ use std::hash::{BuildHasher, Hash};
 use foldhash::fast::FixedState;
 
 use ratatui::buffer::Buffer;
+use std::rc::Rc;
+
 use ratatui::layout::Rect;
+
+use super::pane::Edge;
+use super::widgets::wrap_indented;
 
 /// The panes that can be kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +34,10 @@ pub enum PaneId {
     Notes,
     Timer,
     Footer,
+    /// One row inside the checklist's border, counted from its top.
+    ChecklistRow(u16),
+    /// One edge of the checklist's border.
+    ChecklistEdge(Edge),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +45,15 @@ struct Drawn {
     id: PaneId,
     key: u64,
     rect: Rect,
+}
+
+/// Text as `wrap_indented` wrapped it.
+#[derive(Debug)]
+struct Wrapped {
+    text: String,
+    width: usize,
+    indent: String,
+    lines: Rc<[String]>,
 }
 
 /// The panes of the last frame and of the one being drawn.
@@ -53,6 +71,9 @@ pub struct Keep {
     spoiled: bool,
     /// Where this frame's kept panes are.
     kept: Vec<Rect>,
+    /// Text wrapped in recent frames, with the width and indent: hints are
+    /// the same every frame, and wrapping them was a tenth of a key's work.
+    wrapped: Vec<Wrapped>,
 }
 
 /// The key of a pane drawn from `inputs`: equal keys, equal drawings.
@@ -75,7 +96,30 @@ impl Keep {
             overlaid: false,
             spoiled: false,
             kept: Vec::new(),
+            wrapped: Vec::new(),
         }
+    }
+
+    /// `text` wrapped as `wrap_indented` wraps it, from the last frames when
+    /// they wrapped the same.
+    pub fn wrapped(&mut self, text: &str, width: usize, indent: &str) -> Rc<[String]> {
+        /// Enough for every hint of a screen; past it the oldest go.
+        const ROOM: usize = 32;
+        let same = |w: &&Wrapped| w.width == width && w.text == text && w.indent == indent;
+        if let Some(wrapped) = self.wrapped.iter().find(same) {
+            return Rc::clone(&wrapped.lines);
+        }
+        if self.wrapped.len() == ROOM {
+            self.wrapped.remove(0);
+        }
+        let lines: Rc<[String]> = wrap_indented(text, width, indent).into();
+        self.wrapped.push(Wrapped {
+            text: text.to_string(),
+            width,
+            indent: indent.to_string(),
+            lines: Rc::clone(&lines),
+        });
+        lines
     }
 
     /// Starts a frame. `holding`: the buffer holds the last frame as drawn.

@@ -8,13 +8,14 @@
 //! its border, even with a style that changes nothing, and it was the largest
 //! single cost of a drill frame after ratatui's own diff.
 
-use ratatui::buffer::Buffer;
+use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::symbols::border;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Padding, Widget};
 
+use super::keep::{self, Keep, PaneId};
 use super::widgets::draw_line;
 
 #[derive(Debug, Clone, Default)]
@@ -94,52 +95,138 @@ impl<'a> Pane<'a> {
     /// Draws the border and titles; returns the inner area.
     pub fn draw(&self, area: Rect, buf: &mut Buffer) -> Rect {
         let area = area.intersection(buf.area);
+        if !self.has_edges(area) {
+            self.block().render(area, buf);
+            return self.inner(area);
+        }
+        for edge in Edge::ALL {
+            self.draw_edge(area, edge, buf);
+        }
+        self.inner(area)
+    }
+
+    /// Draws the border and titles like `draw`, each edge a pane `keep`
+    /// leaves as the last frame drew it while it would look the same (a
+    /// title that counts changes the top edge alone); returns the inner area.
+    pub fn draw_keeping(
+        &self,
+        area: Rect,
+        buf: &mut Buffer,
+        keep: &mut Keep,
+        id: impl Fn(Edge) -> PaneId,
+    ) -> Rect {
+        let area = area.intersection(buf.area);
+        if !self.has_edges(area) {
+            return self.draw(area, buf);
+        }
+        for edge in Edge::ALL {
+            let rect = edge.of(area);
+            let key = match edge {
+                Edge::Top => keep::key(&(&self.title, self.border, area)),
+                Edge::Bottom => keep::key(&(&self.bottom, self.border, area)),
+                Edge::Left | Edge::Right => keep::key(&(self.border, area)),
+            };
+            if !rect.is_empty() {
+                keep.pane(buf, id(edge), key, rect, |buf| {
+                    self.draw_edge(area, edge, buf);
+                });
+            }
+        }
+        self.inner(area)
+    }
+
+    /// Whether the border of `area` is drawn edge by edge here; otherwise
+    /// (a box of one row or column, a centred title) ratatui draws it.
+    fn has_edges(&self, area: Rect) -> bool {
         let centred = |line: &Option<Line>| {
             line.as_ref()
                 .is_some_and(|l| l.alignment == Some(Alignment::Center))
         };
-        // A box of one row or column, or a centred title: ratatui's way.
-        if area.width < 2 || area.height < 2 || centred(&self.title) || centred(&self.bottom) {
-            self.block().render(area, buf);
-            return self.inner(area);
-        }
+        area.width >= 2 && area.height >= 2 && !centred(&self.title) && !centred(&self.bottom)
+    }
+
+    /// Draws one edge of the border of `area`: a row with its corners and
+    /// title, or a column between the corners.
+    fn draw_edge(&self, area: Rect, edge: Edge, buf: &mut Buffer) {
         let set = border::ROUNDED;
         let width = usize::from(area.width);
-        let top = buf.index_of(area.x, area.y);
-        let bottom = buf.index_of(area.x, area.bottom() - 1);
-        for (row, (left, fill, right)) in [
-            (top, (set.top_left, set.horizontal_top, set.top_right)),
-            (
-                bottom,
-                (set.bottom_left, set.horizontal_bottom, set.bottom_right),
+        // A blank cell (as nearly all are, under a border) becomes a copy of
+        // one made once: setting a symbol and a style cell by cell was most
+        // of drawing a border. Any other keeps what the style leaves alone.
+        let border = self.border;
+        let cell_of = |symbol| {
+            let mut cell = Cell::EMPTY;
+            cell.set_symbol(symbol).set_style(border);
+            cell
+        };
+        let put = |cell: &mut Cell, made: &Cell| {
+            if *cell == Cell::EMPTY {
+                cell.clone_from(made);
+            } else {
+                cell.set_symbol(made.symbol()).set_style(border);
+            }
+        };
+        let row = |y, (left, fill, right), title: &Option<Line>, buf: &mut Buffer| {
+            let start = buf.index_of(area.x, y);
+            let cells = &mut buf.content[start..start + width];
+            if let [first, middle @ .., last] = cells {
+                put(first, &cell_of(left));
+                let fill = cell_of(fill);
+                for cell in middle {
+                    put(cell, &fill);
+                }
+                put(last, &cell_of(right));
+            }
+            if let Some(line) = title {
+                draw_title(line, Rect::new(area.x + 1, y, area.width - 2, 1), buf);
+            }
+        };
+        let column = |x, symbol, buf: &mut Buffer| {
+            let side = cell_of(symbol);
+            for y in area.y + 1..area.bottom() - 1 {
+                put(&mut buf[(x, y)], &side);
+            }
+        };
+        match edge {
+            Edge::Top => row(
+                area.y,
+                (set.top_left, set.horizontal_top, set.top_right),
+                &self.title,
+                buf,
             ),
-        ] {
-            let cells = &mut buf.content[row..row + width];
-            for (i, cell) in cells.iter_mut().enumerate() {
-                let symbol = match i {
-                    0 => left,
-                    i if i == width - 1 => right,
-                    _ => fill,
-                };
-                cell.set_symbol(symbol).set_style(self.border);
-            }
+            Edge::Bottom => row(
+                area.bottom() - 1,
+                (set.bottom_left, set.horizontal_bottom, set.bottom_right),
+                &self.bottom,
+                buf,
+            ),
+            Edge::Left => column(area.x, set.vertical_left, buf),
+            Edge::Right => column(area.right() - 1, set.vertical_right, buf),
         }
-        for y in area.y + 1..area.bottom() - 1 {
-            let row = buf.index_of(area.x, y);
-            buf.content[row]
-                .set_symbol(set.vertical_left)
-                .set_style(self.border);
-            buf.content[row + width - 1]
-                .set_symbol(set.vertical_right)
-                .set_style(self.border);
+    }
+}
+
+/// One edge of a pane's border.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edge {
+    Top,
+    Bottom,
+    Left,
+    Right,
+}
+
+impl Edge {
+    const ALL: [Self; 4] = [Self::Top, Self::Bottom, Self::Left, Self::Right];
+
+    /// The cells of this edge of a border around `area`.
+    fn of(self, area: Rect) -> Rect {
+        let sides = area.height.saturating_sub(2);
+        match self {
+            Self::Top => Rect::new(area.x, area.y, area.width, 1),
+            Self::Bottom => Rect::new(area.x, area.bottom() - 1, area.width, 1),
+            Self::Left => Rect::new(area.x, area.y + 1, 1, sides),
+            Self::Right => Rect::new(area.right() - 1, area.y + 1, 1, sides),
         }
-        let titles_area = |y| Rect::new(area.x + 1, y, area.width - 2, 1);
-        for (line, y) in [(&self.title, area.y), (&self.bottom, area.bottom() - 1)] {
-            if let Some(line) = line {
-                draw_title(line, titles_area(y), buf);
-            }
-        }
-        self.inner(area)
     }
 }
 
