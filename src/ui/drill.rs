@@ -160,14 +160,9 @@ fn timer_box(area: Rect, app: &App, attempt: &Attempt, now: Duration, theme: The
 /// Cells of the level meter.
 const METER_CELLS: usize = 8;
 
-/// The recording light on the top border of the timer box `area`,
-/// right-aligned: `R` and a level meter while the answer is being recorded;
-/// `R` and why not otherwise, whenever recording is on.
-pub fn draw_recording_badge(buf: &mut Buffer, area: Rect, app: &App, theme: Theme) {
-    draw_badge(buf, area, recording_badge(app, theme));
-}
-
-fn draw_badge(buf: &mut Buffer, area: Rect, badge: Option<Line<'static>>) {
+/// The recording light `recording_badge` makes, on the top border of the
+/// timer box `area`, right-aligned.
+pub(super) fn draw_badge(buf: &mut Buffer, area: Rect, badge: Option<Line<'static>>) {
     if let Some(badge) = badge {
         // Inside the corners, as a border title would be.
         let top = Rect::new(area.x + 1, area.y, area.width.saturating_sub(2), 1);
@@ -175,7 +170,9 @@ fn draw_badge(buf: &mut Buffer, area: Rect, badge: Option<Line<'static>>) {
     }
 }
 
-fn recording_badge(app: &App, theme: Theme) -> Option<Line<'static>> {
+/// `R` and a level meter while the answer is being recorded; `R` and why
+/// not otherwise, whenever recording is on.
+pub(super) fn recording_badge(app: &App, theme: Theme) -> Option<Line<'static>> {
     if !app.settings.record {
         return None;
     }

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Padding, Paragraph, Wrap};
 
 use super::card::Card;
-use super::keep::Keep;
+use super::keep::{self, Keep, PaneId};
 use super::pane::Pane;
 use super::theme::Theme;
 use super::widgets::{draw_line, either_key, inline_hints, key_hints};
@@ -111,13 +111,19 @@ pub fn draw_probe(
     if probe.countdown.is_paused() {
         spans.push(Span::styled("  PAUSED (p resumes)", theme.warn()));
     }
-    let pane = Pane::new(theme.muted()).title(Span::styled(
+    let title = Span::styled(
         format!(" Follow-up probe {} of {} ", probe.number, probe.total),
         theme.muted(),
-    ));
-    let inner = pane.draw(timer, buf);
-    buf.render_widget(Paragraph::new(Line::from(spans)), inner);
-    super::drill::draw_recording_badge(buf, timer, app, theme);
+    );
+    let line = Line::from(spans);
+    let badge = super::drill::recording_badge(app, theme);
+    // Kept while it would look the same, as the drill's countdown is.
+    let key = keep::key(&(&title, &line, &badge, timer, theme));
+    keep.pane(buf, PaneId::Timer, key, timer, |buf| {
+        let inner = Pane::new(theme.muted()).title(title).draw(timer, buf);
+        buf.render_widget(Paragraph::new(line), inner);
+        super::drill::draw_badge(buf, timer, badge);
+    });
 
     let [card, notes] =
         Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(panes);
@@ -137,28 +143,34 @@ pub fn draw_probe(
             "Stay with the facts of that story; an answer that changes it does not hold up.",
         )
     };
-    let lines = vec![
-        Line::styled(lead, theme.muted()),
-        Line::default(),
-        Line::styled(
-            visible(&probe.current.question).into_owned(),
-            theme.question(),
-        ),
-        Line::default(),
-        Line::styled(advice, theme.muted()),
-    ];
-    let pane = Pane::new(theme.border(app.focus == Focus::Checklist))
-        .title(Span::styled(" Follow-up ", theme.title()))
-        .padding(Padding::horizontal(1));
-    let inner = pane.draw(card, buf);
-    buf.render_widget(
-        Paragraph::new(Text::from(lines)).wrap(Wrap { trim: true }),
-        inner,
-    );
+    let focused = app.focus == Focus::Checklist;
+    let question = &probe.current.question;
+    // Typing notes leaves the card as it is: it is wrapped text.
+    let key = keep::key(&(lead, advice, question, focused, card, theme));
+    keep.pane(buf, PaneId::Question, key, card, |buf| {
+        let lines = vec![
+            Line::styled(lead, theme.muted()),
+            Line::default(),
+            Line::styled(visible(question).into_owned(), theme.question()),
+            Line::default(),
+            Line::styled(advice, theme.muted()),
+        ];
+        let pane = Pane::new(theme.border(focused))
+            .title(Span::styled(" Follow-up ", theme.title()))
+            .padding(Padding::horizontal(1));
+        let inner = pane.draw(card, buf);
+        buf.render_widget(
+            Paragraph::new(Text::from(lines)).wrap(Wrap { trim: true }),
+            inner,
+        );
+    });
     draw_notes(buf, keep, notes, attempt, app.focus == Focus::Notes, theme);
     draw_status(buf, status, app, None, theme);
     let hints = PROBE_KEYS.footer_as_written();
-    draw_line(&key_hints(&hints, footer.width, theme), footer, buf);
+    let key = keep::key(&(&hints, footer, theme));
+    keep.pane(buf, PaneId::Footer, key, footer, |buf| {
+        draw_line(&key_hints(&hints, footer.width, theme), footer, buf);
+    });
 }
 
 /// The end of the last interview: the candidate's turn to ask.
