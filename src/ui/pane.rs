@@ -8,7 +8,7 @@
 //! its border, even with a style that changes nothing, and it was the largest
 //! single cost of a drill frame after ratatui's own diff.
 
-use ratatui::buffer::{Buffer, Cell};
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::symbols::border;
@@ -149,59 +149,40 @@ impl<'a> Pane<'a> {
     /// title, or a column between the corners.
     fn draw_edge(&self, area: Rect, edge: Edge, buf: &mut Buffer) {
         let set = border::ROUNDED;
-        let width = usize::from(area.width);
-        // A blank cell (as nearly all are, under a border) becomes a copy of
-        // one made once: setting a symbol and a style cell by cell was most
-        // of drawing a border. Any other keeps what the style leaves alone.
-        let border = self.border;
-        let cell_of = |symbol| {
-            let mut cell = Cell::EMPTY;
-            cell.set_symbol(symbol).set_style(border);
-            cell
-        };
-        let put = |cell: &mut Cell, made: &Cell| {
-            if *cell == Cell::EMPTY {
-                cell.clone_from(made);
-            } else {
-                cell.set_symbol(made.symbol()).set_style(border);
-            }
-        };
-        let row = |y, (left, fill, right), title: &Option<Line>, buf: &mut Buffer| {
-            let start = buf.index_of(area.x, y);
-            let cells = &mut buf.content[start..start + width];
-            if let [first, middle @ .., last] = cells {
-                put(first, &cell_of(left));
-                let fill = cell_of(fill);
-                for cell in middle {
-                    put(cell, &fill);
-                }
-                put(last, &cell_of(right));
-            }
-            if let Some(line) = title {
-                draw_title(line, Rect::new(area.x + 1, y, area.width - 2, 1), buf);
-            }
-        };
-        let column = |x, symbol, buf: &mut Buffer| {
-            let side = cell_of(symbol);
-            for y in area.y + 1..area.bottom() - 1 {
-                put(&mut buf[(x, y)], &side);
-            }
-        };
         match edge {
-            Edge::Top => row(
-                area.y,
-                (set.top_left, set.horizontal_top, set.top_right),
-                &self.title,
-                buf,
-            ),
-            Edge::Bottom => row(
-                area.bottom() - 1,
-                (set.bottom_left, set.horizontal_bottom, set.bottom_right),
-                &self.bottom,
-                buf,
-            ),
-            Edge::Left => column(area.x, set.vertical_left, buf),
-            Edge::Right => column(area.right() - 1, set.vertical_right, buf),
+            Edge::Top | Edge::Bottom => {
+                let (y, (left, fill, right), title) = if edge == Edge::Top {
+                    let corners = (set.top_left, set.horizontal_top, set.top_right);
+                    (area.y, corners, &self.title)
+                } else {
+                    let corners = (set.bottom_left, set.horizontal_bottom, set.bottom_right);
+                    (area.bottom() - 1, corners, &self.bottom)
+                };
+                let width = usize::from(area.width);
+                let start = buf.index_of(area.x, y);
+                for (i, cell) in buf.content[start..start + width].iter_mut().enumerate() {
+                    let symbol = match i {
+                        0 => left,
+                        i if i == width - 1 => right,
+                        _ => fill,
+                    };
+                    cell.set_symbol(symbol).set_style(self.border);
+                }
+                if let Some(line) = title {
+                    draw_title(line, Rect::new(area.x + 1, y, area.width - 2, 1), buf);
+                }
+            }
+            Edge::Left | Edge::Right => {
+                let (x, symbol) = if edge == Edge::Left {
+                    (area.x, set.vertical_left)
+                } else {
+                    (area.right() - 1, set.vertical_right)
+                };
+                for y in area.y + 1..area.bottom() - 1 {
+                    let at = buf.index_of(x, y);
+                    buf.content[at].set_symbol(symbol).set_style(self.border);
+                }
+            }
         }
     }
 }
