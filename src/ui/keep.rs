@@ -1,7 +1,8 @@
 //! Panes kept from one frame to the next.
 //!
-//! Most keys change one pane: a tick changes the checklist, a letter the
-//! notes. The question pane and the notes box are the costliest to draw
+//! Most keys change one pane, or a row of one: a tick changes two rows of
+//! the checklist (each of its rows and border edges is a pane of its own),
+//! a letter the notes. The question pane and the notes box are the costliest to draw
 //! (wrapping, the editor's layout), the countdown changes once a second and
 //! the key hints with the mode, and the code that draws them is cold after a
 //! pause between keys. The buffer a frame is drawn on still holds
