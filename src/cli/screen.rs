@@ -715,7 +715,6 @@ mod tests {
             }
         }
 
-        /// A packed cell unpacks to one equal to it.
         /// The cells outside some rects are those no rect covers, in order,
         /// adjacent ones joined, however the rects lie (rows of a list one
         /// under another, overlapping, past the edge).
@@ -739,6 +738,7 @@ mod tests {
             prop_assert!(found.windows(2).all(|w| w[0].end < w[1].start));
         }
 
+        /// A packed cell unpacks to one equal to it.
         #[test]
         fn a_packed_cell_comes_back_whole(cell in cell()) {
             if let Some(packed) = Packed::of(&cell) {

@@ -2,12 +2,13 @@
 //!
 //! Most keys change one pane, or a row of one: a tick changes two rows of
 //! the checklist (each of its rows and border edges is a pane of its own),
-//! a letter the notes. The question pane and the notes box are the costliest to draw
-//! (wrapping, the editor's layout), the countdown changes once a second and
-//! the key hints with the mode, and the code that draws them is cold after a
-//! pause between keys. The buffer a frame is drawn on still holds
-//! the frame before, so a pane whose inputs are the same as last frame's
-//! (summed up in a key) is left as it is instead of being drawn again.
+//! a letter the notes. The question pane and the notes box are the costliest
+//! to draw (wrapping, the editor's layout), the countdown changes once a
+//! second and the key hints with the mode, and the code that draws them is
+//! cold after a pause between keys. The buffer a frame is drawn on still
+//! holds the frame before, so a pane whose inputs are the same as last
+//! frame's (summed up in a key) is left as it is instead of being drawn
+//! again.
 //!
 //! A kept pane must be exactly what drawing it would give. So a pane's key
 //! covers everything its drawing reads; nothing but an overlay draws inside
@@ -17,12 +18,11 @@
 //! check every frame that keeps a pane against a fresh drawing.
 
 use std::hash::{BuildHasher, Hash};
+use std::rc::Rc;
 
 use foldhash::fast::FixedState;
 
 use ratatui::buffer::Buffer;
-use std::rc::Rc;
-
 use ratatui::layout::Rect;
 
 use super::pane::Edge;
@@ -280,6 +280,30 @@ mod tests {
         keep.begin(true);
         keep.fresh(&mut buf, PaneId::Notes, 3, Rect::new(0, 0, 2, 2));
         assert!(!frame(&mut keep, &mut buf, 2, Rect::new(0, 0, 4, 1)));
+    }
+
+    #[test]
+    fn text_is_wrapped_as_wrap_indented_wraps_it_whatever_was_wrapped_before() {
+        let mut keep = Keep::new();
+        let text = "What YOU had to achieve, and why it mattered to the customer.";
+        for (width, indent) in [(30, "  "), (20, "  "), (30, "  "), (30, "    "), (30, "  ")] {
+            let lines = keep.wrapped(text, width, indent);
+            assert_eq!(
+                *lines,
+                *wrap_indented(text, width, indent),
+                "{width} {indent:?}"
+            );
+        }
+        // Past its room the oldest are dropped, and wrapped again when asked.
+        for width in 10..60 {
+            keep.wrapped(text, width, "");
+        }
+        assert_eq!(keep.wrapped.len(), 32);
+        assert_eq!(*keep.wrapped(text, 10, ""), *wrap_indented(text, 10, ""));
+        assert_eq!(
+            *keep.wrapped("Other words.", 30, "  "),
+            *wrap_indented("Other words.", 30, "  ")
+        );
     }
 
     #[test]
