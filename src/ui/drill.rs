@@ -14,7 +14,7 @@ use unicode_width::UnicodeWidthStr;
 use super::keep::{self, Keep, PaneId};
 use super::pane::Pane;
 use super::theme::Theme;
-use super::widgets::{bar, draw_line, key_hints, wrap_indented};
+use super::widgets::{bar, draw_line, wrap_indented};
 use super::{answer_layout, draw_notes, draw_status};
 use crate::app::attempt::{Attempt, StepTime};
 use crate::app::countdown::{TimeLeft, clock_face};
@@ -67,11 +67,7 @@ pub fn draw(
             })
         }),
     };
-    // Keyed on the hints themselves: their line has forty styled spans.
-    let key = keep::key(&(&hints, footer, theme));
-    keep.pane(buf, PaneId::Footer, key, footer, |buf| {
-        draw_line(&key_hints(&hints, footer.width, theme), footer, buf);
-    });
+    super::draw_footer(buf, keep, &hints, footer, theme);
 }
 
 /// The countdown box as it is to look: worked out before anything is drawn,
@@ -310,8 +306,8 @@ fn draw_checklist(
     rows.blank_rest();
 }
 
-/// The rows of a pane, drawn one after another from the top, each a pane of
-/// its own kept while the inputs it is drawn from are the same.
+/// The checklist's rows, drawn one after another from the top, each a pane
+/// of its own kept while the inputs it is drawn from are the same.
 struct Rows<'k, 'b> {
     keep: &'k mut Keep,
     buf: &'b mut Buffer,

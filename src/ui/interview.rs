@@ -13,7 +13,7 @@ use super::card::Card;
 use super::keep::{self, Keep, PaneId};
 use super::pane::Pane;
 use super::theme::Theme;
-use super::widgets::{draw_line, either_key, inline_hints, key_hints};
+use super::widgets::{either_key, inline_hints};
 use super::{answer_layout, draw_notes, draw_status};
 use crate::app::attempt::Attempt;
 use crate::app::countdown::{TimeLeft, clock_face};
@@ -167,10 +167,7 @@ pub fn draw_probe(
     draw_notes(buf, keep, notes, attempt, app.focus == Focus::Notes, theme);
     draw_status(buf, status, app, None, theme);
     let hints = PROBE_KEYS.footer_as_written();
-    let key = keep::key(&(&hints, footer, theme));
-    keep.pane(buf, PaneId::Footer, key, footer, |buf| {
-        draw_line(&key_hints(&hints, footer.width, theme), footer, buf);
-    });
+    super::draw_footer(buf, keep, &hints, footer, theme);
 }
 
 /// The end of the last interview: the candidate's turn to ask.

@@ -277,3 +277,18 @@ fn draw_notes(
         widgets::draw_text_box(buf, area, attempt.notes(), title, focused, theme);
     });
 }
+
+/// The key hints of an answering screen, kept while they are the same keys
+/// and labels: their line has forty styled spans, built only when drawn.
+fn draw_footer(
+    buf: &mut Buffer,
+    keep: &mut Keep,
+    hints: &[(&str, &str)],
+    footer: Rect,
+    theme: Theme,
+) {
+    let key = keep::key(&(hints, footer, theme));
+    keep.pane(buf, PaneId::Footer, key, footer, |buf| {
+        widgets::draw_line(&widgets::key_hints(hints, footer.width, theme), footer, buf);
+    });
+}
