@@ -5,7 +5,7 @@ use std::time::Duration;
 
 const SECOND: Duration = Duration::from_secs(1);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TimeLeft {
     /// Whole seconds left, rounded up: a fresh two-minute answer shows 2:00.
     Remaining(u64),
@@ -146,9 +146,24 @@ pub fn clock_face(secs: u64) -> String {
     format!("{}:{:02}", secs / 60, secs % 60)
 }
 
+/// The columns `clock_face(secs)` takes.
+pub fn clock_face_width(secs: u64) -> usize {
+    (secs / 60)
+        .checked_ilog10()
+        .map_or(1, |digits| digits as usize + 1)
+        + 3
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_clock_face_is_as_wide_as_said() {
+        for secs in [0, 9, 59, 60, 599, 600, 3599, 5999, 6000, 359_999, u64::MAX] {
+            assert_eq!(clock_face_width(secs), clock_face(secs).len(), "{secs}");
+        }
+    }
 
     fn s(secs: f64) -> Duration {
         Duration::from_secs_f64(secs)

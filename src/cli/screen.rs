@@ -141,7 +141,7 @@ impl<B: Backend> Screen<B> {
             // Most of a frame is blank: only the rest needs blanking, and
             // the panes that can be kept are left as they are.
             (Holds::Shown, Shown::Packed { cells, .. }) => {
-                let held = self.outside.find(area, self.keep.held());
+                let held = self.outside.uncovered(area, self.keep.held());
                 blank_shown(&mut self.next, cells, held);
             }
             _ => self.next.reset(),
@@ -163,10 +163,14 @@ impl<B: Backend> Screen<B> {
                 "a kept pane differs from the pane drawn afresh"
             );
         }
-        // Kept panes are as shown: only the cells outside them are compared.
-        let compared = self
-            .outside
-            .find(area, self.keep.unchanged().iter().copied());
+        // Kept panes are as shown: only the cells outside them are compared,
+        // those no pane covers and those of the panes drawn afresh.
+        let compared = if self.keep.unchanged().is_empty() {
+            self.outside.find(area, [])
+        } else {
+            self.outside
+                .beside(area, self.keep.panes(), self.keep.redrawn())
+        };
         let drawn = match &mut self.shown {
             Shown::Packed { cells, .. }
                 if changes(cells, &self.next, compared, &mut self.changed) =>
@@ -254,9 +258,76 @@ struct Outside {
     gaps: Vec<Range<usize>>,
     /// The cells outside the panes, as ranges of indices in order.
     cells: Vec<Range<usize>>,
+    /// The area and panes `uncovered` last found the cells outside of: the
+    /// same from frame to frame while the layout is.
+    uncovered_of: (Rect, Vec<Rect>),
+    /// The cells outside `uncovered_of`'s panes, as ranges in order.
+    uncovered: Vec<Range<usize>>,
+    /// The panes asked about, gathered to compare with `uncovered_of`.
+    asked: Vec<Rect>,
+    /// The rows of the panes drawn afresh, as ranges in order.
+    redrawn: Vec<Range<usize>>,
 }
 
 impl Outside {
+    /// The cells of `area` outside `rects`, as `find` gives them, found
+    /// again only when the area or the rects differ from the last call's.
+    fn uncovered(&mut self, area: Rect, rects: impl IntoIterator<Item = Rect>) -> &[Range<usize>] {
+        self.asked.clear();
+        self.asked.extend(rects);
+        if (area, &self.asked) != (self.uncovered_of.0, &self.uncovered_of.1) {
+            let asked = std::mem::take(&mut self.asked);
+            self.find(area, asked.iter().copied());
+            std::mem::swap(&mut self.uncovered, &mut self.cells);
+            self.uncovered_of = (area, asked);
+        }
+        &self.uncovered
+    }
+
+    /// The cells of `area` outside every pane of `panes` but those of
+    /// `redrawn`, which are among them and overlap no other: those no pane
+    /// covers and those of `redrawn`, as ranges in order, adjacent ones
+    /// joined.
+    fn beside(
+        &mut self,
+        area: Rect,
+        panes: impl IntoIterator<Item = Rect>,
+        redrawn: &[Rect],
+    ) -> &[Range<usize>] {
+        self.uncovered(area, panes);
+        let width = usize::from(area.width);
+        self.redrawn.clear();
+        for rect in redrawn {
+            let rect = rect.intersection(area);
+            for y in rect.top()..rect.bottom() {
+                let start = usize::from(y) * width + usize::from(rect.x);
+                self.redrawn.push(start..start + usize::from(rect.width));
+            }
+        }
+        self.redrawn.sort_unstable_by_key(|range| range.start);
+        self.cells.clear();
+        let (mut uncovered, mut redrawn) = (
+            self.uncovered.iter().peekable(),
+            self.redrawn.iter().peekable(),
+        );
+        loop {
+            let next = match (uncovered.peek(), redrawn.peek()) {
+                (Some(a), Some(b)) if a.start < b.start => uncovered.next(),
+                (Some(_), Some(_)) | (None, Some(_)) => redrawn.next(),
+                (Some(_), None) => uncovered.next(),
+                (None, None) => break,
+            };
+            let Some(range) = next.filter(|range| !range.is_empty()) else {
+                continue;
+            };
+            match self.cells.last_mut() {
+                Some(last) if last.end == range.start => last.end = range.end,
+                _ => self.cells.push(range.clone()),
+            }
+        }
+        &self.cells
+    }
+
     /// The cells of `area` (at the origin) outside `rects`, as ranges of
     /// indices in order, adjacent ones joined.
     fn find(&mut self, area: Rect, rects: impl IntoIterator<Item = Rect>) -> &[Range<usize>] {
@@ -736,6 +807,36 @@ mod tests {
             prop_assert_eq!(listed, expected);
             prop_assert!(found.iter().all(|r| !r.is_empty()));
             prop_assert!(found.windows(2).all(|w| w[0].end < w[1].start));
+        }
+
+        /// The cells beside the kept panes are those no kept pane covers,
+        /// however the panes lie, with the same list found again from the
+        /// last call's.
+        #[test]
+        fn beside_is_every_cell_no_kept_pane_covers(
+            size in (1u16..30, 1u16..12),
+            rects in proptest::collection::vec((0u16..32, 0u16..14, 0u16..12, 0u16..5, any::<bool>()), 0..12),
+        ) {
+            let area = Rect::new(0, 0, size.0, size.1);
+            let panes: Vec<Rect> = rects.iter().map(|&(x, y, w, h, _)| Rect::new(x, y, w, h)).collect();
+            // Redrawn: picked, and overlapping no other pane, as a frame that
+            // keeps panes has them.
+            let redrawn: Vec<Rect> = panes
+                .iter()
+                .zip(&rects)
+                .enumerate()
+                .filter(|&(i, (pane, rect))| {
+                    rect.4 && panes.iter().enumerate().all(|(j, other)| i == j || !other.intersects(*pane))
+                })
+                .map(|(_, (pane, _))| *pane)
+                .collect();
+            let kept: Vec<Rect> = panes.iter().copied().filter(|pane| !redrawn.contains(pane)).collect();
+            let mut outside = Outside::default();
+            let expected = Outside::default().find(area, kept.iter().copied()).to_vec();
+            for _ in 0..2 {
+                let found = outside.beside(area, panes.iter().copied(), &redrawn).to_vec();
+                prop_assert_eq!(&found, &expected);
+            }
         }
 
         /// A packed cell unpacks to one equal to it.

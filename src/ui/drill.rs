@@ -6,7 +6,6 @@ use ratatui::buffer::Buffer;
 
 use crate::ui::widgets::Draw;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
@@ -14,10 +13,10 @@ use unicode_width::UnicodeWidthStr;
 use super::keep::{self, Keep, PaneId};
 use super::pane::Pane;
 use super::theme::Theme;
-use super::widgets::{bar, draw_line, wrap_indented};
+use super::widgets::{bar_solid, draw_line, wrap_indented};
 use super::{answer_layout, draw_notes, draw_status};
 use crate::app::attempt::{Attempt, StepTime};
-use crate::app::countdown::{TimeLeft, clock_face};
+use crate::app::countdown::{TimeLeft, clock_face, clock_face_width};
 use crate::app::sound::Rec;
 use crate::app::{ANSWERING_KEYS, Answering, App, Focus};
 use crate::domain::framework::Framework;
@@ -40,6 +39,7 @@ pub fn draw(
     draw_notes(buf, keep, notes, attempt, app.focus == Focus::Notes, theme);
     draw_status(
         buf,
+        keep,
         status,
         app,
         situation_warning(attempt, framework, now, theme),
@@ -70,16 +70,27 @@ pub fn draw(
     super::draw_footer(buf, keep, &hints, footer, theme);
 }
 
-/// The countdown box as it is to look: worked out before anything is drawn,
-/// so a frame in which it would look the same keeps the last frame's.
+/// The countdown box as it is to look, in the few numbers it is drawn
+/// from: worked out before anything is drawn, so a frame in which it would
+/// look the same keeps the last frame's without making its text.
 #[derive(Hash)]
 struct TimerBox {
-    border: Style,
-    title: Span<'static>,
-    line: Line<'static>,
-    /// Think time's line is laid out as a paragraph.
-    paragraph: bool,
+    shows: TimerShows,
     badge: Option<Line<'static>>,
+}
+
+#[derive(Hash)]
+enum TimerShows {
+    /// Think time: whole seconds left, rounded up.
+    Think { secs: u64 },
+    /// The answer's countdown: the time shown, whether it is paused, and the
+    /// bar's width and how many of its cells are solid.
+    Answer {
+        left: TimeLeft,
+        paused: bool,
+        bar: usize,
+        solid: usize,
+    },
 }
 
 fn draw_timer(
@@ -92,13 +103,26 @@ fn draw_timer(
     theme: Theme,
 ) {
     let timer = timer_box(area.intersection(buf.area), app, attempt, now, theme);
-    let key = keep::key(&(&timer, area));
+    let key = keep::key(&(&timer, area, theme));
     keep.pane(buf, PaneId::Timer, key, area, |buf| {
-        let inner = Pane::new(timer.border).title(timer.title).draw(area, buf);
-        if timer.paragraph {
-            buf.render_widget(Paragraph::new(timer.line), inner);
-        } else {
-            draw_line(&timer.line, inner, buf);
+        let (border, title) = match timer.shows {
+            TimerShows::Think { .. } => (theme.title(), Span::styled(" Think ", theme.title())),
+            TimerShows::Answer { paused, .. } => (
+                if paused { theme.warn() } else { theme.muted() },
+                Span::styled(" Time ", theme.muted()),
+            ),
+        };
+        let inner = Pane::new(border).title(title).draw(area, buf);
+        match timer.shows {
+            TimerShows::Think { secs } => {
+                buf.render_widget(Paragraph::new(think_time(secs, theme)), inner);
+            }
+            TimerShows::Answer {
+                left,
+                paused,
+                bar,
+                solid,
+            } => draw_line(&countdown_line(left, paused, bar, solid, theme), inner, buf),
         }
         draw_badge(buf, area, timer.badge);
     });
@@ -108,49 +132,74 @@ fn timer_box(area: Rect, app: &App, attempt: &Attempt, now: Duration, theme: The
     let badge = recording_badge(app, theme);
     let countdown = &attempt.countdown;
     if countdown.is_waiting(now) {
+        let left = countdown.started().saturating_sub(now);
+        let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
         return TimerBox {
-            border: theme.title(),
-            title: Span::styled(" Think ", theme.title()),
-            line: think_time(countdown.started().saturating_sub(now), theme),
-            paragraph: true,
+            shows: TimerShows::Think { secs },
             badge,
         };
     }
     let left = countdown.time_left(now);
-    let style = theme.timer(left);
-    let (face, caption) = match left {
-        TimeLeft::Remaining(s) => (clock_face(s), "left"),
-        TimeLeft::Overtime(s) => (format!("+{}", clock_face(s)), "over time"),
-    };
     let paused = countdown.is_paused();
-    let border = if paused { theme.warn() } else { theme.muted() };
-    let inner = Pane::new(border).inner(area);
-
-    let mut label = vec![
-        Span::styled(format!(" {face} "), style),
-        Span::styled(format!("{caption} "), theme.muted()),
-    ];
-    if paused {
-        label.push(Span::styled("PAUSED (p resumes) ", theme.warn()));
-    }
-    let label_width: usize = label.iter().map(|s| s.content.width()).sum();
-    let bar_width = (usize::from(inner.width).saturating_sub(label_width + 1)) as u16;
+    let inner = Pane::new(theme.muted()).inner(area);
+    let bar = usize::from(inner.width).saturating_sub(countdown_label_width(left, paused) + 1);
     // Overtime fills the bar again, in red: an alarm, not an empty gauge.
     let remaining_share = if countdown.is_over(now) {
         1.0
     } else {
         1.0 - countdown.ratio_used(now)
     };
-    let (solid, empty) = bar(remaining_share, bar_width);
-    label.push(Span::styled(solid, style));
-    label.push(Span::styled(empty, theme.muted()));
     TimerBox {
-        border,
-        title: Span::styled(" Time ", theme.muted()),
-        line: Line::from(label),
-        paragraph: false,
+        shows: TimerShows::Answer {
+            left,
+            paused,
+            bar,
+            solid: bar_solid(remaining_share, bar),
+        },
         badge,
     }
+}
+
+/// " 1:42 left " and, when paused, the note that says so.
+fn countdown_label(left: TimeLeft, paused: bool, theme: Theme) -> Vec<Span<'static>> {
+    let style = theme.timer(left);
+    let (face, caption) = match left {
+        TimeLeft::Remaining(s) => (clock_face(s), "left"),
+        TimeLeft::Overtime(s) => (format!("+{}", clock_face(s)), "over time"),
+    };
+    let mut label = vec![
+        Span::styled(format!(" {face} "), style),
+        Span::styled(format!("{caption} "), theme.muted()),
+    ];
+    if paused {
+        label.push(Span::styled(PAUSED, theme.warn()));
+    }
+    label
+}
+
+const PAUSED: &str = "PAUSED (p resumes) ";
+
+/// The columns `countdown_label` takes, worked out without making it.
+fn countdown_label_width(left: TimeLeft, paused: bool) -> usize {
+    let (face, caption) = match left {
+        TimeLeft::Remaining(s) => (clock_face_width(s), "left"),
+        TimeLeft::Overtime(s) => (1 + clock_face_width(s), "over time"),
+    };
+    face + 2 + caption.len() + 1 + if paused { PAUSED.len() } else { 0 }
+}
+
+/// The countdown's line: its label, then the bar.
+fn countdown_line(
+    left: TimeLeft,
+    paused: bool,
+    bar: usize,
+    solid: usize,
+    theme: Theme,
+) -> Line<'static> {
+    let mut spans = countdown_label(left, paused, theme);
+    spans.push(Span::styled("█".repeat(solid), theme.timer(left)));
+    spans.push(Span::styled("░".repeat(bar - solid), theme.muted()));
+    Line::from(spans)
 }
 
 /// Cells of the level meter.
@@ -199,8 +248,7 @@ pub(super) fn recording_badge(app: &App, theme: Theme) -> Option<Line<'static>> 
 
 const CHECKLIST_MAX_WIDTH: usize = 72;
 
-fn think_time(left: Duration, theme: Theme) -> Line<'static> {
-    let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
+fn think_time(secs: u64, theme: Theme) -> Line<'static> {
     Line::from(vec![
         Span::styled(format!(" {} ", clock_face(secs)), theme.title()),
         Span::styled("to pick your story and its principle · ", theme.muted()),
@@ -223,11 +271,19 @@ fn draw_checklist(
     let focused = app.focus == Focus::Checklist;
     let steps = framework.steps.len();
     let ticked = attempt.ticked_count(steps);
-    let pane = Pane::new(theme.border(focused)).title(Line::from(vec![
-        Span::styled(format!(" {} ", framework.name), theme.title()),
-        Span::styled(format!("{ticked}/{steps} "), theme.muted()),
-    ]));
-    let inner = pane.draw_keeping(area, buf, keep, PaneId::ChecklistEdge);
+    let title = || {
+        Line::from(vec![
+            Span::styled(format!(" {} ", framework.name), theme.title()),
+            Span::styled(format!("{ticked}/{steps} "), theme.muted()),
+        ])
+    };
+    let inner = Pane::new(theme.border(focused)).draw_keeping(
+        area,
+        buf,
+        keep,
+        PaneId::ChecklistEdge,
+        (&(&framework.name, ticked, steps, theme), title),
+    );
     let times = attempt.step_times(steps, now);
     // On wide screens the times stay near the step names instead of drifting
     // to the far edge.

@@ -165,7 +165,7 @@ pub fn draw_probe(
         );
     });
     draw_notes(buf, keep, notes, attempt, app.focus == Focus::Notes, theme);
-    draw_status(buf, status, app, None, theme);
+    draw_status(buf, keep, status, app, None, theme);
     let hints = PROBE_KEYS.footer_as_written();
     super::draw_footer(buf, keep, &hints, footer, theme);
 }

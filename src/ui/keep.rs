@@ -35,6 +35,7 @@ pub enum PaneId {
     Notes,
     Timer,
     Footer,
+    Status,
     /// One row inside the checklist's border, counted from its top.
     ChecklistRow(u16),
     /// One edge of the checklist's border.
@@ -62,8 +63,11 @@ struct Wrapped {
 pub struct Keep {
     /// Whether the buffer drawn on holds the last frame's panes.
     holding: bool,
-    /// The last frame's panes not yet kept or drawn over in this frame.
-    last: Vec<Drawn>,
+    /// The last frame's panes in the order drawn, each taken out when kept
+    /// or drawn over in this frame.
+    last: Vec<Option<Drawn>>,
+    /// How many of `last` are not taken yet.
+    left: usize,
     /// This frame's panes, kept or drawn.
     drawn: Vec<Drawn>,
     /// Something was drawn over the panes in this frame.
@@ -72,6 +76,8 @@ pub struct Keep {
     spoiled: bool,
     /// Where this frame's kept panes are.
     kept: Vec<Rect>,
+    /// Where this frame's panes drawn afresh are.
+    redrawn: Vec<Rect>,
     /// Text wrapped in recent frames, with the width and indent: hints are
     /// the same every frame, and wrapping them was a tenth of a key's work.
     wrapped: Vec<Wrapped>,
@@ -93,10 +99,12 @@ impl Keep {
         Self {
             holding: false,
             last: Vec::new(),
+            left: 0,
             drawn: Vec::new(),
             overlaid: false,
             spoiled: false,
             kept: Vec::new(),
+            redrawn: Vec::new(),
             wrapped: Vec::new(),
         }
     }
@@ -125,31 +133,57 @@ impl Keep {
 
     /// Starts a frame. `holding`: the buffer holds the last frame as drawn.
     pub fn begin(&mut self, holding: bool) {
-        std::mem::swap(&mut self.last, &mut self.drawn);
-        self.drawn.clear();
         self.holding = holding && !self.overlaid;
-        if !self.holding {
-            self.last.clear();
+        self.last.clear();
+        if self.holding {
+            self.last.extend(self.drawn.iter().copied().map(Some));
         }
+        self.left = self.last.len();
+        self.drawn.clear();
         self.overlaid = false;
         self.spoiled = false;
         self.kept.clear();
+        self.redrawn.clear();
+    }
+
+    /// Where pane `id` is in `last`, if not taken yet. A frame draws its
+    /// panes in the order the last one did, so the pane about to be drawn
+    /// is looked for first where this frame has got to.
+    fn find(&self, id: PaneId) -> Option<usize> {
+        let here = self.drawn.len();
+        if let Some(Some(pane)) = self.last.get(here)
+            && pane.id == id
+        {
+            return Some(here);
+        }
+        self.last
+            .iter()
+            .position(|pane| pane.is_some_and(|pane| pane.id == id))
+    }
+
+    /// Takes the last frame's pane at `at` out of `last`.
+    fn take(&mut self, at: usize) -> Option<Drawn> {
+        let pane = self.last.get_mut(at)?.take();
+        if pane.is_some() {
+            self.left -= 1;
+        }
+        pane
     }
 
     /// Where the last frame's panes are, which blanking the buffer for this
     /// frame leaves alone.
     pub fn held(&self) -> impl Iterator<Item = Rect> + '_ {
-        self.last.iter().map(|pane| pane.rect)
+        self.last.iter().flatten().map(|pane| pane.rect)
     }
 
     /// The area of pane `id` if the last frame drew it with `key` and the
     /// buffer still holds it: then it is not to be drawn again.
     pub fn kept(&mut self, id: PaneId, key: u64) -> Option<Rect> {
-        let at = self
-            .last
-            .iter()
-            .position(|pane| pane.id == id && pane.key == key)?;
-        let pane = self.last.swap_remove(at);
+        let at = self.find(id)?;
+        if self.last[at].is_none_or(|pane| pane.key != key) {
+            return None;
+        }
+        let pane = self.take(at)?;
         self.drawn.push(pane);
         self.kept.push(pane.rect);
         Some(pane.rect)
@@ -159,8 +193,7 @@ impl Keep {
     /// whatever the last frame left there.
     pub fn fresh(&mut self, buf: &mut Buffer, id: PaneId, key: u64, rect: Rect) {
         if self.holding {
-            if let Some(at) = self.last.iter().position(|pane| pane.id == id) {
-                let before = self.last.swap_remove(at);
+            if let Some(before) = self.find(id).and_then(|at| self.take(at)) {
                 // What it covered beyond `rect` is left as the last frame had it.
                 if before.rect.union(rect) != rect {
                     self.spoiled = true;
@@ -168,7 +201,7 @@ impl Keep {
             }
             // Another pane's cells are about to be blanked.
             let overlaps = |pane: &Drawn| pane.rect.intersects(rect);
-            if self.last.iter().chain(&self.drawn).any(overlaps) {
+            if self.last.iter().flatten().chain(&self.drawn).any(overlaps) {
                 self.spoiled = true;
             }
             let rect = rect.intersection(buf.area);
@@ -180,6 +213,7 @@ impl Keep {
             }
         }
         self.drawn.push(Drawn { id, key, rect });
+        self.redrawn.push(rect);
     }
 
     /// Draws pane `id` over `rect` with `draw`, unless the last frame drew
@@ -207,12 +241,22 @@ impl Keep {
     /// drawn again over the same cells, and no pane blanked another's. If
     /// not, the frame is to be drawn again on a blank buffer.
     pub fn finish(&self) -> bool {
-        !self.spoiled && self.last.is_empty()
+        !self.spoiled && self.left == 0
     }
 
     /// Whether this frame kept a pane.
     pub fn kept_any(&self) -> bool {
         !self.kept.is_empty()
+    }
+
+    /// Where this frame's panes are, kept or drawn, in the order drawn.
+    pub fn panes(&self) -> impl Iterator<Item = Rect> + '_ {
+        self.drawn.iter().map(|pane| pane.rect)
+    }
+
+    /// Where this frame's panes drawn afresh are.
+    pub fn redrawn(&self) -> &[Rect] {
+        &self.redrawn
     }
 
     /// Where the panes kept in this frame are, when nothing was drawn over

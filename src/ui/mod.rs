@@ -235,6 +235,7 @@ fn loop_badge(app: &App) -> String {
 /// then the transcript's progress.
 fn draw_status(
     buf: &mut Buffer,
+    keep: &mut Keep,
     area: Rect,
     app: &App,
     warning: Option<Line<'static>>,
@@ -254,7 +255,11 @@ fn draw_status(
             .map(|note| Line::styled(format!(" {}", visible_line(&note)), theme.muted()))
             .unwrap_or_default(),
     };
-    widgets::draw_line(&line, area, buf);
+    // Kept while it says the same: most of the time, nothing.
+    let key = keep::key(&(&line, area));
+    keep.pane(buf, PaneId::Status, key, area, |buf| {
+        widgets::draw_line(&line, area, buf);
+    });
 }
 
 /// Notes pane shared by answering and wrap-up.

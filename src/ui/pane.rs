@@ -8,6 +8,8 @@
 //! its border, even with a style that changes nothing, and it was the largest
 //! single cost of a drill frame after ratatui's own diff.
 
+use std::hash::Hash;
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
@@ -105,29 +107,40 @@ impl<'a> Pane<'a> {
         self.inner(area)
     }
 
-    /// Draws the border and titles like `draw`, each edge a pane `keep`
-    /// leaves as the last frame drew it while it would look the same (a
-    /// title that counts changes the top edge alone); returns the inner area.
+    /// Draws the border and titles like `draw`, with the title `title`
+    /// makes from `title_inputs`, each edge a pane `keep` leaves as the last
+    /// frame drew it while it would look the same (a title that counts
+    /// changes the top edge alone). The title is made only when the top edge
+    /// is drawn, and is not centred. Returns the inner area.
     pub fn draw_keeping(
-        &self,
+        mut self,
         area: Rect,
         buf: &mut Buffer,
         keep: &mut Keep,
         id: impl Fn(Edge) -> PaneId,
+        (title_inputs, title): (&impl Hash, impl FnOnce() -> Line<'a>),
     ) -> Rect {
         let area = area.intersection(buf.area);
+        let mut title = Some(title);
         if !self.has_edges(area) {
+            if let Some(title) = title.take() {
+                self.title = Some(title());
+            }
             return self.draw(area, buf);
         }
         for edge in Edge::ALL {
             let rect = edge.of(area);
             let key = match edge {
-                Edge::Top => keep::key(&(&self.title, self.border, area)),
+                Edge::Top => keep::key(&(title_inputs, self.border, area)),
                 Edge::Bottom => keep::key(&(&self.bottom, self.border, area)),
                 Edge::Left | Edge::Right => keep::key(&(self.border, area)),
             };
             if !rect.is_empty() {
                 keep.pane(buf, id(edge), key, rect, |buf| {
+                    if let Some(title) = title.take() {
+                        self.title = Some(title());
+                        debug_assert!(self.has_edges(area), "a centred title");
+                    }
                     self.draw_edge(area, edge, buf);
                 });
             }

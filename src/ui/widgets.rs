@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 
+use ratatui::buffer::Cell;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
@@ -113,9 +114,54 @@ pub fn draw_line(line: &Line<'_>, area: Rect, buf: &mut ratatui::buffer::Buffer)
     let mut cells = buf.content[start..start + width].iter_mut();
     for span in &line.spans {
         for (ch, cell) in span.content.chars().zip(cells.by_ref()) {
-            cell.set_char(ch).set_style(span.style);
+            match ASCII.get((ch as usize).wrapping_sub(usize::from(b' '))) {
+                Some(text) => set_text(cell, text),
+                None => {
+                    cell.set_char(ch);
+                }
+            }
+            cell.set_style(span.style);
         }
     }
+}
+
+/// Printable ASCII, one cell for each character: copying a cell's text is
+/// a few moves, where `Cell::set_char` builds it and calls out to copy one
+/// byte (a fifth of drawing a line).
+static ASCII: [Cell; 95] = {
+    #[rustfmt::skip]
+    const PRINTABLE: [&str; 95] = [
+        " ", "!", "\"", "#", "$", "%", "&", "'", "(", ")", "*", "+", ",", "-", ".", "/",
+        "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", ":", ";", "<", "=", ">", "?",
+        "@", "A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O",
+        "P", "Q", "R", "S", "T", "U", "V", "W", "X", "Y", "Z", "[", "\\", "]", "^", "_",
+        "`", "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o",
+        "p", "q", "r", "s", "t", "u", "v", "w", "x", "y", "z", "{", "|", "}", "~",
+    ];
+    const BLANK: Cell = Cell::EMPTY;
+    let mut cells = [BLANK; 95];
+    let mut i = 0;
+    while i < cells.len() {
+        // A blank cell holds nothing to drop, which a constant cannot do.
+        std::mem::forget(std::mem::replace(&mut cells[i], Cell::new(PRINTABLE[i])));
+        i += 1;
+    }
+    cells
+};
+
+/// Gives `cell` the text of `text`, leaving its colours and modifiers: what
+/// `Cell::set_symbol(text.symbol())` does, by copying.
+#[inline(always)]
+#[allow(deprecated)] // `skip` is still a field of a cell
+fn set_text(cell: &mut Cell, text: &Cell) {
+    let mut new = text.clone();
+    new.fg = cell.fg;
+    new.bg = cell.bg;
+    new.underline_color = cell.underline_color;
+    new.modifier = cell.modifier;
+    new.diff_option = cell.diff_option;
+    new.skip = cell.skip;
+    *cell = new;
 }
 
 /// How many characters `line` has when each is a grapheme of its own one
@@ -205,11 +251,9 @@ pub fn either_key(keys: &str, text: &str, theme: Theme) -> Line<'static> {
     Line::from(spans)
 }
 
-/// A bar of `width` cells, `filled` share of it solid.
-pub fn bar(filled: f64, width: u16) -> (String, String) {
-    let width = usize::from(width);
-    let solid = ((filled.clamp(0.0, 1.0) * width as f64).round() as usize).min(width);
-    ("█".repeat(solid), "░".repeat(width - solid))
+/// How many of a bar's `width` cells are solid when `filled` of it is.
+pub fn bar_solid(filled: f64, width: usize) -> usize {
+    ((filled.clamp(0.0, 1.0) * width as f64).round() as usize).min(width)
 }
 
 /// Cuts `text` to `max` columns, ending in an ellipsis when cut. Text from
@@ -240,6 +284,35 @@ mod tests {
     use ratatui::buffer::Buffer;
     use ratatui::layout::Alignment;
     use ratatui::style::{Color, Modifier, Style};
+
+    /// A cell's text set from a copy is the text `set_symbol` would give it,
+    /// and the rest of the cell is left as it was.
+    #[test]
+    #[allow(deprecated)]
+    fn text_copied_into_a_cell_leaves_the_rest_alone() {
+        let mut styled = Cell::new("あ");
+        styled
+            .set_style(
+                Style::new()
+                    .fg(Color::Red)
+                    .bg(Color::Blue)
+                    .underline_color(Color::Green),
+            )
+            .set_style(Style::new().add_modifier(Modifier::BOLD | Modifier::ITALIC))
+            .set_diff_option(ratatui::buffer::CellDiffOption::AlwaysUpdate);
+        styled.skip = true;
+        for (i, text) in ASCII.iter().enumerate() {
+            let ch = char::from(b' ' + i as u8);
+            assert_eq!(text.symbol(), ch.to_string());
+            for before in [Cell::EMPTY, styled.clone()] {
+                let (mut copied, mut set) = (before.clone(), before);
+                set_text(&mut copied, text);
+                set.set_char(ch);
+                assert_eq!(copied, set, "{ch:?}");
+                assert_eq!(copied.skip, set.skip);
+            }
+        }
+    }
 
     fn style_from(pick: u8) -> Style {
         match pick % 6 {
@@ -322,8 +395,9 @@ mod tests {
 
     #[test]
     fn bar_fills_its_share() {
-        assert_eq!(bar(0.5, 4), ("██".into(), "░░".into()));
-        assert_eq!(bar(2.0, 3), ("███".into(), String::new()));
+        assert_eq!(bar_solid(0.5, 4), 2);
+        assert_eq!(bar_solid(2.0, 3), 3);
+        assert_eq!(bar_solid(-1.0, 3), 0);
     }
 }
 

@@ -74,7 +74,7 @@ pub fn draw(
         draw_delivery(buf, figures, app, lines, theme);
     }
     draw_notes(buf, keep, notes, attempt, app.focus == Focus::Notes, theme);
-    draw_status(buf, status, app, None, theme);
+    draw_status(buf, keep, status, app, None, theme);
 
     let recorded = attempt.rec.file().is_some();
     let playing = app.replay_playing();
