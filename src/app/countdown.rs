@@ -143,7 +143,18 @@ impl Countdown {
 
 /// `m:ss`, for times on screen.
 pub fn clock_face(secs: u64) -> String {
-    format!("{}:{:02}", secs / 60, secs % 60)
+    let mut face = String::with_capacity(8);
+    push_clock_face(&mut face, secs);
+    face
+}
+
+/// Appends `clock_face(secs)` to `out`.
+pub fn push_clock_face(out: &mut String, secs: u64) {
+    out.push_str(itoa::Buffer::new().format(secs / 60));
+    out.push(':');
+    let seconds = (secs % 60) as u8;
+    out.push(char::from(b'0' + seconds / 10));
+    out.push(char::from(b'0' + seconds % 10));
 }
 
 /// The columns `clock_face(secs)` takes.
@@ -159,8 +170,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_clock_face_is_as_wide_as_said() {
+    fn a_clock_face_is_minutes_and_two_digit_seconds_as_wide_as_said() {
         for secs in [0, 9, 59, 60, 599, 600, 3599, 5999, 6000, 359_999, u64::MAX] {
+            assert_eq!(clock_face(secs), format!("{}:{:02}", secs / 60, secs % 60));
             assert_eq!(clock_face_width(secs), clock_face(secs).len(), "{secs}");
         }
     }

@@ -16,7 +16,7 @@ use super::theme::Theme;
 use super::widgets::{bar_solid, draw_line, wrap_indented};
 use super::{answer_layout, draw_notes, draw_status};
 use crate::app::attempt::{Attempt, StepTime};
-use crate::app::countdown::{TimeLeft, clock_face, clock_face_width};
+use crate::app::countdown::{TimeLeft, clock_face, clock_face_width, push_clock_face};
 use crate::app::sound::Rec;
 use crate::app::{ANSWERING_KEYS, Answering, App, Focus};
 use crate::domain::framework::Framework;
@@ -271,18 +271,24 @@ fn draw_checklist(
     let focused = app.focus == Focus::Checklist;
     let steps = framework.steps.len();
     let ticked = attempt.ticked_count(steps);
-    let title = || {
-        Line::from(vec![
-            Span::styled(format!(" {} ", framework.name), theme.title()),
-            Span::styled(format!("{ticked}/{steps} "), theme.muted()),
-        ])
-    };
-    let inner = Pane::new(theme.border(focused)).draw_keeping(
+    let title = Line::from(vec![
+        Span::styled([" ", &framework.name, " "].concat(), theme.title()),
+        Span::styled(
+            [
+                itoa::Buffer::new().format(ticked),
+                "/",
+                itoa::Buffer::new().format(steps),
+                " ",
+            ]
+            .concat(),
+            theme.muted(),
+        ),
+    ]);
+    let inner = Pane::new(theme.border(focused)).title(title).draw_keeping(
         area,
         buf,
         keep,
         PaneId::ChecklistEdge,
-        (&(&framework.name, ticked, steps, theme), title),
     );
     let times = attempt.step_times(steps, now);
     // On wide screens the times stay near the step names instead of drifting
@@ -422,7 +428,10 @@ impl StepRow<'_> {
         let left = vec![
             Span::styled(pointer, theme.title()),
             Span::styled(mark, mark_style),
-            Span::styled(format!(" {} ", self.index + 1), theme.key()),
+            Span::styled(
+                [" ", itoa::Buffer::new().format(self.index + 1), " "].concat(),
+                theme.key(),
+            ),
             Span::styled(self.name.to_string(), name_style),
         ];
         let right = step_time_spans(self.time, self.target_secs, theme);
@@ -441,16 +450,23 @@ impl StepRow<'_> {
 
 /// "at 0:25 · 0:25/0:30" for a ticked step, the running time for the current one.
 fn step_time_spans(time: StepTime, target_secs: u64, theme: Theme) -> Vec<Span<'static>> {
-    let target = clock_face(target_secs);
+    // Written piece by piece: this runs on the key that ticks a step.
+    let face = |before: &str, secs: u64, after: &str| {
+        let mut text = String::with_capacity(before.len() + 8 + after.len());
+        text.push_str(before);
+        push_clock_face(&mut text, secs);
+        text.push_str(after);
+        text
+    };
     let over = |d: Duration| d.as_secs() > target_secs;
     match time {
         StepTime::Done { at, took } => vec![
-            Span::styled(format!("at {} · ", clock_face(at.as_secs())), theme.muted()),
+            Span::styled(face("at ", at.as_secs(), " · "), theme.muted()),
             Span::styled(
                 clock_face(took.as_secs()),
                 if over(took) { theme.warn() } else { theme.ok() },
             ),
-            Span::styled(format!("/{target}"), theme.muted()),
+            Span::styled(face("/", target_secs, ""), theme.muted()),
         ],
         StepTime::Current { running } => vec![
             Span::styled(
@@ -461,9 +477,9 @@ fn step_time_spans(time: StepTime, target_secs: u64, theme: Theme) -> Vec<Span<'
                     theme.title()
                 },
             ),
-            Span::styled(format!("/{target}"), theme.muted()),
+            Span::styled(face("/", target_secs, ""), theme.muted()),
         ],
-        StepTime::Pending => vec![Span::styled(format!("~{target}"), theme.muted())],
+        StepTime::Pending => vec![Span::styled(face("~", target_secs, ""), theme.muted())],
     }
 }
 
