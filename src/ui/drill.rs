@@ -326,7 +326,7 @@ fn draw_checklist(
             hint_width,
             theme,
         };
-        rows.put(&row, || row.line());
+        rows.put_drawn(&row, |buf, rect| row.draw(rect, buf));
         if all_fit || (current && current_fits) {
             for hint in hints[index].iter() {
                 rows.put(&(hint, theme), || {
@@ -382,6 +382,12 @@ impl Rows<'_, '_> {
     /// Draws the next row, the line `line` makes, unless the last frame drew
     /// it from the same `inputs`; past the bottom, nothing.
     fn put<'a>(&mut self, inputs: &impl std::hash::Hash, line: impl FnOnce() -> Line<'a>) {
+        self.put_drawn(inputs, |buf, row| draw_line(&line(), row, buf));
+    }
+
+    /// Draws the next row with `draw`, given the row, unless the last frame
+    /// drew it from the same `inputs`; past the bottom, nothing.
+    fn put_drawn(&mut self, inputs: &impl std::hash::Hash, draw: impl FnOnce(&mut Buffer, Rect)) {
         if self.next >= self.area.height {
             return;
         }
@@ -389,7 +395,7 @@ impl Rows<'_, '_> {
         let key = keep::key(&(inputs, row));
         self.keep
             .pane(self.buf, PaneId::ChecklistRow(self.next), key, row, |buf| {
-                draw_line(&line(), row, buf);
+                draw(buf, row);
             });
         self.next += 1;
     }
@@ -415,8 +421,19 @@ struct StepRow<'a> {
 }
 
 impl StepRow<'_> {
-    /// Pointer, tick box, number, name, and the step's times.
+    /// Pointer, tick box, number, name, and the step's times, the gap
+    /// between them as spaces.
+    #[cfg(test)]
     fn line(&self) -> Line<'static> {
+        let (mut spans, gap, right) = self.parts();
+        spans.push(Span::raw(" ".repeat(gap)));
+        spans.extend(right);
+        Line::from(spans)
+    }
+
+    /// The step's pointer, tick box, number and name; how many columns
+    /// apart; the step's times.
+    fn parts(&self) -> (Vec<Span<'static>>, usize, Vec<Span<'static>>) {
         let theme = self.theme;
         let current = matches!(self.time, StepTime::Current { .. });
         let (mark, mark_style) = match self.time {
@@ -435,17 +452,41 @@ impl StepRow<'_> {
             Span::styled(self.name.to_string(), name_style),
         ];
         let right = step_time_spans(self.time, self.target_secs, theme);
-        let left_width: usize = left.iter().map(|s| s.content.width()).sum();
-        let right_width: usize = right.iter().map(|s| s.content.width()).sum();
         let gap = self
             .hint_width
-            .saturating_sub(left_width + right_width)
+            .saturating_sub(spans_width(&left) + spans_width(&right))
             .max(1);
-        let mut spans = left;
-        spans.push(Span::raw(" ".repeat(gap)));
-        spans.extend(right);
-        Line::from(spans)
+        (left, gap, right)
     }
+
+    /// Draws the row on `row`, blank before: as its `line` would be drawn,
+    /// but the gap (most of the row) is left blank rather than written
+    /// space by space.
+    fn draw(&self, row: Rect, buf: &mut Buffer) {
+        let (left, gap, right) = self.parts();
+        let right_x = spans_width(&left) + gap;
+        let room = usize::from(row.width);
+        if right_x + spans_width(&right) > room {
+            // Cut at the row's end, as a line is.
+            let mut spans = left;
+            spans.push(Span::raw(" ".repeat(gap)));
+            spans.extend(right);
+            draw_line(&Line::from(spans), row, buf);
+            return;
+        }
+        draw_line(&Line::from(left), row, buf);
+        let right_x = row.x + right_x as u16;
+        let right_row = Rect {
+            x: right_x,
+            width: row.right() - right_x,
+            ..row
+        };
+        draw_line(&Line::from(right), right_row, buf);
+    }
+}
+
+fn spans_width(spans: &[Span]) -> usize {
+    spans.iter().map(|span| span.content.width()).sum()
 }
 
 /// "at 0:25 · 0:25/0:30" for a ticked step, the running time for the current one.
@@ -517,4 +558,46 @@ pub fn situation_warning(
         )
     };
     Some(Line::styled(text, theme.warn()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A step's row drawn in parts, its gap left blank, is its line drawn
+    /// whole on a blank row, at every width, cut ones too.
+    #[test]
+    fn a_step_row_drawn_in_parts_is_its_line() {
+        let secs = Duration::from_secs;
+        let times = [
+            StepTime::Done {
+                at: secs(75),
+                took: secs(40),
+            },
+            StepTime::Current { running: secs(12) },
+            StepTime::Pending,
+        ];
+        for (time, name) in times.into_iter().zip(["Situation", "Action", "Résumé 面"]) {
+            for theme in [Theme::COLOR, Theme::MONO] {
+                for (width, hint_width) in
+                    (0..60u16).flat_map(|w| [(w, usize::from(w)), (w, 40), (w, 72)])
+                {
+                    let row = StepRow {
+                        index: 2,
+                        name,
+                        time,
+                        target_secs: 30,
+                        hint_width,
+                        theme,
+                    };
+                    let area = Rect::new(0, 0, width + 4, 2);
+                    let at = Rect::new(2, 1, width, 1);
+                    let (mut whole, mut parts) = (Buffer::empty(area), Buffer::empty(area));
+                    draw_line(&row.line(), at, &mut whole);
+                    row.draw(at, &mut parts);
+                    assert_eq!(parts, whole, "{time:?} {width} {hint_width}");
+                }
+            }
+        }
+    }
 }
