@@ -87,8 +87,16 @@ fn main() {
         let dumps = (1..=pty.dumps)
             .map(|n| PathBuf::from(format!("{}.{n}", profile.display())))
             .chain([profile.clone()]);
-        for (part, dump) in dumps.enumerate() {
-            let new: Vec<String> = functions_in(&dump, &binary)
+        let mut parts: Vec<Vec<String>> = dumps.map(|dump| functions_in(&dump, &binary)).collect();
+        if name == "start" {
+            // What the countdown's ticks and a key run, the start's too, goes
+            // after the rest of the start's code, all together: a key then
+            // runs code from a few pages, not from pages all over the start's.
+            let hot: HashSet<String> = parts[1].iter().cloned().collect();
+            parts[0].retain(|f| !hot.contains(f));
+        }
+        for (part, functions) in parts.into_iter().enumerate() {
+            let new: Vec<String> = functions
                 .into_iter()
                 .filter(|f| seen.insert(f.clone()))
                 .collect();
@@ -105,7 +113,8 @@ fn main() {
 
 /// The first frame, then the countdown's ticks and a key, then quit: each
 /// its own part of the order, so the code up to the first frame sits
-/// together, what runs while a candidate answers right after.
+/// together, what runs while a candidate answers right after (and what
+/// both run, with the latter).
 fn start(pty: &mut Pty) {
     pty.wait_for_text_within("1-5 toggle", SLOW);
     pty.dump();
