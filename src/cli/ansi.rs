@@ -163,6 +163,11 @@ fn modifier_diff(out: &mut impl Write, from: Modifier, to: Modifier) -> io::Resu
         sgr.end(b'm', &mut *out)
     };
     let removed = from - to;
+    let added = to - from;
+    // Most changes add one attribute or take one away: the rest is skipped.
+    if removed.is_empty() {
+        return add_modifiers(set, added, false);
+    }
     if removed.contains(Modifier::REVERSED) {
         set(NO_REVERSE)?;
     }
@@ -190,7 +195,19 @@ fn modifier_diff(out: &mut impl Write, from: Modifier, to: Modifier) -> io::Resu
     if removed.intersects(Modifier::SLOW_BLINK | Modifier::RAPID_BLINK) {
         set(NO_BLINK)?;
     }
-    let added = to - from;
+    add_modifiers(set, added, reset_intensity)
+}
+
+/// The attributes of `added` set, in ratatui's order; bold and dim not when
+/// `modifier_diff` has just set them again after resetting the intensity.
+fn add_modifiers(
+    mut set: impl FnMut(&[u8]) -> io::Result<()>,
+    added: Modifier,
+    reset_intensity: bool,
+) -> io::Result<()> {
+    if added.is_empty() {
+        return Ok(());
+    }
     for (modifier, code) in [
         (Modifier::REVERSED, REVERSE),
         (Modifier::BOLD, BOLD),
@@ -202,7 +219,7 @@ fn modifier_diff(out: &mut impl Write, from: Modifier, to: Modifier) -> io::Resu
         (Modifier::SLOW_BLINK, SLOW_BLINK),
         (Modifier::RAPID_BLINK, RAPID_BLINK),
     ] {
-        let intensity = code == BOLD || code == DIM;
+        let intensity = modifier.intersects(Modifier::BOLD | Modifier::DIM);
         if added.contains(modifier) && !(intensity && reset_intensity) {
             set(code)?;
         }

@@ -564,6 +564,24 @@ pub fn situation_warning(
 mod tests {
     use super::*;
 
+    /// The countdown's label is as wide as worked out before it is made
+    /// (the bar fills what is left).
+    #[test]
+    fn the_countdown_label_is_as_wide_as_worked_out() {
+        for secs in [0, 5, 59, 60, 119, 600, 6000] {
+            for left in [TimeLeft::Remaining(secs), TimeLeft::Overtime(secs)] {
+                for paused in [false, true] {
+                    let label = countdown_label(left, paused, Theme::COLOR);
+                    assert_eq!(
+                        spans_width(&label),
+                        countdown_label_width(left, paused),
+                        "{left:?} {paused}"
+                    );
+                }
+            }
+        }
+    }
+
     /// A step's row drawn in parts, its gap left blank, is its line drawn
     /// whole on a blank row, at every width, cut ones too.
     #[test]
