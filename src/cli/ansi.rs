@@ -163,11 +163,6 @@ fn modifier_diff(out: &mut impl Write, from: Modifier, to: Modifier) -> io::Resu
         sgr.end(b'm', &mut *out)
     };
     let removed = from - to;
-    let added = to - from;
-    // Most changes add one attribute or take one away: the rest is skipped.
-    if removed.is_empty() {
-        return add_modifiers(set, added, false);
-    }
     if removed.contains(Modifier::REVERSED) {
         set(NO_REVERSE)?;
     }
@@ -195,7 +190,7 @@ fn modifier_diff(out: &mut impl Write, from: Modifier, to: Modifier) -> io::Resu
     if removed.intersects(Modifier::SLOW_BLINK | Modifier::RAPID_BLINK) {
         set(NO_BLINK)?;
     }
-    add_modifiers(set, added, reset_intensity)
+    add_modifiers(set, to - from, reset_intensity)
 }
 
 /// The attributes of `added` set, in ratatui's order; bold and dim not when

@@ -165,11 +165,11 @@ impl<B: Backend> Screen<B> {
         }
         // Kept panes are as shown: only the cells outside them are compared,
         // those no pane covers and those of the panes drawn afresh.
-        let compared = if self.keep.unchanged().is_empty() {
-            self.outside.find(area, [])
-        } else {
+        let compared = if self.keep.kept_unchanged() {
             self.outside
                 .beside(area, self.keep.panes(), self.keep.redrawn())
+        } else {
+            self.outside.find(area, [])
         };
         let drawn = match &mut self.shown {
             Shown::Packed { cells, .. }

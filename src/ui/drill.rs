@@ -8,7 +8,6 @@ use crate::ui::widgets::Draw;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use unicode_width::UnicodeWidthStr;
 
 use super::keep::{self, Keep, PaneId};
 use super::pane::Pane;
@@ -425,15 +424,13 @@ impl StepRow<'_> {
     /// between them as spaces.
     #[cfg(test)]
     fn line(&self) -> Line<'static> {
-        let (mut spans, gap, right) = self.parts();
-        spans.push(Span::raw(" ".repeat(gap)));
-        spans.extend(right);
-        Line::from(spans)
+        let (left, gap, right) = self.parts();
+        joined(left, gap, right)
     }
 
     /// The step's pointer, tick box, number and name; how many columns
     /// apart; the step's times.
-    fn parts(&self) -> (Vec<Span<'static>>, usize, Vec<Span<'static>>) {
+    fn parts(&self) -> (Line<'static>, usize, Line<'static>) {
         let theme = self.theme;
         let current = matches!(self.time, StepTime::Current { .. });
         let (mark, mark_style) = match self.time {
@@ -442,7 +439,7 @@ impl StepRow<'_> {
         };
         let pointer = if current { "▸ " } else { "  " };
         let name_style = if current { theme.title() } else { theme.text() };
-        let left = vec![
+        let left = Line::from(vec![
             Span::styled(pointer, theme.title()),
             Span::styled(mark, mark_style),
             Span::styled(
@@ -450,11 +447,11 @@ impl StepRow<'_> {
                 theme.key(),
             ),
             Span::styled(self.name.to_string(), name_style),
-        ];
-        let right = step_time_spans(self.time, self.target_secs, theme);
+        ]);
+        let right = Line::from(step_time_spans(self.time, self.target_secs, theme));
         let gap = self
             .hint_width
-            .saturating_sub(spans_width(&left) + spans_width(&right))
+            .saturating_sub(left.width() + right.width())
             .max(1);
         (left, gap, right)
     }
@@ -464,29 +461,29 @@ impl StepRow<'_> {
     /// space by space.
     fn draw(&self, row: Rect, buf: &mut Buffer) {
         let (left, gap, right) = self.parts();
-        let right_x = spans_width(&left) + gap;
-        let room = usize::from(row.width);
-        if right_x + spans_width(&right) > room {
+        let right_x = left.width() + gap;
+        if right_x + right.width() > usize::from(row.width) {
             // Cut at the row's end, as a line is.
-            let mut spans = left;
-            spans.push(Span::raw(" ".repeat(gap)));
-            spans.extend(right);
-            draw_line(&Line::from(spans), row, buf);
+            draw_line(&joined(left, gap, right), row, buf);
             return;
         }
-        draw_line(&Line::from(left), row, buf);
+        draw_line(&left, row, buf);
         let right_x = row.x + right_x as u16;
         let right_row = Rect {
             x: right_x,
             width: row.right() - right_x,
             ..row
         };
-        draw_line(&Line::from(right), right_row, buf);
+        draw_line(&right, right_row, buf);
     }
 }
 
-fn spans_width(spans: &[Span]) -> usize {
-    spans.iter().map(|span| span.content.width()).sum()
+/// `left`, `gap` spaces, then `right`, as one line.
+fn joined(left: Line<'static>, gap: usize, right: Line<'static>) -> Line<'static> {
+    let mut spans = left.spans;
+    spans.push(Span::raw(" ".repeat(gap)));
+    spans.extend(right.spans);
+    Line::from(spans)
 }
 
 /// "at 0:25 · 0:25/0:30" for a ticked step, the running time for the current one.
@@ -573,7 +570,7 @@ mod tests {
                 for paused in [false, true] {
                     let label = countdown_label(left, paused, Theme::COLOR);
                     assert_eq!(
-                        spans_width(&label),
+                        Line::from(label).width(),
                         countdown_label_width(left, paused),
                         "{left:?} {paused}"
                     );

@@ -74,9 +74,8 @@ pub struct Keep {
     overlaid: bool,
     /// This frame's panes do not line up with the last frame's.
     spoiled: bool,
-    /// Where this frame's kept panes are.
-    kept: Vec<Rect>,
-    /// Where this frame's panes drawn afresh are.
+    /// Where this frame's panes drawn afresh are; the rest of `drawn` were
+    /// kept.
     redrawn: Vec<Rect>,
     /// Text wrapped in recent frames, with the width and indent: hints are
     /// the same every frame, and wrapping them was a tenth of a key's work.
@@ -103,7 +102,6 @@ impl Keep {
             drawn: Vec::new(),
             overlaid: false,
             spoiled: false,
-            kept: Vec::new(),
             redrawn: Vec::new(),
             wrapped: Vec::new(),
         }
@@ -142,7 +140,6 @@ impl Keep {
         self.drawn.clear();
         self.overlaid = false;
         self.spoiled = false;
-        self.kept.clear();
         self.redrawn.clear();
     }
 
@@ -185,7 +182,6 @@ impl Keep {
         }
         let pane = self.take(at)?;
         self.drawn.push(pane);
-        self.kept.push(pane.rect);
         Some(pane.rect)
     }
 
@@ -246,7 +242,7 @@ impl Keep {
 
     /// Whether this frame kept a pane.
     pub fn kept_any(&self) -> bool {
-        !self.kept.is_empty()
+        self.drawn.len() > self.redrawn.len()
     }
 
     /// Where this frame's panes are, kept or drawn, in the order drawn.
@@ -259,10 +255,10 @@ impl Keep {
         &self.redrawn
     }
 
-    /// Where the panes kept in this frame are, when nothing was drawn over
-    /// them: there the frame is what the terminal shows already.
-    pub fn unchanged(&self) -> &[Rect] {
-        if self.overlaid { &[] } else { &self.kept }
+    /// Whether this frame kept a pane and nothing was drawn over it: there
+    /// the frame is what the terminal shows already.
+    pub fn kept_unchanged(&self) -> bool {
+        !self.overlaid && self.kept_any()
     }
 }
 
