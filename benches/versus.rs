@@ -25,13 +25,21 @@
 //! returns, before it parses the output (see `Pty::watch` in tests/common).
 //! The harness's own costs (the pty, fork and exec from a threaded process)
 //! are in both programs' figures alike: a C program that writes one screen
-//! measures about 3.2 ms to its first frame here.
+//! measures 1.6 to 3.2 ms to its first frame here, with the machine's load.
 //!
 //! Then review, for stardrill and the older build (thokr has none): from
 //! just before `stardrill review` is started on a data dir of
 //! `VERSUS_REVIEW` synthetic logs (10,000; 0 skips this) with its history
 //! cache up to date, to the arrival of the output that shows the newest
 //! session. Goal: ≤ 50 ms at 10,000.
+//!
+//! Where the scheduler runs the program and the harness decides much of the
+//! key's time on a small VM: waking a task on the other, idle CPU costs far
+//! more than the program's own work. `VERSUS_PIN` fixes the placement for
+//! the keys (from after the first frame, so the start is measured as ever):
+//! `same` puts the harness's threads and the program's on CPU 0, `split`
+//! the harness's on CPU 0 and the program's on CPU 1. Unset, the scheduler
+//! places them, as for a user.
 //!
 //! Settings (environment): `VERSUS_RUNS` (runs of each program, 3),
 //! `VERSUS_KEYS` (keys per run, 6), `VERSUS_IDLE_SECS` (the CPU window, 10),
@@ -222,11 +230,13 @@ fn main() {
         "versus: {runs} runs each, {keys} keys per run, {} s CPU window, {COLS}x{ROWS}",
         idle.as_secs()
     );
+    let placement = Placement::from_env();
+    println!("versus: keys {}", placement.describe());
 
     let mut results: Vec<Vec<Run>> = vec![Vec::new(); subjects.len()];
     for round in 0..runs {
         for (subject, out) in subjects.iter().zip(results.iter_mut()) {
-            let run = measure(*subject, keys, idle);
+            let run = measure(*subject, keys, idle, placement);
             println!(
                 "  run {} {:<9} first frame {:>6.2} ms  key {:>5.3} ms  peak {:>5.2} MB  idle {:.3} %",
                 round + 1,
@@ -341,7 +351,7 @@ fn pty_wait(pty: &Pty, newest: &str) -> Instant {
 }
 
 /// One run: start, first frame, keys, peak memory, then CPU left alone.
-fn measure(subject: &dyn Subject, keys: usize, idle: Duration) -> Run {
+fn measure(subject: &dyn Subject, keys: usize, idle: Duration, placement: Placement) -> Run {
     let sandbox = Sandbox::new();
     let spawn = subject.spawn();
     let mut pty = spawn.start_in(sandbox);
@@ -350,6 +360,7 @@ fn measure(subject: &dyn Subject, keys: usize, idle: Duration) -> Run {
     // before its first output (and `watch` would catch it if not).
     pty.watch(subject.first_frame());
     let first_frame = pty.wait_watch("the first complete frame", TIMEOUT) - started;
+    placement.apply(pty.pid());
     std::thread::sleep(Duration::from_millis(300));
 
     let mut times: Vec<f64> = (0..keys)
@@ -358,6 +369,7 @@ fn measure(subject: &dyn Subject, keys: usize, idle: Duration) -> Run {
             ms(subject.key(&mut pty, i))
         })
         .collect();
+    placement.release();
     times.sort_by(f64::total_cmp);
     let key = Duration::from_secs_f64(median(&times) / 1000.0);
     let peak_rss_kb = status_kb(pty.pid(), "VmHWM:").expect("VmHWM in /proc/PID/status");
@@ -373,6 +385,84 @@ fn measure(subject: &dyn Subject, keys: usize, idle: Duration) -> Run {
         key,
         peak_rss_kb,
         idle_percent,
+    }
+}
+
+/// Which CPUs the keys are measured on (`VERSUS_PIN`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Placement {
+    /// Wherever the scheduler puts them.
+    Free,
+    /// Harness and program on CPU 0.
+    Same,
+    /// Harness on CPU 0, program on CPU 1.
+    Split,
+}
+
+impl Placement {
+    fn from_env() -> Self {
+        match std::env::var("VERSUS_PIN").as_deref() {
+            Ok("same") => Self::Same,
+            Ok("split") => Self::Split,
+            Ok("") | Err(_) => Self::Free,
+            Ok(other) => panic!("VERSUS_PIN={other}: use `same` or `split`"),
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Self::Free => "where the scheduler places them (VERSUS_PIN unset)",
+            Self::Same => "with the harness and the program on CPU 0 (VERSUS_PIN=same)",
+            Self::Split => "with the harness on CPU 0 and the program on CPU 1 (VERSUS_PIN=split)",
+        }
+    }
+
+    /// Pins every thread of the harness and of the program `pid`; threads
+    /// they start later inherit it.
+    fn apply(self, pid: i32) {
+        let program_cpu = match self {
+            Self::Free => return,
+            Self::Same => 0,
+            Self::Split => 1,
+        };
+        pin_threads("self", &cpu_set(&[0]));
+        pin_threads(&pid.to_string(), &cpu_set(&[program_cpu]));
+    }
+
+    /// Lets the harness run anywhere again, so the next program starts as
+    /// it would unpinned.
+    fn release(self) {
+        if self != Self::Free {
+            let all: Vec<usize> =
+                (0..std::thread::available_parallelism().map_or(1, |n| n.get())).collect();
+            pin_threads("self", &cpu_set(&all));
+        }
+    }
+}
+
+fn cpu_set(cpus: &[usize]) -> libc::cpu_set_t {
+    // SAFETY: a zeroed cpu_set_t is a valid empty set, and CPU_SET writes
+    // within it (every cpu here is below CPU_SETSIZE).
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        for &cpu in cpus {
+            libc::CPU_SET(cpu, &mut set);
+        }
+        set
+    }
+}
+
+/// Sets the CPUs every thread of /proc/PROCESS may run on.
+fn pin_threads(process: &str, set: &libc::cpu_set_t) {
+    let tasks = std::fs::read_dir(format!("/proc/{process}/task")).expect("/proc/PID/task");
+    for task in tasks.flatten() {
+        let Some(tid) = task.file_name().to_str().and_then(|t| t.parse().ok()) else {
+            continue;
+        };
+        // SAFETY: `set` is a valid cpu_set_t of the size given, only read.
+        let pinned =
+            unsafe { libc::sched_setaffinity(tid, std::mem::size_of::<libc::cpu_set_t>(), set) };
+        assert_eq!(pinned, 0, "set the CPUs of thread {tid} of {process}");
     }
 }
 
