@@ -116,7 +116,7 @@ impl Subject for Stardrill {
 
     fn key(&self, pty: &mut Pty, i: usize) -> Duration {
         // Odd presses tick the first step, even ones untick it.
-        let want = if i % 2 == 0 {
+        let want = if i.is_multiple_of(2) {
             "[x] 1 Situation"
         } else {
             "[ ] 1 Situation"

@@ -354,12 +354,12 @@ impl Recorder {
             part,
             path,
         };
-        if let Some(stream) = &recorder.stream {
-            if let Err(e) = stream.play() {
-                let error = Role::Microphone.error(&e, since);
-                recorder.discard();
-                return Err(error);
-            }
+        if let Some(stream) = &recorder.stream
+            && let Err(e) = stream.play()
+        {
+            let error = Role::Microphone.error(&e, since);
+            recorder.discard();
+            return Err(error);
         }
         Ok(recorder)
     }

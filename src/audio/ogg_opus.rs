@@ -89,7 +89,7 @@ impl<W: Write> OggOpusWriter<W> {
             rest = &rest[take..];
             if self.pending.len() == FRAME {
                 let frame = std::mem::take(&mut self.pending);
-                let end = if (self.packets + 1) % PACKETS_PER_PAGE == 0 {
+                let end = if (self.packets + 1).is_multiple_of(PACKETS_PER_PAGE) {
                     PacketWriteEndInfo::EndPage
                 } else {
                     PacketWriteEndInfo::NormalPacket

@@ -220,24 +220,24 @@ impl Stats {
                     situation_within += 1;
                 }
             }
-            if let Some(w) = week {
-                if let Some(n) = week_sessions.get_mut(w) {
-                    *n += 1;
-                    if let Some(r) = s.rating {
-                        week_rating[w].add(f64::from(r));
-                    }
-                    if let Some(t) = sit {
-                        week_situation[w].add(t);
-                    }
-                    if let Some(rate) = s.delivery.as_deref().and_then(|d| d.wpm) {
-                        week_wpm[w].add(rate);
-                    }
-                    if let Some(c) = s.cues.as_deref() {
-                        week_voice[w].0 += c.total.i;
-                        week_voice[w].1 += c.total.we;
-                        week_fillers[w].0 += c.total.fillers + c.filled_pauses;
-                        week_fillers[w].1 += c.answer_secs;
-                    }
+            if let Some(w) = week
+                && let Some(n) = week_sessions.get_mut(w)
+            {
+                *n += 1;
+                if let Some(r) = s.rating {
+                    week_rating[w].add(f64::from(r));
+                }
+                if let Some(t) = sit {
+                    week_situation[w].add(t);
+                }
+                if let Some(rate) = s.delivery.as_deref().and_then(|d| d.wpm) {
+                    week_wpm[w].add(rate);
+                }
+                if let Some(c) = s.cues.as_deref() {
+                    week_voice[w].0 += c.total.i;
+                    week_voice[w].1 += c.total.we;
+                    week_fillers[w].0 += c.total.fillers + c.filled_pauses;
+                    week_fillers[w].1 += c.answer_secs;
                 }
             }
             for &sym in history.question(s).principles.iter() {
