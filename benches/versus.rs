@@ -36,10 +36,11 @@
 //! Where the scheduler runs the program and the harness decides much of the
 //! key's time on a small VM: waking a task on the other, idle CPU costs far
 //! more than the program's own work. `VERSUS_PIN` fixes the placement for
-//! the keys (from after the first frame, so the start is measured as ever):
-//! `same` puts the harness's threads and the program's on CPU 0, `split`
-//! the harness's on CPU 0 and the program's on CPU 1. Unset, the scheduler
-//! places them, as for a user.
+//! the keys (pinned after the first frame; the harness is let go after the
+//! last key): `same` puts
+//! the harness's threads and the program's on the first CPU the harness may
+//! use, `split` the harness's there and the program's on the second. Unset,
+//! the scheduler places them, as for a user.
 //!
 //! Settings (environment): `VERSUS_RUNS` (runs of each program, 3),
 //! `VERSUS_KEYS` (keys per run, 6), `VERSUS_IDLE_SECS` (the CPU window, 10),
@@ -236,7 +237,7 @@ fn main() {
     let mut results: Vec<Vec<Run>> = vec![Vec::new(); subjects.len()];
     for round in 0..runs {
         for (subject, out) in subjects.iter().zip(results.iter_mut()) {
-            let run = measure(*subject, keys, idle, placement);
+            let run = measure(*subject, keys, idle, &placement);
             println!(
                 "  run {} {:<9} first frame {:>6.2} ms  key {:>5.3} ms  peak {:>5.2} MB  idle {:.3} %",
                 round + 1,
@@ -351,7 +352,7 @@ fn pty_wait(pty: &Pty, newest: &str) -> Instant {
 }
 
 /// One run: start, first frame, keys, peak memory, then CPU left alone.
-fn measure(subject: &dyn Subject, keys: usize, idle: Duration, placement: Placement) -> Run {
+fn measure(subject: &dyn Subject, keys: usize, idle: Duration, placement: &Placement) -> Run {
     let sandbox = Sandbox::new();
     let spawn = subject.spawn();
     let mut pty = spawn.start_in(sandbox);
@@ -388,66 +389,94 @@ fn measure(subject: &dyn Subject, keys: usize, idle: Duration, placement: Placem
     }
 }
 
-/// Which CPUs the keys are measured on (`VERSUS_PIN`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which CPUs the keys are measured on (`VERSUS_PIN`): the first two the
+/// harness may run on.
+#[derive(Clone, Copy)]
 enum Placement {
     /// Wherever the scheduler puts them.
     Free,
-    /// Harness and program on CPU 0.
-    Same,
-    /// Harness on CPU 0, program on CPU 1.
-    Split,
+    /// Harness and program on the first CPU; `allowed` is the harness's
+    /// own set, given back after the keys.
+    Same {
+        first: usize,
+        allowed: libc::cpu_set_t,
+    },
+    /// Harness on the first CPU, program on the second.
+    Split {
+        first: usize,
+        second: usize,
+        allowed: libc::cpu_set_t,
+    },
 }
 
 impl Placement {
     fn from_env() -> Self {
-        match std::env::var("VERSUS_PIN").as_deref() {
-            Ok("same") => Self::Same,
-            Ok("split") => Self::Split,
-            Ok("") | Err(_) => Self::Free,
-            Ok(other) => panic!("VERSUS_PIN={other}: use `same` or `split`"),
+        let pin = std::env::var("VERSUS_PIN").unwrap_or_default();
+        if pin.is_empty() {
+            return Self::Free;
+        }
+        // SAFETY: a zeroed cpu_set_t is a valid empty set, which
+        // sched_getaffinity fills in.
+        let allowed = unsafe {
+            let mut set: libc::cpu_set_t = std::mem::zeroed();
+            let got = libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set);
+            assert_eq!(got, 0, "the CPUs this process may run on");
+            set
+        };
+        // SAFETY: CPU_ISSET reads within the set (cpu < CPU_SETSIZE).
+        let mut cpus = (0..libc::CPU_SETSIZE as usize)
+            .filter(|&cpu| unsafe { libc::CPU_ISSET(cpu, &allowed) });
+        let first = cpus.next().expect("at least one CPU");
+        match pin.as_str() {
+            "same" => Self::Same { first, allowed },
+            "split" => Self::Split {
+                first,
+                second: cpus.next().expect("VERSUS_PIN=split needs two CPUs"),
+                allowed,
+            },
+            other => panic!("VERSUS_PIN={other}: use `same` or `split`"),
         }
     }
 
-    fn describe(self) -> &'static str {
+    fn describe(&self) -> String {
         match self {
-            Self::Free => "where the scheduler places them (VERSUS_PIN unset)",
-            Self::Same => "with the harness and the program on CPU 0 (VERSUS_PIN=same)",
-            Self::Split => "with the harness on CPU 0 and the program on CPU 1 (VERSUS_PIN=split)",
+            Self::Free => "where the scheduler places them (VERSUS_PIN unset)".into(),
+            Self::Same { first, .. } => {
+                format!("with the harness and the program on CPU {first} (VERSUS_PIN=same)")
+            }
+            Self::Split { first, second, .. } => format!(
+                "with the harness on CPU {first} and the program on CPU {second} (VERSUS_PIN=split)"
+            ),
         }
     }
 
     /// Pins every thread of the harness and of the program `pid`; threads
     /// they start later inherit it.
-    fn apply(self, pid: i32) {
-        let program_cpu = match self {
+    fn apply(&self, pid: i32) {
+        let (harness, program) = match *self {
             Self::Free => return,
-            Self::Same => 0,
-            Self::Split => 1,
+            Self::Same { first, .. } => (first, first),
+            Self::Split { first, second, .. } => (first, second),
         };
-        pin_threads("self", &cpu_set(&[0]));
-        pin_threads(&pid.to_string(), &cpu_set(&[program_cpu]));
+        pin_threads("self", &cpu_set(harness));
+        pin_threads(&pid.to_string(), &cpu_set(program));
     }
 
-    /// Lets the harness run anywhere again, so the next program starts as
+    /// Gives the harness back the CPUs it had, so the next program starts as
     /// it would unpinned.
-    fn release(self) {
-        if self != Self::Free {
-            let all: Vec<usize> =
-                (0..std::thread::available_parallelism().map_or(1, |n| n.get())).collect();
-            pin_threads("self", &cpu_set(&all));
+    fn release(&self) {
+        if let Self::Same { allowed, .. } | Self::Split { allowed, .. } = self {
+            pin_threads("self", allowed);
         }
     }
 }
 
-fn cpu_set(cpus: &[usize]) -> libc::cpu_set_t {
+fn cpu_set(cpu: usize) -> libc::cpu_set_t {
     // SAFETY: a zeroed cpu_set_t is a valid empty set, and CPU_SET writes
-    // within it (every cpu here is below CPU_SETSIZE).
+    // within it (the cpu came from one).
     unsafe {
         let mut set: libc::cpu_set_t = std::mem::zeroed();
-        for &cpu in cpus {
-            libc::CPU_SET(cpu, &mut set);
-        }
+        libc::CPU_SET(cpu, &mut set);
         set
     }
 }
