@@ -72,6 +72,10 @@ pub struct Keep {
     drawn: Vec<Drawn>,
     /// Something was drawn over the panes in this frame.
     overlaid: bool,
+    /// No two of the last frame's panes overlap: then a pane drawn afresh
+    /// over its own last cells blanks no other, and the overlap scan (a
+    /// tenth of a key's work) is not needed for it.
+    last_apart: bool,
     /// This frame's panes do not line up with the last frame's.
     spoiled: bool,
     /// Where this frame's panes drawn afresh are; the rest of `drawn` were
@@ -101,6 +105,7 @@ impl Keep {
             left: 0,
             drawn: Vec::new(),
             overlaid: false,
+            last_apart: false,
             spoiled: false,
             redrawn: Vec::new(),
             wrapped: Vec::new(),
@@ -131,7 +136,18 @@ impl Keep {
 
     /// Starts a frame. `holding`: the buffer holds the last frame as drawn.
     pub fn begin(&mut self, holding: bool) {
-        self.holding = holding && !self.overlaid;
+        let holding = holding && !self.overlaid;
+        if holding {
+            // A frame kept from scans each pane it draws afresh elsewhere
+            // than before, and one that was not (a frame from blank) is
+            // checked here, once.
+            self.last_apart = if self.holding {
+                self.last_apart && !self.spoiled
+            } else {
+                apart(&self.drawn)
+            };
+        }
+        self.holding = holding;
         self.last.clear();
         if self.holding {
             self.last.extend(self.drawn.iter().copied().map(Some));
@@ -189,15 +205,17 @@ impl Keep {
     /// whatever the last frame left there.
     pub fn fresh(&mut self, buf: &mut Buffer, id: PaneId, key: u64, rect: Rect) {
         if self.holding {
-            if let Some(before) = self.find(id).and_then(|at| self.take(at)) {
-                // What it covered beyond `rect` is left as the last frame had it.
-                if before.rect.union(rect) != rect {
-                    self.spoiled = true;
-                }
+            let before = self.find(id).and_then(|at| self.take(at));
+            // What it covered beyond `rect` is left as the last frame had it.
+            if before.is_some_and(|before| before.rect.union(rect) != rect) {
+                self.spoiled = true;
             }
-            // Another pane's cells are about to be blanked.
+            // Another pane's cells are about to be blanked. Where it was
+            // before, no pane of the last frame was; a pane moved there
+            // finds this one in its own scan.
+            let in_place = self.last_apart && before.is_some_and(|before| before.rect == rect);
             let overlaps = |pane: &Drawn| pane.rect.intersects(rect);
-            if self.last.iter().flatten().chain(&self.drawn).any(overlaps) {
+            if !in_place && self.last.iter().flatten().chain(&self.drawn).any(overlaps) {
                 self.spoiled = true;
             }
             let rect = rect.intersection(buf.area);
@@ -262,6 +280,15 @@ impl Keep {
     }
 }
 
+/// Whether no two of `panes` overlap.
+fn apart(panes: &[Drawn]) -> bool {
+    panes.iter().enumerate().all(|(at, pane)| {
+        panes[at + 1..]
+            .iter()
+            .all(|other| !other.rect.intersects(pane.rect))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,6 +347,49 @@ mod tests {
         keep.begin(true);
         keep.fresh(&mut buf, PaneId::Notes, 3, Rect::new(0, 0, 2, 2));
         assert!(!frame(&mut keep, &mut buf, 2, Rect::new(0, 0, 4, 1)));
+    }
+
+    #[test]
+    fn a_pane_redrawn_in_place_over_another_still_spoils_the_frame() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 4, 2));
+        let (over, under) = (Rect::new(0, 0, 4, 2), Rect::new(0, 0, 2, 1));
+        let mut keep = Keep::new();
+        // Drawn from blank, one pane over another.
+        keep.begin(false);
+        keep.fresh(&mut buf, PaneId::Notes, 1, over);
+        keep.fresh(&mut buf, PaneId::Question, 1, under);
+        assert!(keep.finish());
+        // Drawn again where it was, it blanks the other.
+        keep.begin(true);
+        keep.fresh(&mut buf, PaneId::Notes, 2, over);
+        assert!(keep.kept(PaneId::Question, 1).is_some());
+        assert!(!keep.finish());
+    }
+
+    #[test]
+    fn a_pane_moved_onto_one_redrawn_in_place_spoils_the_frame() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 4, 2));
+        let (top, bottom) = (Rect::new(0, 0, 4, 1), Rect::new(0, 1, 4, 1));
+        for in_place_first in [true, false] {
+            let mut keep = Keep::new();
+            keep.begin(false);
+            keep.fresh(&mut buf, PaneId::Question, 1, top);
+            keep.fresh(&mut buf, PaneId::Notes, 1, bottom);
+            // Every pane kept: the panes are apart, and stay so.
+            keep.begin(true);
+            assert!(keep.kept(PaneId::Question, 1).is_some());
+            assert!(keep.kept(PaneId::Notes, 1).is_some());
+            assert!(keep.finish());
+            keep.begin(true);
+            if in_place_first {
+                keep.fresh(&mut buf, PaneId::Question, 2, top);
+                keep.fresh(&mut buf, PaneId::Notes, 2, top);
+            } else {
+                keep.fresh(&mut buf, PaneId::Notes, 2, top);
+                keep.fresh(&mut buf, PaneId::Question, 2, top);
+            }
+            assert!(!keep.finish(), "in place first: {in_place_first}");
+        }
     }
 
     #[test]
