@@ -43,6 +43,8 @@ pub(super) const FRESH: bool = SOURCE_HASH == source_hash();
 struct P {
     slug: &'static str,
     name: &'static str,
+    /// `normalize_key` of the name.
+    name_key: &'static str,
     summary: &'static str,
 }
 
@@ -94,7 +96,7 @@ fn strings(list: &[&str]) -> Vec<String> {
 }
 
 pub(super) fn principles() -> Principles {
-    Principles::from_checked(
+    Principles::with_name_keys(
         PRINCIPLES
             .iter()
             .map(|p| Principle {
@@ -103,6 +105,7 @@ pub(super) fn principles() -> Principles {
                 summary: p.summary.into(),
             })
             .collect(),
+        PRINCIPLES.iter().map(|p| p.name_key.into()).collect(),
     )
 }
 
@@ -193,11 +196,11 @@ fn render(
     );
     let _ = writeln!(out, "const SOURCE_HASH: u64 = {:#018x};\n", source_hash());
     let _ = writeln!(out, "static PRINCIPLES: &[P] = &[");
-    for p in principles.all() {
+    for (p, name_key) in principles.all().iter().zip(principles.name_keys()) {
         let _ = writeln!(
             out,
-            "    P {{ slug: {:?}, name: {:?}, summary: {:?} }},",
-            p.slug, p.name, p.summary
+            "    P {{ slug: {:?}, name: {:?}, name_key: {:?}, summary: {:?} }},",
+            p.slug, p.name, name_key, p.summary
         );
     }
     let _ = writeln!(out, "];\n\nstatic FRAMEWORKS: &[F] = &[");

@@ -5,22 +5,22 @@
 const SOURCE_HASH: u64 = 0x4d7ee7bb10a7b79f;
 
 static PRINCIPLES: &[P] = &[
-    P { slug: "customer-obsession", name: "Customer Obsession", summary: "Starts from the customer and works backwards; earns and keeps their trust." },
-    P { slug: "ownership", name: "Ownership", summary: "Treats problems beyond their remit as theirs; won't trade long-term value for quick wins." },
-    P { slug: "invent-and-simplify", name: "Invent and Simplify", summary: "Finds new, simpler ways to solve problems and happily borrows good ideas from anywhere." },
-    P { slug: "are-right-a-lot", name: "Are Right, A Lot", summary: "Has strong judgment; seeks out views unlike their own and works to disprove their own beliefs." },
-    P { slug: "learn-and-be-curious", name: "Learn and Be Curious", summary: "Keeps learning on purpose, explores new ideas and turns curiosity into action." },
-    P { slug: "hire-and-develop-the-best", name: "Hire and Develop the Best", summary: "Raises the bar with every hire, spots talent and coaches people to grow past their role." },
-    P { slug: "insist-on-the-highest-standards", name: "Insist on the Highest Standards", summary: "Sets a high quality bar, keeps raising it and fixes problems so they stay fixed." },
-    P { slug: "think-big", name: "Think Big", summary: "Sets out a bold, clearly explained direction and looks around corners for ways to serve customers." },
-    P { slug: "bias-for-action", name: "Bias for Action", summary: "Moves quickly on reversible decisions and takes calculated risks instead of waiting." },
-    P { slug: "frugality", name: "Frugality", summary: "Gets more done with less and treats constraints as fuel for resourcefulness." },
-    P { slug: "earn-trust", name: "Earn Trust", summary: "Listens, speaks candidly, admits their own mistakes openly and treats people with respect." },
-    P { slug: "dive-deep", name: "Dive Deep", summary: "Knows the details, checks the data and digs in when numbers and anecdotes disagree." },
-    P { slug: "have-backbone", name: "Have Backbone; Disagree and Commit", summary: "Challenges decisions respectfully, with conviction, then commits fully once one is made." },
-    P { slug: "deliver-results", name: "Deliver Results", summary: "Focuses on the inputs that matter and ships them well and on time, despite setbacks." },
-    P { slug: "earths-best-employer", name: "Strive to be Earth's Best Employer", summary: "Leads with empathy; makes work safer, more productive, higher-performing and fairer, and helps people grow." },
-    P { slug: "broad-responsibility", name: "Success and Scale Bring Broad Responsibility", summary: "Weighs their work's effect on people, communities and planet; leaves things better." },
+    P { slug: "customer-obsession", name: "Customer Obsession", name_key: "customer-obsession", summary: "Starts from the customer and works backwards; earns and keeps their trust." },
+    P { slug: "ownership", name: "Ownership", name_key: "ownership", summary: "Treats problems beyond their remit as theirs; won't trade long-term value for quick wins." },
+    P { slug: "invent-and-simplify", name: "Invent and Simplify", name_key: "invent-and-simplify", summary: "Finds new, simpler ways to solve problems and happily borrows good ideas from anywhere." },
+    P { slug: "are-right-a-lot", name: "Are Right, A Lot", name_key: "are-right-a-lot", summary: "Has strong judgment; seeks out views unlike their own and works to disprove their own beliefs." },
+    P { slug: "learn-and-be-curious", name: "Learn and Be Curious", name_key: "learn-and-be-curious", summary: "Keeps learning on purpose, explores new ideas and turns curiosity into action." },
+    P { slug: "hire-and-develop-the-best", name: "Hire and Develop the Best", name_key: "hire-and-develop-the-best", summary: "Raises the bar with every hire, spots talent and coaches people to grow past their role." },
+    P { slug: "insist-on-the-highest-standards", name: "Insist on the Highest Standards", name_key: "insist-on-the-highest-standards", summary: "Sets a high quality bar, keeps raising it and fixes problems so they stay fixed." },
+    P { slug: "think-big", name: "Think Big", name_key: "think-big", summary: "Sets out a bold, clearly explained direction and looks around corners for ways to serve customers." },
+    P { slug: "bias-for-action", name: "Bias for Action", name_key: "bias-for-action", summary: "Moves quickly on reversible decisions and takes calculated risks instead of waiting." },
+    P { slug: "frugality", name: "Frugality", name_key: "frugality", summary: "Gets more done with less and treats constraints as fuel for resourcefulness." },
+    P { slug: "earn-trust", name: "Earn Trust", name_key: "earn-trust", summary: "Listens, speaks candidly, admits their own mistakes openly and treats people with respect." },
+    P { slug: "dive-deep", name: "Dive Deep", name_key: "dive-deep", summary: "Knows the details, checks the data and digs in when numbers and anecdotes disagree." },
+    P { slug: "have-backbone", name: "Have Backbone; Disagree and Commit", name_key: "have-backbone-disagree-and-commit", summary: "Challenges decisions respectfully, with conviction, then commits fully once one is made." },
+    P { slug: "deliver-results", name: "Deliver Results", name_key: "deliver-results", summary: "Focuses on the inputs that matter and ships them well and on time, despite setbacks." },
+    P { slug: "earths-best-employer", name: "Strive to be Earth's Best Employer", name_key: "strive-to-be-earths-best-employer", summary: "Leads with empathy; makes work safer, more productive, higher-performing and fairer, and helps people grow." },
+    P { slug: "broad-responsibility", name: "Success and Scale Bring Broad Responsibility", name_key: "success-and-scale-bring-broad-responsibility", summary: "Weighs their work's effect on people, communities and planet; leaves things better." },
 ];
 
 static FRAMEWORKS: &[F] = &[
