@@ -16,11 +16,14 @@
 //! frame, ticks and a key, and quitting (each its own part of the order); a
 //! whole attempt to the wrap-up card and the next
 //! question; review opened on those attempts. Functions come in that order,
-//! each once. Names carry a hash that changes with the code and with the
-//! features of the dependencies: profile a plain `cargo build --release`
-//! (a build that also makes tests, benches or examples turns on features of
-//! their dependencies, and names its functions otherwise), and after changes
-//! run it again (names it no longer finds only lose their place).
+//! each once. The build names functions by path (v0 names, set in
+//! `.cargo/config.toml`), so the list holds as the code changes; each
+//! crate's part of a name still changes with its version and features:
+//! profile a plain `cargo build --release` (a build that also makes tests,
+//! benches or examples turns on features of their dependencies, and names
+//! their functions otherwise), and run it again after functions are added
+//! or renamed or the dependencies change (names it no longer finds only
+//! lose their place).
 // Measurement code, not the program: a failed set-up stops the run.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
