@@ -15,6 +15,13 @@
 //!   step; thokr: the next character of its prompt is typed). Several keys
 //!   per run, 50 ms apart; a run's figure is its median. Goal: below thokr,
 //!   and ≤ 0.3 ms.
+//! - CPU per key: the CPU time the program used from before a key until
+//!   it waited again, its own and the kernel's on its behalf (reading the
+//!   key, writing the screen), from the scheduler's accounting of every
+//!   thread, over as many keys again after the timed ones; a run's figure
+//!   is its median, which leaves out the keys a countdown tick fell beside.
+//!   No goal of its own: it is the work behind the key's time, whatever
+//!   CPU the scheduler runs the program and the harness on.
 //! - peak resident memory (`VmHWM` in /proc/PID/status) after those keys.
 //!   Goal: below thokr, and ≤ 3.5 MB.
 //! - CPU while left alone with its timer running (stardrill's countdown,
@@ -72,6 +79,9 @@ const ROWS: u16 = 40;
 struct Run {
     first_frame: Duration,
     key: Duration,
+    /// CPU time the program used for a key, its own and the kernel's on
+    /// its behalf (reading the key, writing the screen): a run's median.
+    key_cpu: Duration,
     peak_rss_kb: u64,
     idle_percent: f64,
 }
@@ -239,11 +249,12 @@ fn main() {
         for (subject, out) in subjects.iter().zip(results.iter_mut()) {
             let run = measure(*subject, keys, idle, &placement);
             println!(
-                "  run {} {:<9} first frame {:>6.2} ms  key {:>5.3} ms  peak {:>5.2} MB  idle {:.3} %",
+                "  run {} {:<9} first frame {:>6.2} ms  key {:>5.3} ms  CPU {:>5.1} µs  peak {:>5.2} MB  idle {:.3} %",
                 round + 1,
                 subject.name(),
                 ms(run.first_frame),
                 ms(run.key),
+                micros(run.key_cpu),
                 run.peak_rss_kb as f64 / 1024.0,
                 run.idle_percent
             );
@@ -276,6 +287,7 @@ fn main() {
     };
     figure("exec -> first frame", &|r| ms(r.first_frame), "ms", 2);
     figure("key -> screen changed", &|r| ms(r.key), "ms", 3);
+    figure("CPU per key", &|r| micros(r.key_cpu), "µs", 1);
     figure(
         "peak resident memory",
         &|r| r.peak_rss_kb as f64 / 1024.0,
@@ -370,9 +382,27 @@ fn measure(subject: &dyn Subject, keys: usize, idle: Duration, placement: &Place
             ms(subject.key(&mut pty, i))
         })
         .collect();
+    // The same keys again, for the CPU each one costs the program. Apart
+    // from the timed keys: reading the program's CPU time around each key
+    // changed the harness's rhythm, and with it the keys' times (every
+    // program's key measured about 0.1 ms faster that way).
+    let mut cpu: Vec<f64> = (keys..2 * keys)
+        .map(|i| {
+            let before = cpu_ns(pty.pid());
+            std::thread::sleep(Duration::from_millis(50));
+            subject.key(&mut pty, i);
+            // The program waits again right after it writes, and the
+            // scheduler brings its CPU time up to date when it does.
+            std::thread::sleep(Duration::from_millis(5));
+            cpu_ns(pty.pid()).saturating_sub(before) as f64
+        })
+        .collect();
     placement.release();
     times.sort_by(f64::total_cmp);
+    cpu.sort_by(f64::total_cmp);
     let key = Duration::from_secs_f64(median(&times) / 1000.0);
+    // A countdown tick falls in some keys' windows; the median leaves them out.
+    let key_cpu = Duration::from_nanos(median(&cpu) as u64);
     let peak_rss_kb = status_kb(pty.pid(), "VmHWM:").expect("VmHWM in /proc/PID/status");
 
     std::thread::sleep(Duration::from_millis(500));
@@ -384,6 +414,7 @@ fn measure(subject: &dyn Subject, keys: usize, idle: Duration, placement: &Place
     Run {
         first_frame,
         key,
+        key_cpu,
         peak_rss_kb,
         idle_percent,
     }
@@ -546,6 +577,10 @@ fn setting(name: &str, default: usize) -> usize {
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
+}
+
+fn micros(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
 }
 
 fn median(sorted: &[f64]) -> f64 {
