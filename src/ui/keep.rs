@@ -138,9 +138,9 @@ impl Keep {
     pub fn begin(&mut self, holding: bool) {
         let holding = holding && !self.overlaid;
         if holding {
-            // A frame kept from scans each pane it draws afresh elsewhere
-            // than before, and one that was not (a frame from blank) is
-            // checked here, once.
+            // A frame drawn on the one before it is apart when that one
+            // was and its scans found no overlap; a frame drawn from blank
+            // was not scanned, so it is checked here, once.
             self.last_apart = if self.holding {
                 self.last_apart && !self.spoiled
             } else {
