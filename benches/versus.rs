@@ -2,9 +2,9 @@
 //! trainer in Rust of the same shape (a prompt, a timer, a history), when it
 //! is installed. Run it with `cargo bench --bench versus`.
 //!
-//! Both programs run in turn (stardrill, thokr, stardrill, …) in a 120×40
-//! pseudo-terminal, each in a fresh sandbox (its own HOME and data dir), and
-//! the medians of the runs are printed with their range:
+//! The programs run in turn (stardrill, thokr, the floor below, stardrill,
+//! …) in a 120×40 pseudo-terminal, each in a fresh sandbox (its own HOME and
+//! data dir), and the medians of the runs are printed with their range:
 //!
 //! - exec → first complete frame: from just before the program is started to
 //!   the arrival of the output that completes its first screen (stardrill:
@@ -31,8 +31,14 @@
 //! Arrival times are taken by the harness's reader thread the moment `read`
 //! returns, before it parses the output (see `Pty::watch` in tests/common).
 //! The harness's own costs (the pty, fork and exec from a threaded process)
-//! are in both programs' figures alike: a C program that writes one screen
-//! measures 1.6 to 3.2 ms to its first frame here, with the machine's load.
+//! are in every program's figures alike. So that they can be told apart,
+//! the floor (benches/support/floor.c, compiled with `CC` or `cc` when there
+//! is one; `VERSUS_FLOOR=0` leaves it out) is measured in the same rounds: a
+//! program that writes a screen the harness takes for the drill's and ticks
+//! on `1`, and does nothing else. After the table, each pair of programs
+//! is compared round by round (the median of the differences within a
+//! round, which the machine's state moves far less than the medians): a
+//! program less the floor is its own share of a figure.
 //!
 //! Then review, for stardrill and the older build (thokr has none): from
 //! just before `stardrill review` is started on a data dir of
@@ -53,8 +59,10 @@
 //! `VERSUS_KEYS` (keys per run, 6), `VERSUS_IDLE_SECS` (the CPU window, 10),
 //! `THOKR` (the reference's path; otherwise `thokr` on PATH or in
 //! ~/.cargo/bin), `STARDRILL_BIN` (another build of stardrill to measure in
-//! place of this one), `STARDRILL_BEFORE` (an older build to measure too, in
-//! the same rounds: a before-and-after beside the reference).
+//! place of this one, which the bench otherwise builds as users get it, a
+//! plain `cargo build --release` into target/versus), `STARDRILL_BEFORE` (an
+//! older build to measure too, in the same rounds: a before-and-after beside
+//! the reference).
 //!
 //! Linux only (/proc). Under `cargo test --benches` it only says how to run it.
 // Measurement code, not the program: a failed set-up stops the run.
@@ -100,7 +108,7 @@ type Ready = Box<dyn Fn(&vt100::Screen) -> bool + Send>;
 
 struct Stardrill {
     name: &'static str,
-    bin: Option<OsString>,
+    bin: OsString,
 }
 
 impl Subject for Stardrill {
@@ -110,32 +118,131 @@ impl Subject for Stardrill {
 
     fn spawn(&self) -> Spawn {
         // Ten minutes, so the countdown is still running when the CPU is read.
-        let spawn = Spawn::new(["--seed", "1", "--seconds", "600"]).size(COLS, ROWS);
-        match &self.bin {
-            Some(bin) => spawn.program(bin),
-            None => spawn,
-        }
+        Spawn::new(["--seed", "1", "--seconds", "600"])
+            .size(COLS, ROWS)
+            .program(&self.bin)
     }
 
     fn first_frame(&self) -> Ready {
-        Box::new(|screen| {
-            let text = screen.contents();
-            // The countdown, the checklist and the footer (the last row drawn).
-            text.contains(" left ") && text.contains("4 Result") && text.contains("1-5 toggle")
-        })
+        drill_frame()
     }
 
     fn key(&self, pty: &mut Pty, i: usize) -> Duration {
-        // Odd presses tick the first step, even ones untick it.
-        let want = if i.is_multiple_of(2) {
-            "[x] 1 Situation"
-        } else {
-            "[ ] 1 Situation"
-        };
-        pty.watch(Box::new(move |screen| screen.contents().contains(want)));
-        let start = Instant::now();
-        pty.send("1");
-        pty.wait_watch(want, TIMEOUT) - start
+        tick(pty, i)
+    }
+}
+
+/// Whether the drill's first screen is complete: the countdown, the
+/// checklist and the footer (the last row drawn).
+fn drill_frame() -> Ready {
+    Box::new(|screen| {
+        let text = screen.contents();
+        text.contains(" left ") && text.contains("4 Result") && text.contains("1-5 toggle")
+    })
+}
+
+/// Presses `1`, which ticks the first step on odd presses and unticks it on
+/// even ones, and returns when the screen showed it.
+fn tick(pty: &mut Pty, i: usize) -> Duration {
+    let want = if i.is_multiple_of(2) {
+        "[x] 1 Situation"
+    } else {
+        "[ ] 1 Situation"
+    };
+    pty.watch(Box::new(move |screen| screen.contents().contains(want)));
+    let start = Instant::now();
+    pty.send("1");
+    pty.wait_watch(want, TIMEOUT) - start
+}
+
+/// The machine's floor: benches/support/floor.c, which draws a screen the
+/// harness takes for the drill's first frame and ticks on `1`, and does
+/// nothing else. Measured as the drill is, in the same rounds.
+struct Floor {
+    bin: PathBuf,
+}
+
+impl Subject for Floor {
+    fn name(&self) -> &str {
+        "floor"
+    }
+
+    fn spawn(&self) -> Spawn {
+        Spawn::new(Vec::<OsString>::new())
+            .size(COLS, ROWS)
+            .program(&self.bin)
+    }
+
+    fn first_frame(&self) -> Ready {
+        drill_frame()
+    }
+
+    fn key(&self, pty: &mut Pty, i: usize) -> Duration {
+        tick(pty, i)
+    }
+}
+
+/// The binary as users get it: a plain `cargo build --release`, into a
+/// target dir of its own. Not the one `cargo bench` built: a bench's build
+/// turns on features of the dev-dependencies and names every function
+/// otherwise, so the link order (link/symbol-order.txt) matches none of them
+/// and that binary takes over a megabyte more memory.
+fn release_build() -> OsString {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let target = root.join("target/versus");
+    println!(
+        "versus: building the release binary in {} (set STARDRILL_BIN to measure another)",
+        target.display()
+    );
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .current_dir(root)
+        .args([
+            "build",
+            "--release",
+            "--locked",
+            "--bin",
+            "stardrill",
+            "--target-dir",
+        ])
+        .arg(&target)
+        .status()
+        .expect("run cargo");
+    assert!(status.success(), "cargo build --release: {status}");
+    target.join("release/stardrill").into()
+}
+
+/// Compiles the floor into `dir` with the C compiler (`CC`, else `cc`), or
+/// says why there is none.
+fn build_floor(dir: &Path) -> Option<PathBuf> {
+    if std::env::var_os("VERSUS_FLOOR").is_some_and(|v| v == "0") {
+        println!("versus: floor skipped (VERSUS_FLOOR=0)");
+        return None;
+    }
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/support/floor.c");
+    let bin = dir.join("floor");
+    let cc = std::env::var_os("CC").unwrap_or_else(|| "cc".into());
+    let built = std::process::Command::new(&cc)
+        .args(["-O2", "-o"])
+        .arg(&bin)
+        .arg(&source)
+        .status();
+    match built {
+        Ok(status) if status.success() => Some(bin),
+        Ok(status) => {
+            println!(
+                "versus: no floor: {} failed ({status})",
+                cc.to_string_lossy()
+            );
+            None
+        }
+        Err(err) => {
+            println!(
+                "versus: no floor: no C compiler ({}: {err}); set CC",
+                cc.to_string_lossy()
+            );
+            None
+        }
     }
 }
 
@@ -203,22 +310,18 @@ fn main() {
 
     let stardrill = Stardrill {
         name: "stardrill",
-        bin: std::env::var_os("STARDRILL_BIN"),
+        bin: std::env::var_os("STARDRILL_BIN").unwrap_or_else(release_build),
     };
     let before = std::env::var_os("STARDRILL_BEFORE").map(|bin| Stardrill {
         name: "before",
-        bin: Some(bin),
+        bin,
     });
     let thokr = find_thokr().map(|bin| Thokr { bin });
+    let floor_dir = tempfile::tempdir().expect("a temp dir for the floor");
+    let floor = build_floor(floor_dir.path()).map(|bin| Floor { bin });
     let mut subjects: Vec<&dyn Subject> = vec![&stardrill];
     if let Some(before) = &before {
-        println!(
-            "versus: before = {}",
-            before
-                .bin
-                .as_ref()
-                .map_or(String::new(), |b| b.to_string_lossy().into_owned())
-        );
+        println!("versus: before = {}", before.bin.to_string_lossy());
         subjects.push(before);
     }
     match &thokr {
@@ -231,12 +334,11 @@ fn main() {
              measuring stardrill alone"
         ),
     }
-    if let Some(bin) = &stardrill.bin {
-        println!(
-            "versus: stardrill from STARDRILL_BIN={}",
-            bin.to_string_lossy()
-        );
+    if let Some(floor) = &floor {
+        println!("versus: floor {}", floor.bin.display());
+        subjects.push(floor);
     }
+    println!("versus: stardrill {}", stardrill.bin.to_string_lossy());
     println!(
         "versus: {runs} runs each, {keys} keys per run, {} s CPU window, {COLS}x{ROWS}",
         idle.as_secs()
@@ -295,6 +397,9 @@ fn main() {
         2,
     );
     figure("CPU, timer running", &|r| r.idle_percent, "%", 3);
+    if subjects.len() > 1 {
+        paired(&subjects, &results);
+    }
 
     let logs = std::env::var("VERSUS_REVIEW")
         .ok()
@@ -309,8 +414,38 @@ fn main() {
     }
 }
 
+/// Each pair of programs, round by round: the median of the first's figure
+/// less the second's in the same round. The machine's state moves every
+/// program's figures from run to run together (the medians above); the
+/// difference within a round moves far less. Against the floor it is the
+/// program's own share; against thokr, "below thokr in the same run".
+fn paired(subjects: &[&dyn Subject], results: &[Vec<Run>]) {
+    println!();
+    println!("per round, the first less the second (median of the rounds' differences)");
+    for (a, (first, firsts)) in subjects.iter().zip(results).enumerate() {
+        for (second, seconds) in subjects.iter().zip(results).skip(a + 1) {
+            let less = |get: &dyn Fn(&Run) -> f64| {
+                let mut diffs: Vec<f64> = firsts
+                    .iter()
+                    .zip(seconds)
+                    .map(|(x, y)| get(x) - get(y))
+                    .collect();
+                diffs.sort_by(f64::total_cmp);
+                median(&diffs)
+            };
+            println!(
+                "  {:<21} first frame {:+.2} ms  key {:+.3} ms  CPU per key {:+.1} µs",
+                format!("{} − {}", first.name(), second.name()),
+                less(&|r| ms(r.first_frame)),
+                less(&|r| ms(r.key)),
+                less(&|r| micros(r.key_cpu)),
+            );
+        }
+    }
+}
+
 /// `stardrill review` on `logs` synthetic logs, each build in turn.
-fn review_rounds(logs: u64, runs: usize, builds: &[(&str, Option<OsString>)]) {
+fn review_rounds(logs: u64, runs: usize, builds: &[(&str, OsString)]) {
     let data = tempfile::tempdir().expect("temp dir");
     synth::write_data_dir(data.path(), logs, 0).expect("write the logs");
     let catalog = stardrill::domain::Catalog::load(None).expect("catalog");
@@ -321,7 +456,7 @@ fn review_rounds(logs: u64, runs: usize, builds: &[(&str, Option<OsString>)]) {
     // Files changed in the last 3 s are not cached: let them settle, then
     // let one run write the cache.
     std::thread::sleep(Duration::from_millis(3100));
-    let mut warm = review_pty(builds[0].1.as_ref(), data.path());
+    let mut warm = review_pty(&builds[0].1, data.path());
     pty_wait(&warm, &newest);
     warm.send("q");
     warm.wait_exit(TIMEOUT);
@@ -331,7 +466,7 @@ fn review_rounds(logs: u64, runs: usize, builds: &[(&str, Option<OsString>)]) {
     let mut times: Vec<Vec<f64>> = vec![Vec::new(); builds.len()];
     for _ in 0..runs {
         for ((_, bin), out) in builds.iter().zip(times.iter_mut()) {
-            let pty = review_pty(bin.as_ref(), data.path());
+            let pty = review_pty(bin, data.path());
             out.push(ms(pty_wait(&pty, &newest) - pty.started()));
         }
     }
@@ -346,14 +481,11 @@ fn review_rounds(logs: u64, runs: usize, builds: &[(&str, Option<OsString>)]) {
     }
 }
 
-fn review_pty(bin: Option<&OsString>, data: &Path) -> Pty {
-    let spawn =
-        Spawn::new([OsString::from("review"), "--data-dir".into(), data.into()]).size(COLS, ROWS);
-    let spawn = match bin {
-        Some(bin) => spawn.program(bin),
-        None => spawn,
-    };
-    spawn.start_in(Sandbox::new())
+fn review_pty(bin: &OsString, data: &Path) -> Pty {
+    Spawn::new([OsString::from("review"), "--data-dir".into(), data.into()])
+        .size(COLS, ROWS)
+        .program(bin)
+        .start_in(Sandbox::new())
 }
 
 /// When the output showing `newest` (the detail pane of the first row) arrived.
