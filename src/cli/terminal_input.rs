@@ -50,6 +50,13 @@ impl InputDecoder {
     pub fn feed(&mut self, bytes: &[u8], more: bool) {
         self.filled = more;
         for (at, &byte) in bytes.iter().enumerate() {
+            // A printable ASCII byte outside a sequence is its character's
+            // key, made as the parser makes it without going through it:
+            // most keys are one, and the parser's code is cold after a pause.
+            if self.partial.is_empty() && (b' '..=b'~').contains(&byte) {
+                self.decoded.push_back(Event::Key(ascii_key(byte)));
+                continue;
+            }
             self.partial.push(byte);
             let followed = at + 1 < bytes.len() || more;
             if followed && self.partial == [ESCAPE] {
@@ -92,17 +99,17 @@ impl InputDecoder {
                     control.ask_suspend();
                     Msg::Resize
                 }
-                Event::Key(key) => match typed_char(&key) {
-                    Some(first) => {
-                        let mut run = String::from(first);
+                // A character with no other right behind it is a key: no
+                // run is built for it.
+                Event::Key(key) => match typed_char(&key)
+                    .and_then(|first| Some((first, self.next_typed(terminal)?)))
+                {
+                    Some((first, second)) => {
+                        let mut run = String::from_iter([first, second]);
                         while let Some(next) = self.next_typed(terminal) {
                             run.push(next);
                         }
-                        if run.chars().count() == 1 {
-                            Msg::Key(key)
-                        } else {
-                            Msg::Typed(run)
-                        }
+                        Msg::Typed(run)
                     }
                     None => Msg::Key(key),
                 },
@@ -128,6 +135,18 @@ impl InputDecoder {
         self.decoded.pop_front();
         Some(typed)
     }
+}
+
+/// The key a printable ASCII byte is: its character, with Shift when it is
+/// a capital (crossterm's rule).
+fn ascii_key(byte: u8) -> KeyEvent {
+    let c = char::from(byte);
+    let modifiers = if c.is_ascii_uppercase() {
+        KeyModifiers::SHIFT
+    } else {
+        KeyModifiers::NONE
+    };
+    KeyEvent::new(KeyCode::Char(c), modifiers)
 }
 
 /// The character a plain key press types (Enter as a line break), if any.
@@ -186,6 +205,22 @@ mod tests {
 
     fn key(code: KeyCode, modifiers: KeyModifiers) -> Msg {
         Msg::Key(KeyEvent::new(code, modifiers))
+    }
+
+    #[test]
+    fn a_printable_ascii_byte_is_the_key_the_parser_makes_of_it() {
+        for byte in b' '..=b'~' {
+            let parsed = terminput::Event::parse_from(&[byte])
+                .ok()
+                .flatten()
+                .and_then(|event| terminput_crossterm::to_crossterm(event).ok());
+            assert_eq!(
+                parsed,
+                Some(Event::Key(ascii_key(byte))),
+                "{:?}",
+                char::from(byte)
+            );
+        }
     }
 
     #[test]

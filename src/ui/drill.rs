@@ -56,17 +56,23 @@ pub fn draw(
     } else {
         "pause"
     };
-    let hints = match app.focus {
-        Focus::Notes => app.notes_keys().footer_as_written(),
-        Focus::Checklist => ANSWERING_KEYS.footer(|action, text| {
-            Some(match action {
-                Answering::Pause => pause,
-                Answering::Framework => other,
-                _ => text,
+    // The hints follow from the focus and the two words that change; on
+    // this screen the notes box's keys are always the same ones.
+    let typing = app.focus == Focus::Notes;
+    let hints = || {
+        if typing {
+            app.notes_keys().footer_as_written()
+        } else {
+            ANSWERING_KEYS.footer(|action, text| {
+                Some(match action {
+                    Answering::Pause => pause,
+                    Answering::Framework => other,
+                    _ => text,
+                })
             })
-        }),
+        }
     };
-    super::draw_footer(buf, keep, &hints, footer, theme);
+    super::draw_footer(buf, keep, &(typing, pause, other), hints, footer, theme);
 }
 
 /// The countdown box as it is to look, in the few numbers it is drawn

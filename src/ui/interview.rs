@@ -167,7 +167,7 @@ pub fn draw_probe(
     draw_notes(buf, keep, notes, attempt, app.focus == Focus::Notes, theme);
     draw_status(buf, keep, status, app, None, theme);
     let hints = PROBE_KEYS.footer_as_written();
-    super::draw_footer(buf, keep, &hints, footer, theme);
+    super::draw_footer(buf, keep, &hints, || hints.clone(), footer, theme);
 }
 
 /// The end of the last interview: the candidate's turn to ask.

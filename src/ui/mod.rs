@@ -283,17 +283,23 @@ fn draw_notes(
     });
 }
 
-/// The key hints of an answering screen, kept while they are the same keys
-/// and labels: their line has forty styled spans, built only when drawn.
-fn draw_footer(
+/// The key hints of an answering screen, kept while `inputs`, everything
+/// `hints` makes them from, are the same: the hints (from a keymap, sorted)
+/// and their line of forty styled spans are made only when drawn.
+fn draw_footer<'a>(
     buf: &mut Buffer,
     keep: &mut Keep,
-    hints: &[(&str, &str)],
+    inputs: &impl std::hash::Hash,
+    hints: impl FnOnce() -> Vec<(&'a str, &'a str)>,
     footer: Rect,
     theme: Theme,
 ) {
-    let key = keep::key(&(hints, footer, theme));
+    let key = keep::key(&(inputs, footer, theme));
     keep.pane(buf, PaneId::Footer, key, footer, |buf| {
-        widgets::draw_line(&widgets::key_hints(hints, footer.width, theme), footer, buf);
+        widgets::draw_line(
+            &widgets::key_hints(&hints(), footer.width, theme),
+            footer,
+            buf,
+        );
     });
 }
