@@ -106,21 +106,31 @@ trait Subject {
 
 type Ready = Box<dyn Fn(&vt100::Screen) -> bool + Send>;
 
-struct Stardrill {
+/// A program that shows the drill's screen and ticks its first step on
+/// `1`: a build of stardrill, or the floor.
+struct Drill {
     name: &'static str,
     bin: OsString,
+    args: &'static [&'static str],
 }
 
-impl Subject for Stardrill {
+/// A build of stardrill. Ten minutes, so the countdown is still running
+/// when the CPU is read.
+fn stardrill_build(name: &'static str, bin: OsString) -> Drill {
+    Drill {
+        name,
+        bin,
+        args: &["--seed", "1", "--seconds", "600"],
+    }
+}
+
+impl Subject for Drill {
     fn name(&self) -> &str {
         self.name
     }
 
     fn spawn(&self) -> Spawn {
-        // Ten minutes, so the countdown is still running when the CPU is read.
-        Spawn::new(["--seed", "1", "--seconds", "600"])
-            .size(COLS, ROWS)
-            .program(&self.bin)
+        Spawn::new(self.args).size(COLS, ROWS).program(&self.bin)
     }
 
     fn first_frame(&self) -> Ready {
@@ -155,33 +165,6 @@ fn tick(pty: &mut Pty, i: usize) -> Duration {
     pty.wait_watch(want, TIMEOUT) - start
 }
 
-/// The machine's floor: benches/support/floor.c, which draws a screen the
-/// harness takes for the drill's first frame and ticks on `1`, and does
-/// nothing else. Measured as the drill is, in the same rounds.
-struct Floor {
-    bin: PathBuf,
-}
-
-impl Subject for Floor {
-    fn name(&self) -> &str {
-        "floor"
-    }
-
-    fn spawn(&self) -> Spawn {
-        Spawn::new(Vec::<OsString>::new())
-            .size(COLS, ROWS)
-            .program(&self.bin)
-    }
-
-    fn first_frame(&self) -> Ready {
-        drill_frame()
-    }
-
-    fn key(&self, pty: &mut Pty, i: usize) -> Duration {
-        tick(pty, i)
-    }
-}
-
 /// The binary as users get it: a plain `cargo build --release`, into a
 /// target dir of its own. Not the one `cargo bench` built: a bench's build
 /// turns on features of the dev-dependencies and names every function
@@ -212,9 +195,11 @@ fn release_build() -> OsString {
     target.join("release/stardrill").into()
 }
 
-/// Compiles the floor into `dir` with the C compiler (`CC`, else `cc`), or
-/// says why there is none.
-fn build_floor(dir: &Path) -> Option<PathBuf> {
+/// The machine's floor: benches/support/floor.c, which draws a screen the
+/// harness takes for the drill's first frame and ticks on `1`, and does
+/// nothing else. Compiled into `dir` with the C compiler (`CC`, else `cc`),
+/// or `None`, said why.
+fn build_floor(dir: &Path) -> Option<Drill> {
     if std::env::var_os("VERSUS_FLOOR").is_some_and(|v| v == "0") {
         println!("versus: floor skipped (VERSUS_FLOOR=0)");
         return None;
@@ -228,7 +213,11 @@ fn build_floor(dir: &Path) -> Option<PathBuf> {
         .arg(&source)
         .status();
     match built {
-        Ok(status) if status.success() => Some(bin),
+        Ok(status) if status.success() => Some(Drill {
+            name: "floor",
+            bin: bin.into(),
+            args: &[],
+        }),
         Ok(status) => {
             println!(
                 "versus: no floor: {} failed ({status})",
@@ -308,17 +297,14 @@ fn main() {
     let keys = setting("VERSUS_KEYS", 6);
     let idle = Duration::from_secs(setting("VERSUS_IDLE_SECS", 10) as u64);
 
-    let stardrill = Stardrill {
-        name: "stardrill",
-        bin: std::env::var_os("STARDRILL_BIN").unwrap_or_else(release_build),
-    };
-    let before = std::env::var_os("STARDRILL_BEFORE").map(|bin| Stardrill {
-        name: "before",
-        bin,
-    });
+    let stardrill = stardrill_build(
+        "stardrill",
+        std::env::var_os("STARDRILL_BIN").unwrap_or_else(release_build),
+    );
+    let before = std::env::var_os("STARDRILL_BEFORE").map(|bin| stardrill_build("before", bin));
     let thokr = find_thokr().map(|bin| Thokr { bin });
     let floor_dir = tempfile::tempdir().expect("a temp dir for the floor");
-    let floor = build_floor(floor_dir.path()).map(|bin| Floor { bin });
+    let floor = build_floor(floor_dir.path());
     let mut subjects: Vec<&dyn Subject> = vec![&stardrill];
     if let Some(before) = &before {
         println!("versus: before = {}", before.bin.to_string_lossy());
@@ -335,7 +321,7 @@ fn main() {
         ),
     }
     if let Some(floor) = &floor {
-        println!("versus: floor {}", floor.bin.display());
+        println!("versus: floor {}", floor.bin.to_string_lossy());
         subjects.push(floor);
     }
     println!("versus: stardrill {}", stardrill.bin.to_string_lossy());
