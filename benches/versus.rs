@@ -134,35 +134,25 @@ impl Subject for Drill {
     }
 
     fn first_frame(&self) -> Ready {
-        drill_frame()
+        Box::new(|screen| {
+            let text = screen.contents();
+            // The countdown, the checklist and the footer (the last row drawn).
+            text.contains(" left ") && text.contains("4 Result") && text.contains("1-5 toggle")
+        })
     }
 
     fn key(&self, pty: &mut Pty, i: usize) -> Duration {
-        tick(pty, i)
+        // Odd presses tick the first step, even ones untick it.
+        let want = if i.is_multiple_of(2) {
+            "[x] 1 Situation"
+        } else {
+            "[ ] 1 Situation"
+        };
+        pty.watch(Box::new(move |screen| screen.contents().contains(want)));
+        let start = Instant::now();
+        pty.send("1");
+        pty.wait_watch(want, TIMEOUT) - start
     }
-}
-
-/// Whether the drill's first screen is complete: the countdown, the
-/// checklist and the footer (the last row drawn).
-fn drill_frame() -> Ready {
-    Box::new(|screen| {
-        let text = screen.contents();
-        text.contains(" left ") && text.contains("4 Result") && text.contains("1-5 toggle")
-    })
-}
-
-/// Presses `1`, which ticks the first step on odd presses and unticks it on
-/// even ones, and returns when the screen showed it.
-fn tick(pty: &mut Pty, i: usize) -> Duration {
-    let want = if i.is_multiple_of(2) {
-        "[x] 1 Situation"
-    } else {
-        "[ ] 1 Situation"
-    };
-    pty.watch(Box::new(move |screen| screen.contents().contains(want)));
-    let start = Instant::now();
-    pty.send("1");
-    pty.wait_watch(want, TIMEOUT) - start
 }
 
 /// The binary as users get it: a plain `cargo build --release`, into a
