@@ -30,8 +30,15 @@ use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native
 use stardrill::domain::session::SessionLog;
 use tempfile::TempDir;
 
-/// The binary under test (built by cargo for integration tests and benches).
+/// The binary cargo built for integration tests and benches.
 pub const BIN: &str = env!("CARGO_BIN_EXE_stardrill");
+
+/// The binary under test: cargo's, or the one `STARDRILL_TEST_BIN` names. CI
+/// runs the end-to-end tests a second time on the release build, which is
+/// linked differently (a static executable where it can be; see build.rs).
+pub fn bin() -> OsString {
+    std::env::var_os("STARDRILL_TEST_BIN").unwrap_or_else(|| BIN.into())
+}
 
 /// How long to wait for anything the program should do "at once". Generous,
 /// because CI machines are slow and busy; a correct run never waits this long.
@@ -286,7 +293,7 @@ impl Pty {
             .openpty(pty_size(spawn.cols, spawn.rows))
             .expect("open a pty");
         let mut argv = spawn.via;
-        argv.push(spawn.program.unwrap_or_else(|| BIN.into()));
+        argv.push(spawn.program.unwrap_or_else(bin));
         argv.extend(spawn.args);
         let mut cmd = CommandBuilder::from_argv(argv);
         cmd.env_clear();
@@ -685,7 +692,7 @@ fn read_loop(mut file: File, shared: &Shared, stop: &AtomicBool) {
 /// `stardrill` as a command in `sandbox`: its own HOME, XDG dirs and data
 /// dir, and nothing else inherited but `PATH`.
 pub fn command(sandbox: &Sandbox) -> Command {
-    let mut command = Command::new(BIN);
+    let mut command = Command::new(bin());
     command
         .env_clear()
         .envs(sandbox.env())
