@@ -12,7 +12,10 @@
 set -eu
 n=${1:-100000}
 runs=${2:-3}
-cargo build --release --locked --bin stardrill --example gen_sessions
+# Two builds: an example built with the binary turns on features of the
+# dev-dependencies, and the binary would then not be the one users build.
+cargo build --release --locked --bin stardrill
+cargo build --release --locked --example gen_sessions
 bin=${STARDRILL_BIN:-target/release/stardrill}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT

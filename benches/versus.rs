@@ -2,8 +2,8 @@
 //! trainer in Rust of the same shape (a prompt, a timer, a history), when it
 //! is installed. Run it with `cargo bench --bench versus`.
 //!
-//! The programs run in turn (stardrill, thokr, the floor below, stardrill,
-//! …) in a 120×40 pseudo-terminal, each in a fresh sandbox (its own HOME and
+//! The programs run in turn (stardrill, thokr, the floor below; each round
+//! starting with the next of them) in a 120×40 pseudo-terminal, each in a fresh sandbox (its own HOME and
 //! data dir), and the medians of the runs are printed with their range:
 //!
 //! - exec → first complete frame: from just before the program is started to
@@ -324,8 +324,12 @@ fn main() {
 
     let mut results: Vec<Vec<Run>> = vec![Vec::new(); subjects.len()];
     for round in 0..runs {
-        for (subject, out) in subjects.iter().zip(results.iter_mut()) {
-            let run = measure(*subject, keys, idle, &placement);
+        // Each round starts with the next program, so none always starts
+        // right after the same one.
+        let order = (0..subjects.len()).map(|i| (i + round) % subjects.len());
+        for index in order {
+            let (subject, out) = (subjects[index], &mut results[index]);
+            let run = measure(subject, keys, idle, &placement);
             println!(
                 "  run {} {:<9} first frame {:>6.2} ms  key {:>5.3} ms  CPU {:>5.1} µs  peak {:>5.2} MB  idle {:.3} %",
                 round + 1,

@@ -16,7 +16,8 @@
 //! frame, ticks and a key, and quitting (each its own part of the order); a
 //! whole attempt to the wrap-up card and the next
 //! question; review opened on those attempts. Functions come in that order,
-//! each once. The build names functions by path (v0 names, set in
+//! each once; the C library's among them where the release build links it
+//! in (build.rs). The build names functions by path (v0 names, set in
 //! `.cargo/config.toml`), so the list holds as the code changes; each
 //! crate's part of a name still changes with its version and features:
 //! profile a plain `cargo build --release` (a build that also makes tests,
