@@ -3,8 +3,9 @@
 //! is installed. Run it with `cargo bench --bench versus`.
 //!
 //! The programs run in turn (stardrill, thokr, the floor below; each round
-//! starting with the next of them) in a 120×40 pseudo-terminal, each in a fresh sandbox (its own HOME and
-//! data dir), and the medians of the runs are printed with their range:
+//! starting with the next of them) in a 120×40 pseudo-terminal, each in a
+//! fresh sandbox (its own HOME and data dir), and the medians of the runs
+//! are printed with their range:
 //!
 //! - exec → first complete frame: from just before the program is started to
 //!   the arrival of the output that completes its first screen (stardrill:
