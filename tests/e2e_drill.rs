@@ -549,6 +549,25 @@ fn questions_without_check_summarises_the_built_in_bank() {
     );
 }
 
+/// The drill's main thread runs with the short turn on the CPU it asks for
+/// (Linux 6.12 and later; on older kernels neither side reports one).
+#[cfg(target_os = "linux")]
+#[test]
+fn the_drill_runs_in_short_turns() {
+    use stardrill::cli::short_turns;
+    let given = std::thread::spawn(|| {
+        short_turns::ask_short_turns();
+        short_turns::current_turn_ns()
+    })
+    .join()
+    .unwrap();
+    let pty = start_drill(&["--seed", "8"]);
+    assert_eq!(short_turns::turn_ns_of(pty.pid()), given);
+    if given.is_some() {
+        assert_eq!(given, Some(short_turns::TURN_NS));
+    }
+}
+
 #[test]
 fn the_countdown_moves_without_input() {
     let pty = start_drill(&["--seed", "8"]);

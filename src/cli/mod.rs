@@ -10,6 +10,7 @@ pub mod output;
 pub mod questions;
 pub mod review;
 pub mod screen;
+pub mod short_turns;
 pub mod sound;
 pub mod stories;
 pub mod terminal_input;
@@ -27,6 +28,8 @@ pub const EXIT_INPUT: u8 = 2;
 pub const EXIT_UNSAVED: u8 = 1;
 
 pub fn run(cli: Cli) -> ExitCode {
+    // From the start: a drill's first frame is drawn sooner too.
+    short_turns::ask_short_turns();
     match cli.command {
         Some(Command::Drill(args)) => drill::drill(args),
         Some(Command::Loop(args)) => drill::interview_loop(args),
