@@ -43,9 +43,9 @@
 //!
 //! Then review, for stardrill and the older build (thokr has none): from
 //! just before `stardrill review` is started on a data dir of
-//! `VERSUS_REVIEW` synthetic logs (10,000; 0 skips this) with its history
-//! cache up to date, to the arrival of the output that shows the newest
-//! session. Goal: ≤ 50 ms at 10,000.
+//! `VERSUS_REVIEW` synthetic logs (10,000; 0 skips this; each build its own
+//! dir) with its history cache up to date, to the arrival of the output that
+//! shows the newest session. Goal: ≤ 50 ms at 10,000.
 //!
 //! Where the scheduler runs the program and the harness decides much of the
 //! key's time on a small VM: waking a task on the other, idle CPU costs far
@@ -427,26 +427,38 @@ fn paired(subjects: &[&dyn Subject], results: &[Vec<Run>]) {
 
 /// `stardrill review` on `logs` synthetic logs, each build in turn.
 fn review_rounds(logs: u64, runs: usize, builds: &[(&str, OsString)]) {
-    let data = tempfile::tempdir().expect("temp dir");
-    synth::write_data_dir(data.path(), logs, 0).expect("write the logs");
+    // A data dir for each build: builds of other versions write the history
+    // cache in formats of their own, and one finding another's rewrites it
+    // after its first frame, so in a shared dir which of them found its own
+    // depended on which last got to write before it was stopped.
+    let dirs: Vec<_> = builds
+        .iter()
+        .map(|_| {
+            let data = tempfile::tempdir().expect("temp dir");
+            synth::write_data_dir(data.path(), logs, 0).expect("write the logs");
+            data
+        })
+        .collect();
     let catalog = stardrill::domain::Catalog::load(None).expect("catalog");
     let newest = (0..logs)
         .map(|i| synth::synth_log(&catalog, i).file_name())
         .max()
         .expect("at least one log");
     // Files changed in the last 3 s are not cached: let them settle, then
-    // let one run write the cache.
+    // let each build write its cache.
     std::thread::sleep(Duration::from_millis(3100));
-    let mut warm = review_pty(&builds[0].1, data.path());
-    pty_wait(&warm, &newest);
-    warm.send("q");
-    warm.wait_exit(TIMEOUT);
+    for ((_, bin), data) in builds.iter().zip(&dirs) {
+        let mut warm = review_pty(bin, data.path());
+        pty_wait(&warm, &newest);
+        warm.send("q");
+        warm.wait_exit(TIMEOUT);
+    }
 
     println!();
     println!("review, {logs} logs, cache up to date: exec -> newest session on screen");
     let mut times: Vec<Vec<f64>> = vec![Vec::new(); builds.len()];
     for _ in 0..runs {
-        for ((_, bin), out) in builds.iter().zip(times.iter_mut()) {
+        for (((_, bin), data), out) in builds.iter().zip(&dirs).zip(times.iter_mut()) {
             let pty = review_pty(bin, data.path());
             out.push(ms(pty_wait(&pty, &newest) - pty.started()));
         }
