@@ -62,6 +62,8 @@ pub fn turn_ns_of(tid: i32) -> Option<u64> {
 mod attr {
     pub const SCHED_OTHER: u32 = 0;
     pub const SCHED_BATCH: u32 = 3;
+    #[cfg(test)]
+    pub const SCHED_IDLE: u32 = 5;
     pub const RESET_ON_FORK: u64 = 0x01;
 
     /// The kernel's `struct sched_attr` in its first version (48 bytes),
@@ -161,12 +163,12 @@ mod tests {
     fn other_policies_are_left_alone() {
         std::thread::spawn(|| {
             let mut attr = attr::get().expect("sched_getattr works on Linux");
-            attr.policy = 5; // SCHED_IDLE
+            attr.policy = attr::SCHED_IDLE;
             attr::set(&attr);
             let before = current_turn_ns();
             ask_short_turns();
             let after = attr::get().expect("sched_getattr works on Linux");
-            assert_eq!(after.policy, 5);
+            assert_eq!(after.policy, attr::SCHED_IDLE);
             assert_eq!(current_turn_ns(), before);
         })
         .join()
